@@ -1,0 +1,40 @@
+import { Decimal } from 'decimal.js';
+
+/** Money as it travels in events and JSON: the amount is a decimal string, never a float. */
+export interface Money {
+  amount: string;
+  currency: string;
+}
+
+/** ISO 4217 codes the ledger accepts (the letter's and the usual host currencies). */
+export const CURRENCIES = [
+  'USD', 'CNY', 'EUR', 'GBP', 'JPY', 'HKD', 'SGD', 'CHF', 'CAD', 'AUD', 'INR', 'KRW', 'TWD', 'MXN', 'BRL',
+  'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'ZAR', 'AED', 'NZD', 'THB', 'MYR', 'IDR', 'PHP', 'VND',
+] as const;
+export type Currency = (typeof CURRENCIES)[number];
+export const isCurrency = (code: string): code is Currency => (CURRENCIES as readonly string[]).includes(code);
+
+/** Minor units per ISO 4217 (2 unless listed). */
+const MINOR_UNITS: Partial<Record<string, number>> = { JPY: 0, KRW: 0, VND: 0, IDR: 2 };
+export const minorUnits = (currency: string): number => MINOR_UNITS[currency] ?? 2;
+
+/** Rounds half-up (away from zero on .5) to the currency's minor unit: once per posting. */
+export const roundMoney = (amount: Decimal.Value, currency: string): Money => ({
+  amount: new Decimal(amount).toDecimalPlaces(minorUnits(currency), Decimal.ROUND_HALF_UP).toFixed(minorUnits(currency)),
+  currency,
+});
+
+export const money = (amount: Decimal.Value, currency = 'USD'): Money => roundMoney(amount, currency);
+export const zero = (currency = 'USD'): Money => money(0, currency);
+export const dec = (m: Money | string): Decimal => new Decimal(typeof m === 'string' ? m : m.amount);
+
+export const addMoney = (a: Money, b: Money): Money => {
+  if (a.currency !== b.currency) throw new Error(`cannot add ${a.currency} to ${b.currency}`);
+  return money(dec(a).plus(dec(b)), a.currency);
+};
+
+export const minMoney = (a: Money, b: Money): Money => (dec(a).lte(dec(b)) ? a : b);
+
+/** A decimal string that decimal.js accepts and that is finite. */
+export const isDecimalString = (value: unknown): value is string =>
+  typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value);
