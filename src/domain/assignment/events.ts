@@ -222,7 +222,12 @@ export interface VacationTaken {
 /** Mends a recorded event: its data is replaced by `replacement` from now on (the original stays). */
 export interface EventCorrected {
   type: 'EventCorrected';
-  data: { correctsEventId: string; correctedType: CorrectableEventType; reason: string; replacement: Record<string, unknown> };
+  data: {
+    correctsEventId: string;
+    correctedType: CorrectableEventType;
+    reason: string;
+    replacement: Record<string, unknown>;
+  };
 }
 
 /** Mends a recorded event by cancelling it (the original stays in the stream). */

@@ -35,7 +35,9 @@ export const fromDayNumber = (days: number): BusinessDate => {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
@@ -46,7 +48,8 @@ export const fromDayNumber = (days: number): BusinessDate => {
 
 export const yearOf = (date: BusinessDate): number => Number(date.slice(0, 4));
 
-export const addDays = (date: BusinessDate, days: number): BusinessDate => fromDayNumber(toDayNumber(date) + days);
+export const addDays = (date: BusinessDate, days: number): BusinessDate =>
+  fromDayNumber(toDayNumber(date) + days);
 
 /** Whole days from a to b (b - a). */
 export const daysBetween = (a: BusinessDate, b: BusinessDate): number => toDayNumber(b) - toDayNumber(a);

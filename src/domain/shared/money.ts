@@ -8,11 +8,38 @@ export interface Money {
 
 /** ISO 4217 codes the ledger accepts (the letter's and the usual host currencies). */
 export const CURRENCIES = [
-  'USD', 'CNY', 'EUR', 'GBP', 'JPY', 'HKD', 'SGD', 'CHF', 'CAD', 'AUD', 'INR', 'KRW', 'TWD', 'MXN', 'BRL',
-  'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'ZAR', 'AED', 'NZD', 'THB', 'MYR', 'IDR', 'PHP', 'VND',
+  'USD',
+  'CNY',
+  'EUR',
+  'GBP',
+  'JPY',
+  'HKD',
+  'SGD',
+  'CHF',
+  'CAD',
+  'AUD',
+  'INR',
+  'KRW',
+  'TWD',
+  'MXN',
+  'BRL',
+  'SEK',
+  'NOK',
+  'DKK',
+  'PLN',
+  'CZK',
+  'ZAR',
+  'AED',
+  'NZD',
+  'THB',
+  'MYR',
+  'IDR',
+  'PHP',
+  'VND',
 ] as const;
 export type Currency = (typeof CURRENCIES)[number];
-export const isCurrency = (code: string): code is Currency => (CURRENCIES as readonly string[]).includes(code);
+export const isCurrency = (code: string): code is Currency =>
+  (CURRENCIES as readonly string[]).includes(code);
 
 /** Minor units per ISO 4217 (2 unless listed). */
 const MINOR_UNITS: Partial<Record<string, number>> = { JPY: 0, KRW: 0, VND: 0, IDR: 2 };
@@ -20,7 +47,9 @@ export const minorUnits = (currency: string): number => MINOR_UNITS[currency] ??
 
 /** Rounds half-up (away from zero on .5) to the currency's minor unit: once per posting. */
 export const roundMoney = (amount: Decimal.Value, currency: string): Money => ({
-  amount: new Decimal(amount).toDecimalPlaces(minorUnits(currency), Decimal.ROUND_HALF_UP).toFixed(minorUnits(currency)),
+  amount: new Decimal(amount)
+    .toDecimalPlaces(minorUnits(currency), Decimal.ROUND_HALF_UP)
+    .toFixed(minorUnits(currency)),
   currency,
 });
 
