@@ -1,0 +1,83 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  ConcurrencyError,
+  EVENT_STORE,
+  type EventStore,
+  type StoredEvent,
+} from '../../event-store/event-store.port.js';
+import {
+  decide,
+  evolve,
+  initialState,
+  streamIdOf,
+  type AssignmentState,
+} from '../../domain/assignment/index.js';
+import { toEnvelope } from '../envelope.js';
+import { idempotencyKeyReused, staleRevision } from '../application-errors.js';
+import { nameBasedUuid } from '../ids.js';
+import { RecordAssignmentEvent, type WriteResult } from './record-assignment-event.command.js';
+
+/** How often a write without If-Match re-reads and re-decides after losing a race to another writer. */
+const MAX_ATTEMPTS = 5;
+
+/** The whole command cycle: read the stream, fold, decide, append with the revision that was read. */
+@CommandHandler(RecordAssignmentEvent)
+export class RecordAssignmentEventHandler implements ICommandHandler<RecordAssignmentEvent> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ assignmentId, command, context }: RecordAssignmentEvent): Promise<WriteResult> {
+    const streamId = streamIdOf(assignmentId);
+    for (let attempt = 1; ; attempt++) {
+      const stored = await this.store.readStream(streamId);
+      const earlier = stored.filter((e) => e.metadata.commandId === context.commandId);
+      if (earlier.length > 0) {
+        if (earlier[0]!.metadata.requestHash !== context.requestHash)
+          throw idempotencyKeyReused(context.commandId);
+        return resultOf(assignmentId, earlier, true);
+      }
+      const revision = stored.length > 0 ? stored[stored.length - 1]!.revision : -1;
+      if (context.expectedRevision !== undefined && context.expectedRevision !== revision) {
+        throw staleRevision(context.expectedRevision, revision < 0 ? 'no_stream' : revision);
+      }
+      const state = stored.reduce<AssignmentState>((s, e) => evolve(s, toEnvelope(e)), initialState());
+      const decided = decide(command, state);
+      const events = decided.map((event, index) => ({
+        eventId: nameBasedUuid(streamId, context.commandId, String(index)),
+        type: event.type,
+        data: event.data as unknown as Record<string, unknown>,
+        metadata: {
+          actor: context.actor,
+          commandId: context.commandId,
+          correlationId: context.correlationId,
+          causationId: context.causationId ?? context.commandId,
+          requestHash: context.requestHash,
+          schemaVersion: 1,
+          ...(context.source ? { source: context.source } : {}),
+        },
+      }));
+      try {
+        const appended = await this.store.appendToStream(streamId, events, {
+          expectedRevision: revision < 0 ? 'no_stream' : revision,
+        });
+        return resultOf(assignmentId, appended.events, appended.duplicate);
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+        if (context.expectedRevision !== undefined)
+          throw staleRevision(context.expectedRevision, error.actual);
+        if (attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+}
+
+const resultOf = (assignmentId: string, events: StoredEvent[], replayed: boolean): WriteResult => {
+  const last = events[events.length - 1]!;
+  return {
+    assignmentId,
+    revision: last.revision,
+    position: last.position,
+    events: events.map((e) => ({ eventId: e.eventId, type: e.type })),
+    replayed,
+  };
+};

@@ -1,0 +1,91 @@
+import { dirname, join, resolve } from 'node:path';
+
+export type Role = 'hr' | 'auditor' | 'subscriber' | 'admin';
+export const ROLES: readonly Role[] = ['hr', 'auditor', 'subscriber', 'admin'];
+
+export interface LedgerConfig {
+  port: number;
+  /** Interface to listen on: loopback unless HOST says otherwise (docker-compose sets 0.0.0.0). */
+  host: string;
+  /** `sqlite:<path>`, `sqlite::memory:` or an EventStoreDB connection string. */
+  storeUrl: string;
+  storeKind: 'sqlite' | 'eventstoredb';
+  /** Folder for read models and generated keys: beside the SQLite file, else `data/`. */
+  dataDir: string;
+  /** `:memory:` when the store is in memory, so a throwaway run leaves nothing behind. */
+  readModelPath: string;
+  /** Keys from LEDGER_API_KEYS; undefined means "generate or load from the data folder". */
+  apiKeys?: Map<string, Role>;
+  /** Longest wait for `minPosition` before answering 503. */
+  minPositionWaitMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const parseApiKeys = (raw: string): Map<string, Role> => {
+  const keys = new Map<string, Role>();
+  for (const pair of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    const role = pair.slice(0, eq).trim() as Role;
+    const key = pair.slice(eq + 1).trim();
+    if (eq < 1 || !ROLES.includes(role) || key.length === 0) {
+      throw new ConfigError(
+        `LEDGER_API_KEYS: "${pair}" is not role=key with a role among ${ROLES.join(', ')}`,
+      );
+    }
+    keys.set(key, role);
+  }
+  if (keys.size === 0) throw new ConfigError('LEDGER_API_KEYS is set but holds no role=key pair');
+  return keys;
+};
+
+/** Reads the settings of http-contract.md "Running" from an environment; throws ConfigError naming the bad one. */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): LedgerConfig => {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`PORT: "${env.PORT}" is not a port`);
+  const storeUrl = env.LEDGER_STORE_URL?.trim() || 'sqlite:data/ledger.sqlite';
+  let storeKind: LedgerConfig['storeKind'];
+  let dataDir: string;
+  let readModelPath: string;
+  if (storeUrl.startsWith('sqlite:')) {
+    storeKind = 'sqlite';
+    const file = storeUrl.slice('sqlite:'.length);
+    if (file === ':memory:') {
+      dataDir = resolve(env.LEDGER_DATA_DIR ?? 'data');
+      readModelPath = ':memory:';
+    } else {
+      if (!file)
+        throw new ConfigError('LEDGER_STORE_URL: sqlite: needs a file path, e.g. sqlite:data/ledger.sqlite');
+      dataDir = resolve(env.LEDGER_DATA_DIR ?? dirname(resolve(file)));
+      readModelPath = join(dataDir, 'read-models.sqlite');
+    }
+  } else if (/^esdb(\+discover)?:\/\//.test(storeUrl)) {
+    storeKind = 'eventstoredb';
+    dataDir = resolve(env.LEDGER_DATA_DIR ?? 'data');
+    readModelPath = join(dataDir, 'read-models.sqlite');
+  } else {
+    throw new ConfigError(
+      `LEDGER_STORE_URL: "${storeUrl}" is neither sqlite:<path>, sqlite::memory: nor esdb://host:2113?tls=false`,
+    );
+  }
+  if (env.LEDGER_READ_MODEL_PATH) readModelPath = resolve(env.LEDGER_READ_MODEL_PATH);
+  const minPositionWaitMs = Number(env.LEDGER_MIN_POSITION_WAIT_MS ?? 5000);
+  return {
+    port,
+    host: env.HOST?.trim() || '127.0.0.1',
+    storeUrl,
+    storeKind,
+    dataDir,
+    readModelPath,
+    apiKeys: env.LEDGER_API_KEYS ? parseApiKeys(env.LEDGER_API_KEYS) : undefined,
+    minPositionWaitMs,
+  };
+};
+
+export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');

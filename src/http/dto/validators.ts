@@ -1,0 +1,59 @@
+import { Type } from 'class-transformer';
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  IsIn,
+  IsString,
+  Matches,
+  ValidateNested,
+  registerDecorator,
+  type ValidationOptions,
+} from 'class-validator';
+import { isBusinessDate } from '../../domain/shared/calendar.js';
+import { CURRENCIES } from '../../domain/shared/money.js';
+
+/** A real calendar date, `YYYY-MM-DD` (2005-02-30 is refused). */
+export const IsBusinessDate =
+  (options?: ValidationOptions): PropertyDecorator =>
+  (target, propertyName) =>
+    registerDecorator({
+      name: 'isBusinessDate',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: '$property must be a real calendar date YYYY-MM-DD', ...options },
+      validator: { validate: (value: unknown) => isBusinessDate(value) },
+    });
+
+const DECIMAL = /^\d{1,15}(\.\d{1,10})?$/;
+/** A non-negative decimal string such as "19166.67": amounts and weights never travel as floats. */
+export const IsDecimalString = (options?: ValidationOptions) =>
+  Matches(DECIMAL, {
+    message: '$property must be a non-negative decimal string such as "19166.67"',
+    ...options,
+  });
+
+export class MoneyDto {
+  @ApiProperty({ example: '19166.67', description: 'decimal string' })
+  @IsString()
+  @IsDecimalString()
+  amount!: string;
+
+  @ApiProperty({ example: 'USD', description: 'ISO 4217 code', enum: CURRENCIES })
+  @IsIn(CURRENCIES, { message: '$property must be an ISO 4217 currency code the ledger knows' })
+  currency!: string;
+}
+
+export class WeightDto {
+  @ApiProperty({ example: '200' })
+  @IsString()
+  @IsDecimalString()
+  value!: string;
+
+  @ApiProperty({ enum: ['lb', 'kg'] })
+  @IsIn(['lb', 'kg'])
+  unit!: 'lb' | 'kg';
+}
+
+export const NestedMoney = (): PropertyDecorator => (target, key) => {
+  ValidateNested()(target, key);
+  Type(() => MoneyDto)(target, key);
+};
