@@ -1,0 +1,118 @@
+/**
+ * The facts of one assignment that its entitlements are derived from, each with its envelope
+ * (eventId, recordedAt, position, revision), so that `entitlementsOf` can answer for any business
+ * date and for what the ledger knew at any past instant. Evolve only files facts: no arithmetic,
+ * no copies; all the figures are derived at query time.
+ */
+import { ASSIGNMENT_EVENT_TYPES } from '../../src/domain/assignment/events.js';
+import {
+  assignmentKeyOf,
+  factOf,
+  type DataOf,
+  type Fact,
+  type ProjectedEvent,
+  type Projection,
+} from '../projection.js';
+
+export interface EntitlementsDoc {
+  assignmentId: string;
+  /** Global position of the last event applied (0 before any). */
+  lastPosition: number;
+  /** Stream revision of the last event applied (-1 before any). */
+  revision: number;
+  start: Fact<DataOf<'AssignmentStarted'>> | null;
+  extensions: Fact<DataOf<'AssignmentExtended'>>[];
+  ends: Fact<DataOf<'AssignmentEnded'>>[];
+  shipments: Fact<DataOf<'ShipmentRecorded'>>[];
+  trips: Fact<DataOf<'HomeLeaveTripTaken'>>[];
+  expenseClaims: Fact<DataOf<'ExpenseClaimed'>>[];
+  expenseApprovals: Fact<DataOf<'ExpenseApproved'>>[];
+  expenseRejections: Fact<DataOf<'ExpenseRejected'>>[];
+  miscellaneousAllowance: Fact<DataOf<'MiscellaneousAllowancePaid'>>[];
+  repatriations: Fact<DataOf<'RepatriationTravelled'>>[];
+  fundDeposits: Fact<DataOf<'ReturnAirfreightFundDeposited'>>[];
+  fundDraws: Fact<DataOf<'ReturnAirfreightFundDrawn'>>[];
+  salaryPayments: Fact<DataOf<'SalaryPaid'>>[];
+  taxSettlements: Fact<DataOf<'TaxEqualizationSettled'>>[];
+  leases: Fact<DataOf<'HousingLeaseApproved'>>[];
+  holidays: Fact<DataOf<'HostHolidayObserved'>>[];
+  vacations: Fact<DataOf<'VacationTaken'>>[];
+  corrections: Fact<DataOf<'EventCorrected'>>[];
+  voids: Fact<DataOf<'EventVoided'>>[];
+}
+
+export type FactList = {
+  [K in keyof EntitlementsDoc]: EntitlementsDoc[K] extends Fact<unknown>[] ? K : never;
+}[keyof EntitlementsDoc];
+
+const LIST_OF: Partial<Record<string, FactList>> = {
+  AssignmentExtended: 'extensions',
+  AssignmentEnded: 'ends',
+  ShipmentRecorded: 'shipments',
+  HomeLeaveTripTaken: 'trips',
+  ExpenseClaimed: 'expenseClaims',
+  ExpenseApproved: 'expenseApprovals',
+  ExpenseRejected: 'expenseRejections',
+  MiscellaneousAllowancePaid: 'miscellaneousAllowance',
+  RepatriationTravelled: 'repatriations',
+  ReturnAirfreightFundDeposited: 'fundDeposits',
+  ReturnAirfreightFundDrawn: 'fundDraws',
+  SalaryPaid: 'salaryPayments',
+  TaxEqualizationSettled: 'taxSettlements',
+  HousingLeaseApproved: 'leases',
+  HostHolidayObserved: 'holidays',
+  VacationTaken: 'vacations',
+  EventCorrected: 'corrections',
+  EventVoided: 'voids',
+};
+
+export const initEntitlementsDoc = (assignmentId: string): EntitlementsDoc => ({
+  assignmentId,
+  lastPosition: 0,
+  revision: -1,
+  start: null,
+  extensions: [],
+  ends: [],
+  shipments: [],
+  trips: [],
+  expenseClaims: [],
+  expenseApprovals: [],
+  expenseRejections: [],
+  miscellaneousAllowance: [],
+  repatriations: [],
+  fundDeposits: [],
+  fundDraws: [],
+  salaryPayments: [],
+  taxSettlements: [],
+  leases: [],
+  holidays: [],
+  vacations: [],
+  corrections: [],
+  voids: [],
+});
+
+/**
+ * Mutates and returns `doc` (the runner owns it); an event at or before the last position is a no-op.
+ * Every handled event lands in exactly one place, so the facts also tell which revision was known when.
+ */
+export const evolveEntitlements = (doc: EntitlementsDoc, event: ProjectedEvent): EntitlementsDoc => {
+  if (event.position <= doc.lastPosition) return doc;
+  doc.lastPosition = event.position;
+  doc.revision = event.revision;
+  if (event.type === 'AssignmentStarted') {
+    doc.start ??= factOf(event);
+    return doc;
+  }
+  const list = LIST_OF[event.type];
+  if (list !== undefined) (doc[list] as Fact<unknown>[]).push(factOf(event));
+  return doc;
+};
+
+export const assignmentEntitlementsProjection: Projection<EntitlementsDoc> = {
+  name: 'assignment-entitlements',
+  version: 1,
+  canHandle: ASSIGNMENT_EVENT_TYPES,
+  keyOf: assignmentKeyOf,
+  init: initEntitlementsDoc,
+  evolve: evolveEntitlements,
+};

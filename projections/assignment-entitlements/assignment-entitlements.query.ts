@@ -1,0 +1,447 @@
+/**
+ * Entitlements of one assignment as of a business date, as the ledger knew them at an instant.
+ * All decimal arithmetic happens here, never in evolve.
+ *
+ * - asOf: only facts whose business date is on or before it count (shipments by shippedOn, trips by
+ *   departedOn, claims by incurredOn, approvals by approvedOn, rejections by rejectedOn or, lacking one,
+ *   the UTC date they were recorded...).
+ * - knownAt / knownAtPosition: facts recorded later are left out, corrections and voids included, so an
+ *   original counts as it was until its correction was recorded.
+ * - A correction's replacement is the fact's whole new data (events.ts); the latest correction known
+ *   wins. A void cancels the fact for good, whatever is recorded after it.
+ */
+import { Decimal } from 'decimal.js';
+import { EXPENSE_CATEGORIES, type ExpenseCategory } from '../../src/domain/assignment/events.js';
+import { daysBetween, yearOf, type BusinessDate } from '../../src/domain/shared/calendar.js';
+import { roundMoney, type Money } from '../../src/domain/shared/money.js';
+import type { Fact } from '../projection.js';
+import { knownFilter, type KnownAtOptions } from '../shared/known-at.js';
+import type { EntitlementsDoc } from './assignment-entitlements.projection.js';
+import type {
+  Entitlements,
+  ExpenseCategoryView,
+  ExtensionView,
+  HomeLeaveYear,
+  LeaseView,
+  VacationYear,
+} from './assignment-entitlements.view.js';
+
+export interface EntitlementsQuery extends KnownAtOptions {
+  asOf: BusinessDate;
+}
+
+interface Live<D> {
+  eventId: string;
+  position: number;
+  recordedAt: string;
+  data: D;
+}
+
+interface Mends {
+  known: (fact: { recordedAt: string; position: number }) => boolean;
+  voided: Set<string>;
+  /** Corrected eventId -> the latest known replacement (corrections are kept in position order). */
+  replacements: Map<string, Record<string, unknown>>;
+}
+
+const mendsOf = (doc: EntitlementsDoc, options: KnownAtOptions): Mends => {
+  const known = knownFilter(options);
+  const voided = new Set<string>();
+  const replacements = new Map<string, Record<string, unknown>>();
+  for (const v of doc.voids) if (known(v)) voided.add(v.data.correctsEventId);
+  for (const c of doc.corrections) if (known(c)) replacements.set(c.data.correctsEventId, c.data.replacement);
+  return { known, voided, replacements };
+};
+
+/** The facts known and not voided, each with its latest known correction swapped in, in position order. */
+const live = <D>(facts: readonly Fact<D>[], mends: Mends): Live<D>[] => {
+  const out: Live<D>[] = [];
+  for (const f of facts) {
+    if (!mends.known(f) || mends.voided.has(f.eventId)) continue;
+    const data = (mends.replacements.get(f.eventId) as D | undefined) ?? f.data;
+    out.push({ eventId: f.eventId, position: f.position, recordedAt: f.recordedAt, data });
+  }
+  return out;
+};
+
+const sum = (values: readonly string[]): Decimal => values.reduce((t, v) => t.plus(v), new Decimal(0));
+const lbString = (d: Decimal): string => d.toFixed();
+const nonNegative = (d: Decimal): Decimal => Decimal.max(d, 0);
+
+/** Sums the amounts in `currency`; any other currency is left out and named in `warnings`. */
+const total = (
+  items: readonly { eventId: string; money: Money }[],
+  currency: string,
+  what: string,
+  warnings: string[],
+): Decimal => {
+  let t = new Decimal(0);
+  for (const { eventId, money } of items) {
+    if (money.currency === currency) t = t.plus(money.amount);
+    else warnings.push(`${what} ${eventId} is in ${money.currency}, not ${currency}: left out of the total`);
+  }
+  return t;
+};
+
+const allFacts = (doc: EntitlementsDoc): readonly Fact<unknown>[][] => [
+  doc.start ? [doc.start] : [],
+  doc.extensions,
+  doc.ends,
+  doc.shipments,
+  doc.trips,
+  doc.expenseClaims,
+  doc.expenseApprovals,
+  doc.expenseRejections,
+  doc.miscellaneousAllowance,
+  doc.repatriations,
+  doc.fundDeposits,
+  doc.fundDraws,
+  doc.salaryPayments,
+  doc.taxSettlements,
+  doc.leases,
+  doc.holidays,
+  doc.vacations,
+  doc.corrections,
+  doc.voids,
+];
+
+const lastKnown = (doc: EntitlementsDoc, mends: Mends): { revision: number; lastPosition: number } => {
+  let revision = -1;
+  let lastPosition = 0;
+  for (const list of allFacts(doc))
+    for (const f of list)
+      if (f.position > lastPosition && mends.known(f)) {
+        lastPosition = f.position;
+        revision = f.revision;
+      }
+  return { revision, lastPosition };
+};
+
+/** The assignment's entitlements, or null when its start is not known (at knownAt). */
+export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): Entitlements | null => {
+  const { asOf } = query;
+  const mends = mendsOf(doc, query);
+  if (!doc.start || !mends.known(doc.start)) return null;
+  const start = doc.start.data;
+  const policy = start.policy;
+  const usd = policy.reimbursementCurrency;
+  const warnings: string[] = [];
+  const onOrBefore = (date: BusinessDate | undefined): boolean => date !== undefined && date <= asOf;
+
+  // Status and dates.
+  const end = live(doc.ends, mends).find((e) => onOrBefore(e.data.endedOn))?.data;
+  const status = end ? 'ended' : asOf < start.effectiveDate ? 'not-started' : 'active';
+  const extensionFacts = live(doc.extensions, mends)
+    .filter((e) => onOrBefore(e.data.decidedOn))
+    .sort((a, b) => (a.data.decidedOn < b.data.decidedOn ? -1 : a.data.decidedOn > b.data.decidedOn ? 1 : 0));
+  const extensions: ExtensionView[] = extensionFacts.map(({ eventId, recordedAt, data }) => ({
+    eventId,
+    recordedAt,
+    decidedOn: data.decidedOn,
+    previousExpectedEndDate: data.previousExpectedEndDate,
+    newExpectedEndDate: data.newExpectedEndDate,
+    ...(data.reason !== undefined ? { reason: data.reason } : {}),
+    taxHomeStatus: data.taxHomeStatus,
+  }));
+  const expectedEndDate = extensions.at(-1)?.newExpectedEndDate ?? start.expectedEndDate;
+
+  // Tax home (Rev. Rul. 93-86): indefinite from the day the expected total length exceeds the limit,
+  // or from the event (start or extension) that says so; an initial expectation beyond it counts from
+  // the effective date. Extensions only lengthen the assignment, so it never turns temporary again.
+  const beyondLimit = (endDate: BusinessDate): boolean =>
+    daysBetween(start.effectiveDate, endDate) > policy.taxHomeLimitDays;
+  const startTaxHome = (start as { taxHomeStatus?: string }).taxHomeStatus;
+  let taxHomeIndefiniteFrom: BusinessDate | undefined =
+    startTaxHome === 'indefinite' || beyondLimit(start.expectedEndDate) ? start.effectiveDate : undefined;
+  for (const e of extensions) {
+    if (taxHomeIndefiniteFrom !== undefined) break;
+    if (e.taxHomeStatus === 'indefinite' || beyondLimit(e.newExpectedEndDate))
+      taxHomeIndefiniteFrom = e.decidedOn;
+  }
+
+  // Calendar years of the assignment so far: from the effective year to the as-of (or end) year.
+  const years: number[] = [];
+  if (status !== 'not-started') {
+    const last = end ? Math.min(yearOf(asOf), yearOf(end.endedOn)) : yearOf(asOf);
+    for (let y = yearOf(start.effectiveDate); y <= last; y++) years.push(y);
+  }
+  const yearClosed = (year: number): boolean => asOf > `${year}-12-31` || end !== undefined;
+
+  // Home leave: one pool per calendar year shared by employee and spouse, counted by departure year.
+  // A closed year reports remaining 0 and what was left as forfeited (no cash in lieu, clause 10).
+  const trips = live(doc.trips, mends).filter((t) => onOrBefore(t.data.departedOn));
+  const homeLeaveYears: HomeLeaveYear[] = years.map((year) => {
+    const ofYear = trips.filter((t) => yearOf(t.data.departedOn) === year);
+    const taken = ofYear.length;
+    const unused = Math.max(0, policy.homeLeaveTripsPerYear - taken);
+    const closed = yearClosed(year);
+    return {
+      year,
+      allowed: policy.homeLeaveTripsPerYear,
+      taken,
+      takenByEmployee: ofYear.filter((t) => t.data.traveller === 'employee').length,
+      takenBySpouse: ofYear.filter((t) => t.data.traveller === 'spouse').length,
+      otherDestinationUsed: ofYear.filter((t) => t.data.destination === 'other').length,
+      otherDestinationAllowed: policy.otherDestinationTripsPerYear,
+      remaining: closed ? 0 : unused,
+      forfeited: closed ? unused : 0,
+      closed,
+    };
+  });
+
+  // Shipments (clause 4): return cap = outbound air + sea + the allowance over outbound.
+  const shipments = live(doc.shipments, mends).filter((s) => onOrBefore(s.data.shippedOn));
+  const weights = (direction: string, mode?: string): string[] =>
+    shipments
+      .filter((s) => s.data.direction === direction && (mode === undefined || s.data.mode === mode))
+      .map((s) => s.data.weight.lb);
+  const airUsed = sum(weights('outbound', 'air'));
+  const seaShipments = shipments.filter((s) => s.data.direction === 'outbound' && s.data.mode === 'sea');
+  const seaWeight = sum(seaShipments.map((s) => s.data.weight.lb));
+  const outboundTotal = airUsed.plus(seaWeight);
+  const returnCap = outboundTotal.plus(policy.returnAllowanceOverOutboundLb);
+  const returnUsed = sum(weights('return'));
+
+  // Miscellaneous allowance (clause 9) and the return airfreight fund (close).
+  const misc = live(doc.miscellaneousAllowance, mends).find((p) => onOrBefore(p.data.paidOn))?.data;
+  const deposited = total(
+    live(doc.fundDeposits, mends)
+      .filter((d) => onOrBefore(d.data.depositedOn))
+      .map((d) => ({ eventId: d.eventId, money: d.data.amount })),
+    usd,
+    'Return airfreight fund deposit',
+    warnings,
+  );
+  const drawn = total(
+    live(doc.fundDraws, mends)
+      .filter((d) => onOrBefore(d.data.drawnOn))
+      .map((d) => ({ eventId: d.eventId, money: d.data.amount })),
+    usd,
+    'Return airfreight fund draw',
+    warnings,
+  );
+
+  // Expenses: each claim in USD, its latest decision dated on or before the as-of date.
+  const claims = live(doc.expenseClaims, mends).filter((c) => onOrBefore(c.data.incurredOn));
+  const decisions = new Map<string, { position: number; approved: boolean; reimbursableUsd?: string }>();
+  const decide = (
+    expenseId: string,
+    d: { position: number; approved: boolean; reimbursableUsd?: string },
+  ) => {
+    const prior = decisions.get(expenseId);
+    if (!prior || prior.position < d.position) decisions.set(expenseId, d);
+  };
+  for (const a of live(doc.expenseApprovals, mends))
+    if (onOrBefore(a.data.approvedOn))
+      decide(a.data.expenseId, {
+        position: a.position,
+        approved: true,
+        reimbursableUsd: a.data.reimbursableUsd.amount,
+      });
+  for (const r of live(doc.expenseRejections, mends))
+    if (onOrBefore(r.data.rejectedOn ?? r.recordedAt.slice(0, 10)))
+      decide(r.data.expenseId, { position: r.position, approved: false });
+  const zeroSums = () => ({
+    claims: 0,
+    claimed: new Decimal(0),
+    approved: new Decimal(0),
+    rejected: new Decimal(0),
+    pending: new Decimal(0),
+    reimbursable: new Decimal(0),
+  });
+  const byCategory = new Map<ExpenseCategory, ReturnType<typeof zeroSums>>();
+  const totals = zeroSums();
+  for (const c of claims) {
+    const { category, amountUsd, reimbursableLimitUsd } = c.data;
+    if (amountUsd.currency !== usd) {
+      warnings.push(`Expense claim ${c.eventId} has its USD amount in ${amountUsd.currency}: left out`);
+      continue;
+    }
+    let bucket = byCategory.get(category);
+    if (!bucket) byCategory.set(category, (bucket = zeroSums()));
+    const amount = new Decimal(amountUsd.amount);
+    const decision = decisions.get(c.data.expenseId);
+    for (const b of [bucket, totals]) {
+      b.claims++;
+      b.claimed = b.claimed.plus(amount);
+      if (!decision) b.pending = b.pending.plus(amount);
+      else if (!decision.approved) b.rejected = b.rejected.plus(amount);
+      else {
+        b.approved = b.approved.plus(amount);
+        // A claim corrected downwards after its approval is reimbursed at most its corrected amount.
+        let pay = Decimal.min(decision.reimbursableUsd ?? '0', amount);
+        if (reimbursableLimitUsd?.currency === usd) pay = Decimal.min(pay, reimbursableLimitUsd.amount);
+        b.reimbursable = b.reimbursable.plus(pay);
+      }
+    }
+  }
+  const m = (d: Decimal.Value, currency: string = usd): Money => roundMoney(d, currency);
+  const categoryViews: ExpenseCategoryView[] = EXPENSE_CATEGORIES.flatMap((category) => {
+    const b = byCategory.get(category);
+    return b
+      ? [
+          {
+            category,
+            claims: b.claims,
+            claimed: m(b.claimed),
+            approved: m(b.approved),
+            rejected: m(b.rejected),
+            pending: m(b.pending),
+            reimbursable: m(b.reimbursable),
+          },
+        ]
+      : [];
+  });
+
+  // Holidays and vacation (clause 7): US entitlement less host holidays and vacation, per year.
+  const holidays = live(doc.holidays, mends).filter((h) => onOrBefore(h.data.date));
+  const vacations = live(doc.vacations, mends).filter((v) => onOrBefore(v.data.from));
+  const vacationYears: VacationYear[] = years.map((year) => {
+    const holidaysObserved = holidays.filter((h) => yearOf(h.data.date) === year).length;
+    const vacationTaken = vacations
+      .filter((v) => yearOf(v.data.from) === year)
+      .reduce((t, v) => t + v.data.days, 0);
+    return {
+      year,
+      entitlement: policy.usHolidaysAndVacationDays,
+      holidaysObserved,
+      vacationTaken,
+      left: policy.usHolidaysAndVacationDays - holidaysObserved - vacationTaken,
+    };
+  });
+
+  // Housing (clause 8): the approved lease in force on the as-of date.
+  const leases: LeaseView[] = live(doc.leases, mends)
+    .filter((l) => onOrBefore(l.data.approvedOn))
+    .map(({ data }) => ({
+      leaseId: data.leaseId,
+      approvedOn: data.approvedOn,
+      effectiveFrom: data.effectiveFrom,
+      monthlyRent: data.monthlyRent,
+      comparableUsCap: data.comparableUsCap,
+      approvedMonthlyUsd: data.approvedMonthlyUsd,
+    }));
+  let current: LeaseView | null = null;
+  for (const l of leases)
+    if (onOrBefore(l.effectiveFrom) && (!current || l.effectiveFrom >= current.effectiveFrom)) current = l;
+
+  // Repatriation (intro, close): owed for every end reason; it stays owed (an entitlement) once travelled.
+  const repatriations = live(doc.repatriations, mends).filter((r) => onOrBefore(r.data.travelledOn));
+  const travellers = [...new Set(repatriations.flatMap((r) => r.data.travellers))];
+
+  // Salary postings (clause 2) and tax equalization (clause 1), as recorded.
+  const salaryCurrency = start.baseSalaryMonthly.currency;
+  const payments = live(doc.salaryPayments, mends).filter((p) => onOrBefore(p.data.paidOn));
+  const salarySum = (pick: (d: (typeof payments)[number]['data']) => Money, what: string): Money =>
+    m(
+      total(
+        payments.map((p) => ({ eventId: p.eventId, money: pick(p.data) })),
+        salaryCurrency,
+        what,
+        warnings,
+      ),
+      salaryCurrency,
+    );
+  const settlements = live(doc.taxSettlements, mends)
+    .filter((s) => onOrBefore(s.data.settledOn))
+    .map(({ data }) => ({
+      taxYear: data.taxYear,
+      settledOn: data.settledOn,
+      amount: data.amount,
+      direction: data.direction,
+      ...(data.provider !== undefined ? { provider: data.provider } : {}),
+    }))
+    .sort((a, b) => (a.settledOn < b.settledOn ? -1 : a.settledOn > b.settledOn ? 1 : 0));
+
+  const known =
+    query.knownAt === undefined && query.knownAtPosition === undefined
+      ? { revision: doc.revision, lastPosition: doc.lastPosition }
+      : lastKnown(doc, mends);
+
+  return {
+    assignmentId: doc.assignmentId,
+    asOf,
+    ...(query.knownAt !== undefined ? { knownAt: query.knownAt } : {}),
+    ...(query.knownAtPosition !== undefined ? { knownAtPosition: query.knownAtPosition } : {}),
+    revision: known.revision,
+    lastPosition: known.lastPosition,
+    employee: { id: start.employee.id, name: start.employee.name },
+    position: start.position,
+    homeCountry: start.homeCountry,
+    hostCountry: start.hostCountry,
+    hostCity: start.hostCity,
+    status,
+    dates: {
+      effectiveDate: start.effectiveDate,
+      originalExpectedEndDate: start.expectedEndDate,
+      expectedEndDate,
+      ...(end ? { endedOn: end.endedOn, endReason: end.reason } : {}),
+    },
+    extensions,
+    taxHomeStatus: taxHomeIndefiniteFrom !== undefined ? 'indefinite' : 'temporary',
+    ...(taxHomeIndefiniteFrom !== undefined ? { taxHomeIndefiniteFrom } : {}),
+    homeLeave: { years: homeLeaveYears },
+    shipments: {
+      outboundAir: {
+        limitLb: lbString(new Decimal(policy.outboundAirLimitLb)),
+        usedLb: lbString(airUsed),
+        remainingLb: lbString(nonNegative(new Decimal(policy.outboundAirLimitLb).minus(airUsed))),
+      },
+      outboundSea: {
+        containerLimit: policy.outboundContainerLimit,
+        // Any container size counts as one (clause 4); a sea shipment without a count is one container.
+        containersUsed: seaShipments.reduce((t, s) => t + (s.data.containers ?? 1), 0),
+        weightLb: lbString(seaWeight),
+      },
+      outboundTotalLb: lbString(outboundTotal),
+      return: {
+        capLb: lbString(returnCap),
+        usedLb: lbString(returnUsed),
+        remainingLb: lbString(nonNegative(returnCap.minus(returnUsed))),
+      },
+    },
+    allowances: {
+      miscellaneous: {
+        amount: policy.miscellaneousAllowance,
+        paid: misc !== undefined,
+        ...(misc ? { paidOn: misc.paidOn, paidAmount: misc.amount } : {}),
+      },
+    },
+    funds: {
+      returnAirfreight: { deposited: m(deposited), drawn: m(drawn), balance: m(deposited.minus(drawn)) },
+    },
+    expenses: {
+      byCategory: categoryViews,
+      totals: {
+        claimed: m(totals.claimed),
+        approved: m(totals.approved),
+        rejected: m(totals.rejected),
+        pending: m(totals.pending),
+        reimbursable: m(totals.reimbursable),
+      },
+      totalReimbursable: m(totals.reimbursable),
+    },
+    vacation: { years: vacationYears },
+    housing: { approvedMonthlyUsd: current?.approvedMonthlyUsd ?? null, current, leases },
+    repatriation: {
+      owed: end !== undefined,
+      travelled: repatriations.length > 0,
+      ...(repatriations.length > 0 ? { travelledOn: repatriations[0]!.data.travelledOn } : {}),
+      travellers,
+      eligibleTravellers: [
+        { name: start.employee.name, relationship: 'employee' as const },
+        ...start.accompanyingFamily.map((f) => ({ name: f.name, relationship: f.relationship })),
+      ],
+      fares: repatriations.map((r) => r.data.fare),
+    },
+    salary: {
+      baseMonthly: start.baseSalaryMonthly,
+      postings: payments.length,
+      gross: salarySum((d) => d.gross, 'Salary posting'),
+      hypotheticalTax: salarySum((d) => d.hypotheticalTax, 'Salary posting'),
+      net: salarySum((d) => d.net, 'Salary posting'),
+    },
+    taxEqualization: { settlements },
+    warnings,
+  };
+};
