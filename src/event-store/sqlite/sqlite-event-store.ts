@@ -1,0 +1,531 @@
+import Database from 'better-sqlite3';
+import { EventEmitter } from 'node:events';
+import { resolve as resolvePath } from 'node:path';
+import {
+  categoryOf,
+  ConcurrencyError,
+  DuplicateEventError,
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type StoredEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store.port.js';
+import {
+  canonicalJson,
+  ChainVerifier,
+  eventHashFromCanonical,
+  GENESIS_HASH,
+  globalHash,
+  type IntegrityReport,
+  type ProgressCallback,
+} from '../integrity.js';
+import { migrate } from './schema.js';
+
+type Db = Database.Database;
+
+export interface SqliteEventStoreOptions {
+  /** How often an idle subscription looks for appends made by another process on the same file. */
+  pollIntervalMs?: number;
+  /** How long a write waits for another process holding the file's write lock. */
+  busyTimeoutMs?: number;
+}
+
+interface EventRow {
+  position: number;
+  stream_id: string;
+  revision: number;
+  event_id: string;
+  type: string;
+  data: string;
+  metadata: string;
+  hash: string;
+  global_hash: string;
+}
+
+interface PendingAppend {
+  streamId: string;
+  events: readonly NewEvent[];
+  expected: ExpectedRevision;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+
+const COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, hash, global_hash';
+
+const toStoredEvent = (row: EventRow): StoredEvent => ({
+  streamId: row.stream_id,
+  eventId: row.event_id,
+  type: row.type,
+  data: JSON.parse(row.data) as Record<string, unknown>,
+  metadata: JSON.parse(row.metadata) as EventMetadata,
+  revision: row.revision,
+  position: row.position,
+  hash: row.hash,
+});
+
+/** Commits on one file wake subscriptions of every store instance in this process that has it open. */
+const commitSignals = new EventEmitter();
+commitSignals.setMaxListeners(0);
+let memoryStoreCount = 0;
+
+/**
+ * Appends from one setImmediate turn are group-committed: one transaction, one fsync, each append
+ * validated on its own inside a savepoint so one conflict cannot fail its neighbours.
+ */
+export class SqliteEventStore implements EventStore {
+  readonly kind = 'sqlite' as const;
+  readonly path: string;
+  private readonly db: Db;
+  private readonly signalKey: string;
+  private readonly pollIntervalMs: number;
+  private pending: PendingAppend[] = [];
+  private flushScheduled = false;
+  private closed = false;
+  private readonly subscriptions = new Set<SqliteSubscription>();
+  private readonly readAllStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
+
+  private readonly insertEvent: Database.Statement<
+    [string, number, string, string, string, string, string, string, string]
+  >;
+  private readonly selectStreamHead: Database.Statement<[string], { revision: number }>;
+  private readonly selectByEventId: Database.Statement<[string], EventRow>;
+  private readonly selectLastGlobalHash: Database.Statement<[], string>;
+  private readonly selectStream: Database.Statement<[string, number, number], EventRow>;
+  private readonly selectHead: Database.Statement<[], number>;
+  private readonly appendBatch: Database.Transaction<(batch: PendingAppend[], outcomes: Outcome[]) => void>;
+  private readonly appendOne: Database.Transaction<
+    (
+      append: PendingAppend,
+      prevGlobal: string,
+      recordedAt: string,
+    ) => { result: AppendResult; lastGlobal: string }
+  >;
+
+  /** path: a file (created if missing; its directory must exist) or ':memory:'. */
+  constructor(path: string, options: SqliteEventStoreOptions = {}) {
+    const inMemory = path === ':memory:';
+    this.path = inMemory ? path : resolvePath(path);
+    this.signalKey = inMemory ? `:memory:${++memoryStoreCount}` : this.path;
+    this.pollIntervalMs = options.pollIntervalMs ?? 300;
+    this.db = new Database(this.path);
+    try {
+      this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+      if (!inMemory) {
+        const mode = this.db.pragma('journal_mode = WAL', { simple: true });
+        if (mode !== 'wal')
+          throw new Error(`could not switch ${this.path} to WAL (journal_mode is ${String(mode)})`);
+      }
+      // FULL: in WAL mode NORMAL may lose the last commits on power loss; an acknowledged append must not.
+      this.db.pragma('synchronous = FULL');
+      migrate(this.db);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+
+    this.insertEvent = this.db.prepare(
+      `INSERT INTO events (stream_id, revision, event_id, type, data, metadata, category, hash, global_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.selectStreamHead = this.db.prepare(
+      'SELECT revision FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
+    );
+    this.selectByEventId = this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE event_id = ?`);
+    this.selectLastGlobalHash = this.db
+      .prepare<[], string>('SELECT global_hash FROM events ORDER BY position DESC LIMIT 1')
+      .pluck();
+    this.selectStream = this.db.prepare(
+      `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+    );
+    this.selectHead = this.db.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck();
+
+    this.appendOne = this.db.transaction((append, prevGlobal, recordedAt) =>
+      this.appendInTransaction(append, prevGlobal, recordedAt),
+    );
+    this.appendBatch = this.db.transaction((batch, outcomes) => {
+      const recordedAt = new Date().toISOString();
+      let prevGlobal = this.selectLastGlobalHash.get() ?? GENESIS_HASH;
+      for (const append of batch) {
+        try {
+          // A nested better-sqlite3 transaction is a SAVEPOINT: a failed append rolls back alone.
+          const { result, lastGlobal } = this.appendOne(append, prevGlobal, recordedAt);
+          prevGlobal = lastGlobal;
+          outcomes.push({ ok: true, result });
+        } catch (error) {
+          if (!isAppendLocalError(error)) throw error;
+          outcomes.push({ ok: false, error });
+        }
+      }
+    });
+  }
+
+  appendToStream(
+    streamId: string,
+    events: readonly NewEvent[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error('event store is closed'));
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.pending.push({ streamId, events, expected: options.expectedRevision, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        // setImmediate rather than a microtask: requests that arrived in the same I/O turn join the batch.
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const outcomes: Outcome[] = [];
+    try {
+      this.appendBatch.immediate(batch, outcomes);
+    } catch (error) {
+      for (const append of batch) append.reject(error);
+      return;
+    }
+    let committed = false;
+    batch.forEach((append, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.ok) {
+        committed ||= !outcome.result.duplicate && outcome.result.events.length > 0;
+        append.resolve(outcome.result);
+      } else {
+        append.reject(outcome.error);
+      }
+    });
+    if (committed) commitSignals.emit(this.signalKey);
+  }
+
+  private appendInTransaction(
+    append: PendingAppend,
+    prevGlobal: string,
+    recordedAt: string,
+  ): { result: AppendResult; lastGlobal: string } {
+    const { streamId, events, expected } = append;
+
+    const seen = new Set<string>();
+    for (const event of events) {
+      if (seen.has(event.eventId)) throw new DuplicateEventError(streamId, event.eventId);
+      seen.add(event.eventId);
+    }
+    const canonical = events.map((event) => ({ data: canonicalJson(event.data), event }));
+
+    const existing = events.map((event) => this.selectByEventId.get(event.eventId));
+    if (existing.some((row) => row !== undefined)) {
+      const rows: EventRow[] = [];
+      existing.forEach((row, i) => {
+        const { event, data } = canonical[i]!;
+        if (!row || row.stream_id !== streamId || row.type !== event.type || row.data !== data) {
+          throw new DuplicateEventError(streamId, event.eventId);
+        }
+        rows.push(row);
+      });
+      rows.sort((a, b) => a.revision - b.revision);
+      const last = rows[rows.length - 1]!;
+      return {
+        result: {
+          streamId,
+          revision: last.revision,
+          position: last.position,
+          events: rows.map(toStoredEvent),
+          duplicate: true,
+        },
+        lastGlobal: prevGlobal,
+      };
+    }
+
+    const head = this.selectStreamHead.get(streamId);
+    const current = head ? head.revision : -1;
+    const matches = expected === 'any' || (expected === 'no_stream' ? current === -1 : expected === current);
+    if (!matches) throw new ConcurrencyError(streamId, expected, current === -1 ? 'no_stream' : current);
+
+    if (events.length === 0) {
+      const last = current === -1 ? [] : this.selectStream.all(streamId, current, 1);
+      return {
+        result: {
+          streamId,
+          revision: current,
+          position: last[0]?.position ?? 0,
+          events: [],
+          duplicate: false,
+        },
+        lastGlobal: prevGlobal,
+      };
+    }
+
+    let prevHash = current === -1 ? GENESIS_HASH : this.selectStream.get(streamId, current, 1)!.hash;
+    let lastGlobal = prevGlobal;
+    const category = categoryOf(streamId);
+    const stored: StoredEvent[] = canonical.map(({ event, data }, i) => {
+      const revision = current + 1 + i;
+      const metadata = { ...event.metadata, recordedAt: event.metadata.recordedAt ?? recordedAt };
+      const metadataJson = canonicalJson(metadata);
+      const hash = eventHashFromCanonical(
+        streamId,
+        revision,
+        event.eventId,
+        event.type,
+        data,
+        metadataJson,
+        prevHash,
+      );
+      lastGlobal = globalHash(lastGlobal, hash);
+      const info = this.insertEvent.run(
+        streamId,
+        revision,
+        event.eventId,
+        event.type,
+        data,
+        metadataJson,
+        category,
+        hash,
+        lastGlobal,
+      );
+      prevHash = hash;
+      return {
+        streamId,
+        eventId: event.eventId,
+        type: event.type,
+        data: JSON.parse(data) as Record<string, unknown>,
+        metadata: JSON.parse(metadataJson) as EventMetadata,
+        revision,
+        position: Number(info.lastInsertRowid),
+        hash,
+      };
+    });
+    const last = stored[stored.length - 1]!;
+    return {
+      result: {
+        streamId,
+        revision: last.revision,
+        position: last.position,
+        events: stored,
+        duplicate: false,
+      },
+      lastGlobal,
+    };
+  }
+
+  async readStream(
+    streamId: string,
+    options: { fromRevision?: number; maxCount?: number } = {},
+  ): Promise<StoredEvent[]> {
+    return this.selectStream
+      .all(streamId, options.fromRevision ?? 0, options.maxCount ?? -1)
+      .map(toStoredEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    return this.readAllSync(options);
+  }
+
+  /** An empty `types` list means no type filter, like an absent one. */
+  private readAllSync(options: ReadAllOptions): StoredEvent[] {
+    const where = ['position > ?'];
+    const params: unknown[] = [options.after ?? 0];
+    if (options.types && options.types.length > 0) {
+      where.push(`type IN (${options.types.map(() => '?').join(', ')})`);
+      params.push(...options.types);
+    }
+    if (options.category !== undefined) {
+      where.push('category = ?');
+      params.push(options.category);
+    }
+    params.push(options.limit ?? -1);
+    const sql = `SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`;
+    let statement = this.readAllStatements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare<unknown[], EventRow>(sql);
+      this.readAllStatements.set(sql, statement);
+    }
+    return statement.all(...params).map(toStoredEvent);
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    if (this.closed) throw new Error('event store is closed');
+    const subscription = new SqliteSubscription(
+      {
+        read: (after, limit) => this.readAllSync({ ...options, after, limit }),
+        signalKey: this.signalKey,
+        pollIntervalMs: this.pollIntervalMs,
+      },
+      options,
+      () => this.subscriptions.delete(subscription),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<number> {
+    return this.selectHead.get() ?? 0;
+  }
+
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error('event store is closed');
+    this.db.prepare('SELECT 1').get();
+  }
+
+  /** Walks this store's log (works for ':memory:' too); see verifySqliteStore. */
+  verify(onProgress?: ProgressCallback): Promise<IntegrityReport> {
+    return verifyDatabase(this.db, onProgress);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Appends already accepted are committed (or rejected) before the file closes.
+    if (this.pending.length > 0) this.flush();
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    this.db.close();
+  }
+}
+
+/** Errors that concern one append only; anything else (I/O, disk full) fails the whole batch. */
+const isAppendLocalError = (error: unknown): boolean => {
+  if (error instanceof Database.SqliteError) return error.code.startsWith('SQLITE_CONSTRAINT');
+  return true;
+};
+
+interface SubscriptionSource {
+  read(after: number, limit: number): StoredEvent[];
+  signalKey: string;
+  pollIntervalMs: number;
+}
+
+/**
+ * Always reads by position from the file, whether catching up or live, so the switch between the
+ * two can neither skip nor repeat an event.
+ */
+class SqliteSubscription implements Subscription {
+  private closed = false;
+  private dirty = true;
+  private wakeUp: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly onCommit = (): void => {
+    this.dirty = true;
+    this.wakeUp?.();
+  };
+
+  constructor(
+    private readonly source: SubscriptionSource,
+    private readonly options: SubscribeOptions,
+    private readonly onClosed: () => void,
+  ) {
+    commitSignals.on(source.signalKey, this.onCommit);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<StoredEvent> {
+    return this.run();
+  }
+
+  private async *run(): AsyncGenerator<StoredEvent> {
+    let after = this.options.after ?? 0;
+    const batchSize = this.options.batchSize ?? 500;
+    try {
+      while (!this.closed) {
+        this.dirty = false;
+        const page = this.source.read(after, batchSize);
+        for (const event of page) {
+          yield event;
+          after = event.position;
+          if (this.closed) return;
+        }
+        if (page.length < batchSize && !this.dirty) await this.waitForCommit();
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  private waitForCommit(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        this.wakeUp = undefined;
+        resolve();
+      };
+      this.wakeUp = done;
+      // The fallback for appends by another process, which cannot signal this one.
+      this.timer = setTimeout(done, this.source.pollIntervalMs);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    commitSignals.off(this.source.signalKey, this.onCommit);
+    this.wakeUp?.();
+    this.onClosed();
+  }
+}
+
+const VERIFY_PAGE = 2000;
+
+const verifyDatabase = async (db: Db, onProgress?: ProgressCallback): Promise<IntegrityReport> => {
+  const page = db.prepare<[number, number], EventRow>(
+    `SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+  );
+  const headPosition =
+    db.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck().get() ?? 0;
+  const verifier = new ChainVerifier({ contiguousPositions: true });
+  let after = 0;
+  let checked = 0;
+  for (;;) {
+    const rows = page.all(after, VERIFY_PAGE);
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      let event: StoredEvent;
+      try {
+        event = toStoredEvent(row);
+      } catch {
+        return {
+          ok: false,
+          problem: {
+            position: row.position,
+            eventId: row.event_id,
+            streamId: row.stream_id,
+            reason: 'stored data or metadata is not valid JSON',
+          },
+        };
+      }
+      const problem = verifier.check(event, row.global_hash);
+      if (problem) return { ok: false, problem };
+      checked += 1;
+    }
+    after = rows[rows.length - 1]!.position;
+    onProgress?.({ checked, position: after, headPosition: Math.max(headPosition, after) });
+    // Let a progress bar draw, and other work run, between pages of a long walk.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return verifier.result();
+};
+
+/**
+ * Walks a ledger file in position order and checks every hash, the per-stream revision sequence,
+ * the global chain and that positions have no holes. Note `head` from an ok report: a later report
+ * with another head for the same position, or a lower position, means events were removed from the end.
+ */
+export const verifySqliteStore = async (
+  path: string,
+  onProgress?: ProgressCallback,
+): Promise<IntegrityReport> => {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    migrate(db, { readonly: true });
+    return await verifyDatabase(db, onProgress);
+  } finally {
+    db.close();
+  }
+};
