@@ -64,8 +64,11 @@ export class Story {
     return event;
   }
 
-  started(policy: Partial<AssignmentPolicy> = {}): ProjectedEvent {
-    return this.record('AssignmentStarted', joeStarted(policy));
+  started(
+    policy: Partial<AssignmentPolicy> = {},
+    overrides: Partial<DataOf<'AssignmentStarted'>> = {},
+  ): ProjectedEvent {
+    return this.record('AssignmentStarted', { ...joeStarted(policy), ...overrides });
   }
 
   extended(decidedOn: string, previous: string, next: string, indefinite = false): ProjectedEvent {
