@@ -62,3 +62,25 @@ export const addYears = (date: BusinessDate, years: number): BusinessDate => {
 
 export const minDate = (a: BusinessDate, b: BusinessDate): BusinessDate => (a <= b ? a : b);
 export const maxDate = (a: BusinessDate, b: BusinessDate): BusinessDate => (a >= b ? a : b);
+
+/** A pay period `YYYY-MM`. */
+export type Period = string;
+
+export const isPeriod = (value: unknown): value is Period =>
+  typeof value === 'string' && /^\d{4}-(0[1-9]|1[0-2])$/.test(value);
+
+/** First and last day of a `YYYY-MM` period, and how many days it has. */
+export const periodBounds = (period: Period): { first: BusinessDate; last: BusinessDate; days: number } => {
+  const year = Number(period.slice(0, 4));
+  const month = Number(period.slice(5, 7));
+  const days = daysInMonth(year, month);
+  return { first: `${period}-01`, last: `${period}-${String(days).padStart(2, '0')}`, days };
+};
+
+/** Days common to two inclusive ranges [aFrom, aTo] and [bFrom, bTo] (0 when they do not meet). */
+export const overlapDays = (
+  aFrom: BusinessDate,
+  aTo: BusinessDate,
+  bFrom: BusinessDate,
+  bTo: BusinessDate,
+): number => Math.max(0, daysBetween(maxDate(aFrom, bFrom), minDate(aTo, bTo)) + 1);

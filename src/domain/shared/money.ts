@@ -67,3 +67,19 @@ export const minMoney = (a: Money, b: Money): Money => (dec(a).lte(dec(b)) ? a :
 /** A decimal string that decimal.js accepts and that is finite. */
 export const isDecimalString = (value: unknown): value is string =>
   typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value);
+
+export const subtractMoney = (a: Money, b: Money): Money => {
+  if (a.currency !== b.currency) throw new Error(`cannot subtract ${b.currency} from ${a.currency}`);
+  return money(dec(a).minus(dec(b)), a.currency);
+};
+
+/** Converts at a rate given as units of the amount's currency per 1 USD, rounded half-up to the cent once. */
+export const toUsd = (amount: Money, ratePerUsd?: string): Money => {
+  if (amount.currency === 'USD') return money(dec(amount), 'USD');
+  if (ratePerUsd === undefined) throw new Error(`a rate is needed to convert ${amount.currency} to USD`);
+  return roundMoney(dec(amount).dividedBy(new Decimal(ratePerUsd)), 'USD');
+};
+
+/** `amount * numerator / denominator`, rounded half-up to the minor unit once (proration). */
+export const prorate = (amount: Money, numerator: number, denominator: number): Money =>
+  roundMoney(dec(amount).times(numerator).dividedBy(denominator), amount.currency);

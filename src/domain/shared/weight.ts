@@ -19,3 +19,13 @@ export const toWeight = (value: Decimal.Value, unit: WeightUnit): Weight => {
 };
 
 export const lb = (w: Weight | string): Decimal => new Decimal(typeof w === 'string' ? w : w.lb);
+
+/** A weight as a client may give it: a value and its unit. */
+export interface WeightInput {
+  value: string;
+  unit: WeightUnit;
+}
+
+/** Sum of pound amounts as an exact decimal string. */
+export const sumLb = (...values: Decimal.Value[]): string =>
+  values.reduce<Decimal>((total, v) => total.plus(v), new Decimal(0)).toFixed();
