@@ -62,6 +62,8 @@ export interface AssignmentStarted {
     baseSalaryMonthly: Money;
     /** Every policy term, the letter's value unless overridden: later default changes never touch it. */
     policy: AssignmentPolicy;
+    /** Tax-home status from the effective date, as known at the start (indefinite when planned beyond the limit). */
+    taxHomeStatus?: TaxHomeStatus;
   };
 }
 
@@ -226,6 +228,10 @@ export interface EventCorrected {
     correctsEventId: string;
     correctedType: CorrectableEventType;
     reason: string;
+    /**
+     * The corrected event's whole data (not a patch), derived values included, so a reader swaps it in
+     * without deciding anything. A later correction of the same event replaces this one.
+     */
     replacement: Record<string, unknown>;
   };
 }
@@ -258,6 +264,9 @@ export type AssignmentEvent =
   | EventVoided;
 
 export type AssignmentEventType = AssignmentEvent['type'];
+
+/** The data of one event type. */
+export type EventData<T extends AssignmentEventType> = Extract<AssignmentEvent, { type: T }>['data'];
 
 export const ASSIGNMENT_EVENT_TYPES = [
   'AssignmentStarted',

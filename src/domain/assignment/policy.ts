@@ -1,5 +1,6 @@
 import type { Money } from '../shared/money.js';
-import type { OtherFareRule } from './events.js';
+import type { OtherFareRule, TaxHomeStatus } from './events.js';
+import { daysBetween, type BusinessDate } from '../shared/calendar.js';
 
 /**
  * The policy terms of one assignment, captured in AssignmentStarted. Defaults are the Valence letter's;
@@ -40,3 +41,20 @@ export const LETTER_POLICY: AssignmentPolicy = {
   taxHomeLimitDays: 365,
   reimbursementCurrency: 'USD',
 };
+
+/** The letter's terms with this assignment's overrides: captured once, in AssignmentStarted. */
+export const resolvePolicy = (overrides: Partial<AssignmentPolicy> = {}): AssignmentPolicy => ({
+  ...LETTER_POLICY,
+  ...overrides,
+});
+
+/**
+ * US one-year rule (Rev. Rul. 93-86): an assignment realistically expected to last longer than the
+ * limit makes the tax home indefinite. Length is counted as days from the effective date to the expected end.
+ */
+export const taxHomeStatusOf = (
+  effectiveDate: BusinessDate,
+  expectedEndDate: BusinessDate,
+  policy: Pick<AssignmentPolicy, 'taxHomeLimitDays'>,
+): TaxHomeStatus =>
+  daysBetween(effectiveDate, expectedEndDate) > policy.taxHomeLimitDays ? 'indefinite' : 'temporary';
