@@ -1,0 +1,72 @@
+import { dec, isDecimalString, type Money } from '../../shared/money.js';
+import type { BusinessDate } from '../../shared/calendar.js';
+import type { AssignmentStarted, ExchangeRate } from '../events.js';
+import { violation, type Clause } from '../errors.js';
+import type { AssignmentState } from '../state.js';
+
+export type Started = AssignmentStarted['data'];
+
+export const requireStarted = (state: AssignmentState): Started =>
+  state.assignment ?? violation('ASSIGNMENT.NOT_STARTED', 'No assignment has been started in this stream');
+
+/** After AssignmentEnded only corrections, repatriation, return shipments and the return-airfreight fund. */
+export const requireNotEnded = (state: AssignmentState, what: string): Started => {
+  const assignment = requireStarted(state);
+  if (state.ended) {
+    violation(
+      'ASSIGNMENT.ENDED',
+      `${what} cannot be recorded: the assignment ended on ${state.ended.endedOn}`,
+      {
+        details: { endedOn: state.ended.endedOn },
+      },
+    );
+  }
+  return assignment;
+};
+
+/** The business date falls between the effective date and the end (when there is one). */
+export const requireDuringAssignment = (
+  state: AssignmentState,
+  date: BusinessDate,
+  what: string,
+  clause: Clause,
+): void => {
+  const assignment = requireStarted(state);
+  const endedOn = state.ended?.endedOn;
+  if (date < assignment.effectiveDate || (endedOn !== undefined && date > endedOn)) {
+    violation(
+      'ASSIGNMENT.NOT_ACTIVE',
+      `${what} on ${date} is outside the assignment (${assignment.effectiveDate} to ${endedOn ?? 'now'})`,
+      { clause, details: { date, effectiveDate: assignment.effectiveDate, endedOn: endedOn ?? null } },
+    );
+  }
+};
+
+export const invalid = (message: string, details?: Record<string, unknown>): never =>
+  violation('COMMAND.INVALID', message, details ? { details } : undefined);
+
+export const requirePositive = (amount: Money, field: string): void => {
+  if (!isDecimalString(amount.amount) || !dec(amount).gt(0)) invalid(`${field} must be more than zero`);
+};
+
+export const requireNotNegative = (amount: Money, field: string): void => {
+  if (!isDecimalString(amount.amount) || dec(amount).lt(0)) invalid(`${field} must not be negative`);
+};
+
+export const requireCurrency = (amount: Money, currency: string, field: string, clause: Clause): void => {
+  if (amount.currency !== currency) {
+    violation('MONEY.CURRENCY_MISMATCH', `${field} must be in ${currency}, not ${amount.currency}`, {
+      clause,
+      details: { field, expected: currency, actual: amount.currency },
+    });
+  }
+};
+
+export const requireValidRate = (rate: ExchangeRate): void => {
+  if (!isDecimalString(rate.rate) || !dec(rate.rate).gt(0))
+    invalid('exchangeRate.rate must be more than zero');
+};
+
+/** Drops undefined optional fields so events stay identical through a JSON round trip. */
+export const compact = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;

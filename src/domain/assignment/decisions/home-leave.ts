@@ -1,0 +1,118 @@
+import { dec, minMoney, money, subtractMoney, zero } from '../../shared/money.js';
+import { yearOf } from '../../shared/calendar.js';
+import type { TakeHomeLeaveTripData } from '../commands.js';
+import type { EventData, HomeLeaveTripTaken } from '../events.js';
+import { violation } from '../errors.js';
+import { homeLeaveYear, type AssignmentState } from '../state.js';
+import {
+  compact,
+  invalid,
+  requireCurrency,
+  requireDuringAssignment,
+  requireNotEnded,
+  requireNotNegative,
+  requireStarted,
+} from './guards.js';
+
+/** A clause-10 trip: one shared pool per calendar year of departure, no proration, no cash in lieu. */
+export const tripData = (
+  command: TakeHomeLeaveTripData,
+  state: AssignmentState,
+): EventData<'HomeLeaveTripTaken'> => {
+  const { policy } = requireStarted(state);
+  if (command.returnedOn !== undefined && command.returnedOn < command.departedOn) {
+    invalid(`The return ${command.returnedOn} precedes the departure ${command.departedOn}`);
+  }
+  requireNotNegative(command.fare, 'fare');
+  if (state.trips[command.tripId]) {
+    violation('HOME_LEAVE.DUPLICATE_ID', `Trip ${command.tripId} is already recorded`);
+  }
+  requireDuringAssignment(state, command.departedOn, 'A home-leave trip', '10');
+
+  const allowed =
+    command.traveller === 'employee'
+      ? command.destination === 'home' || command.destination === 'other'
+      : command.destination === 'host';
+  if (!allowed) {
+    violation(
+      'HOME_LEAVE.WRONG_DESTINATION_FOR_TRAVELLER',
+      command.traveller === 'employee'
+        ? 'The employee travels home (or to one other destination), not to the host country'
+        : 'The spouse travels to the host country',
+      { details: { traveller: command.traveller, destination: command.destination } },
+    );
+  }
+
+  const year = yearOf(command.departedOn);
+  const used = homeLeaveYear(state, year);
+  if (used.taken >= policy.homeLeaveTripsPerYear) {
+    violation(
+      'HOME_LEAVE.NO_TRIPS_LEFT',
+      `All ${policy.homeLeaveTripsPerYear} home-leave trips of ${year} are taken`,
+      { details: { year, allowed: policy.homeLeaveTripsPerYear, taken: used.taken } },
+    );
+  }
+
+  const fare = money(command.fare.amount, command.fare.currency);
+  if (command.destination !== 'other') {
+    return compact({
+      tripId: command.tripId,
+      traveller: command.traveller,
+      destination: command.destination,
+      departedOn: command.departedOn,
+      returnedOn: command.returnedOn,
+      fare,
+      homeFare: command.homeFare && money(command.homeFare.amount, command.homeFare.currency),
+      year,
+      reimbursable: fare,
+      notReimbursed: zero(fare.currency),
+    });
+  }
+
+  if (used.otherDestination >= policy.otherDestinationTripsPerYear) {
+    violation(
+      'HOME_LEAVE.OTHER_DESTINATION_USED',
+      `The trip to another destination of ${year} is already used`,
+      { details: { year, allowed: policy.otherDestinationTripsPerYear, used: used.otherDestination } },
+    );
+  }
+  if (!command.homeFare) {
+    return violation(
+      'HOME_LEAVE.HOME_FARE_REQUIRED',
+      'A trip to another destination needs the economy fare of the trip home',
+    );
+  }
+  requireCurrency(command.homeFare, fare.currency, 'homeFare', '10');
+  requireNotNegative(command.homeFare, 'homeFare');
+  const homeFare = money(command.homeFare.amount, command.homeFare.currency);
+  const rule = policy.otherDestinationFareRule;
+  if (rule === 'reject' && dec(fare).gt(dec(homeFare))) {
+    violation(
+      'HOME_LEAVE.FARE_ABOVE_HOME_FARE',
+      `The fare ${fare.amount} ${fare.currency} exceeds the home fare ${homeFare.amount} ${homeFare.currency}`,
+      { details: { fare, homeFare, rule } },
+    );
+  }
+  const reimbursable = minMoney(fare, homeFare);
+  return compact({
+    tripId: command.tripId,
+    traveller: command.traveller,
+    destination: command.destination,
+    departedOn: command.departedOn,
+    returnedOn: command.returnedOn,
+    fare,
+    homeFare,
+    year,
+    reimbursable,
+    notReimbursed: subtractMoney(fare, reimbursable),
+    fareRuleApplied: rule,
+  });
+};
+
+export const takeHomeLeaveTrip = (
+  command: TakeHomeLeaveTripData,
+  state: AssignmentState,
+): HomeLeaveTripTaken => {
+  requireNotEnded(state, 'A home-leave trip');
+  return { type: 'HomeLeaveTripTaken', data: tripData(command, state) };
+};
