@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -10,12 +12,25 @@ import { ProblemFilter } from './http/problem/problem.filter.js';
 import { COMMAND_HANDLERS, QUERY_HANDLERS } from './application/handlers.js';
 import { HTTP_CONTROLLERS } from './http/controllers.js';
 import { ReadModelsModule } from './read-models/read-models.module.js';
+import { ProjectionRunner } from './read-models/projection-runner.js';
+import { ReadModelStore } from './read-models/read-model-store.js';
+import { PROJECTION_HEALTH, READ_MODELS, type ReadModels } from './application/queries/read-model.port.js';
+
+/** The queries' view of the read models: documents from the store, progress from the runner. */
+const readModelsOf = (store: ReadModelStore, runner: ProjectionRunner): ReadModels => ({
+  get: (projection, key) => store.get(projection, key),
+  list: (projection, options) => store.list(projection, options),
+  count: (projection, filter) => store.count(projection, filter),
+  waitFor: (position, timeoutMs) => runner.waitFor(position, timeoutMs),
+  position: () => runner.position(),
+});
 
 /** Wires the ledger: the store chosen by LEDGER_STORE_URL, the CQRS handlers, read models and HTTP. */
 @Module({})
 export class AppModule {
   static forRoot(config: LedgerConfig): DynamicModule {
     const keys = resolveApiKeys(config);
+    if (config.readModelPath !== ':memory:') mkdirSync(dirname(config.readModelPath), { recursive: true });
     return {
       module: AppModule,
       imports: [
@@ -30,6 +45,8 @@ export class AppModule {
         { provide: API_KEYS, useValue: keys.byKey },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: READ_MODELS, useFactory: readModelsOf, inject: [ReadModelStore, ProjectionRunner] },
+        { provide: PROJECTION_HEALTH, useExisting: ProjectionRunner },
         ...COMMAND_HANDLERS,
         ...QUERY_HANDLERS,
       ],

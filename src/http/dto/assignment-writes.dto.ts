@@ -20,10 +20,15 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CORRECTABLE_EVENT_TYPES, EXPENSE_CATEGORIES } from '../../domain/assignment/events.js';
-import { IsBusinessDate, IsDecimalString, MoneyDto, NestedMoney, WeightDto } from './validators.js';
+import {
+  IsBusinessDate,
+  IsDecimalString,
+  IsLedgerId,
+  MoneyDto,
+  NestedMoney,
+  WeightDto,
+} from './validators.js';
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
-const ID_MESSAGE = '$property must be 1-100 letters, digits, or _ . : - (starting with a letter or digit)';
 const COUNTRY = /^[A-Z]{2}$/;
 const COUNTRY_MESSAGE = '$property must be an ISO 3166-1 alpha-2 country code such as "US" or "CN"';
 
@@ -47,7 +52,7 @@ export class WriteDto {
 export class EmployeeDto {
   @ApiProperty({ example: 'E-1001' })
   @IsString()
-  @Matches(ID, { message: ID_MESSAGE })
+  @IsLedgerId()
   id!: string;
 
   @ApiProperty({ example: 'Joseph Lamoreux' })
@@ -131,7 +136,7 @@ export class StartAssignmentDto extends WriteDto {
   })
   @IsOptional()
   @IsString()
-  @Matches(ID, { message: ID_MESSAGE })
+  @IsLedgerId()
   assignmentId?: string;
 
   @ApiProperty({ type: EmployeeDto })
@@ -212,7 +217,7 @@ export class RecordShipmentDto extends WriteDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
-  @Matches(ID, { message: ID_MESSAGE })
+  @IsLedgerId()
   shipmentId?: string;
 
   @ApiProperty({ enum: ['outbound', 'return'] })
@@ -262,7 +267,7 @@ export class TakeHomeLeaveTripDto extends WriteDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
-  @Matches(ID, { message: ID_MESSAGE })
+  @IsLedgerId()
   tripId?: string;
 
   @ApiProperty({ enum: ['employee', 'spouse'] })
@@ -314,7 +319,7 @@ export class ClaimExpenseDto extends WriteDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
-  @Matches(ID, { message: ID_MESSAGE })
+  @IsLedgerId()
   expenseId?: string;
 
   @ApiProperty({ enum: EXPENSE_CATEGORIES })
@@ -497,7 +502,7 @@ export class ApproveHousingLeaseDto extends WriteDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
-  @Matches(ID, { message: ID_MESSAGE })
+  @IsLedgerId()
   leaseId?: string;
 
   @ApiProperty({ example: '2005-01-20' })

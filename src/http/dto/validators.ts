@@ -23,6 +23,14 @@ export const IsBusinessDate =
       validator: { validate: (value: unknown) => isBusinessDate(value) },
     });
 
+const LEDGER_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
+/** Ids chosen by clients (assignment, shipment, trip, expense, lease): safe in paths and stream names. */
+export const IsLedgerId = (options?: ValidationOptions) =>
+  Matches(LEDGER_ID, {
+    message: '$property must be 1-100 letters, digits, or _ . : - (starting with a letter or digit)',
+    ...options,
+  });
+
 const DECIMAL = /^\d{1,15}(\.\d{1,10})?$/;
 /** A non-negative decimal string such as "19166.67": amounts and weights never travel as floats. */
 export const IsDecimalString = (options?: ValidationOptions) =>

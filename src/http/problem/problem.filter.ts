@@ -15,6 +15,10 @@ interface PolicyLike {
 const isPolicyLike = (e: unknown): e is PolicyLike =>
   e instanceof Error && typeof (e as Partial<PolicyLike>).code === 'string' && 'clause' in e;
 
+/** Terminus answers an unhealthy check with its full report; that report is the useful body. */
+const isHealthReport = (body: unknown): boolean =>
+  typeof body === 'object' && body !== null && 'details' in body && 'status' in body;
+
 /** Every error leaves as application/problem+json; nothing a client sent becomes a 500. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -22,6 +26,10 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    if (exception instanceof HttpException && isHealthReport(exception.getResponse())) {
+      response.status(exception.getStatus()).json(exception.getResponse());
+      return;
+    }
     const body = this.toProblem(exception);
     if (body.status === 503 && typeof body.retryAfterSeconds === 'number') {
       response.setHeader('Retry-After', String(body.retryAfterSeconds));

@@ -1,0 +1,15 @@
+import { RecordAssignmentEventHandler } from './commands/record-assignment-event.handler.js';
+import {
+  GetAssignmentEventsHandler,
+  GetAssignmentHandler,
+  GetEntitlementsHandler,
+  ListAssignmentsHandler,
+} from './queries/assignment.queries.js';
+
+export const COMMAND_HANDLERS = [RecordAssignmentEventHandler];
+export const QUERY_HANDLERS = [
+  GetEntitlementsHandler,
+  GetAssignmentHandler,
+  ListAssignmentsHandler,
+  GetAssignmentEventsHandler,
+];

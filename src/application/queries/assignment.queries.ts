@@ -1,0 +1,140 @@
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import {
+  assignmentEntitlementsProjection,
+  assignmentSummaryProjection,
+  entitlementsOf,
+  type AssignmentSummary,
+  type Entitlements,
+  type EntitlementsDoc,
+} from '../../../projections/index.js';
+import { streamIdOf } from '../../domain/assignment/events.js';
+import { EVENT_STORE, type EventStore, type StoredEvent } from '../../event-store/event-store.port.js';
+import { LEDGER_CONFIG, type LedgerConfig } from '../../config/ledger-config.js';
+import { assignmentNotFound, notCaughtUp } from '../application-errors.js';
+import { READ_MODELS, type ReadModels } from './read-model.port.js';
+import { upcastStored } from '../upcast.js';
+
+/** Read-your-writes: wait (bounded) until the read models have applied `minPosition`, else 503. */
+const caughtUp = async (readModels: ReadModels, minPosition: number | undefined, waitMs: number) => {
+  if (minPosition === undefined || minPosition <= readModels.position()) return;
+  if (!(await readModels.waitFor(minPosition, waitMs))) {
+    throw notCaughtUp(minPosition, readModels.position(), 1);
+  }
+};
+
+export class GetEntitlements extends Query<Entitlements> {
+  constructor(
+    readonly assignmentId: string,
+    readonly asOf: string,
+    readonly knownAt?: string,
+    readonly minPosition?: number,
+  ) {
+    super();
+  }
+}
+
+export class GetAssignment extends Query<AssignmentSummary> {
+  constructor(
+    readonly assignmentId: string,
+    readonly minPosition?: number,
+  ) {
+    super();
+  }
+}
+
+export interface AssignmentPage {
+  items: AssignmentSummary[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export class ListAssignments extends Query<AssignmentPage> {
+  constructor(
+    readonly filter: { status?: string; employeeId?: string },
+    readonly limit: number,
+    readonly offset: number,
+    readonly minPosition?: number,
+  ) {
+    super();
+  }
+}
+
+/** The stream itself, from the store: the authoritative history, not a projection of it. */
+export class GetAssignmentEvents extends Query<StoredEvent[]> {
+  constructor(
+    readonly assignmentId: string,
+    readonly knownAt?: string,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetEntitlements)
+export class GetEntitlementsHandler implements IQueryHandler<GetEntitlements> {
+  constructor(
+    @Inject(READ_MODELS) private readonly readModels: ReadModels,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+  ) {}
+
+  async execute(q: GetEntitlements): Promise<Entitlements> {
+    await caughtUp(this.readModels, q.minPosition, this.config.minPositionWaitMs);
+    const doc = this.readModels.get<EntitlementsDoc>(assignmentEntitlementsProjection.name, q.assignmentId);
+    const answer = doc
+      ? entitlementsOf(doc, { asOf: q.asOf, ...(q.knownAt ? { knownAt: q.knownAt } : {}) })
+      : null;
+    if (!answer) throw assignmentNotFound(q.assignmentId);
+    return answer;
+  }
+}
+
+@QueryHandler(GetAssignment)
+export class GetAssignmentHandler implements IQueryHandler<GetAssignment> {
+  constructor(
+    @Inject(READ_MODELS) private readonly readModels: ReadModels,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+  ) {}
+
+  async execute(q: GetAssignment): Promise<AssignmentSummary> {
+    await caughtUp(this.readModels, q.minPosition, this.config.minPositionWaitMs);
+    const summary = this.readModels.get<AssignmentSummary>(assignmentSummaryProjection.name, q.assignmentId);
+    if (!summary || !summary.employee) throw assignmentNotFound(q.assignmentId);
+    return summary;
+  }
+}
+
+@QueryHandler(ListAssignments)
+export class ListAssignmentsHandler implements IQueryHandler<ListAssignments> {
+  constructor(
+    @Inject(READ_MODELS) private readonly readModels: ReadModels,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+  ) {}
+
+  async execute(q: ListAssignments): Promise<AssignmentPage> {
+    await caughtUp(this.readModels, q.minPosition, this.config.minPositionWaitMs);
+    const filter = {
+      ...(q.filter.status ? { status: q.filter.status } : {}),
+      ...(q.filter.employeeId ? { 'employee.id': q.filter.employeeId } : {}),
+    };
+    const name = assignmentSummaryProjection.name;
+    return {
+      items: this.readModels.list<AssignmentSummary>(name, { filter, limit: q.limit, offset: q.offset }),
+      total: this.readModels.count(name, filter),
+      limit: q.limit,
+      offset: q.offset,
+    };
+  }
+}
+
+@QueryHandler(GetAssignmentEvents)
+export class GetAssignmentEventsHandler implements IQueryHandler<GetAssignmentEvents> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute(q: GetAssignmentEvents): Promise<StoredEvent[]> {
+    const events = await this.store.readStream(streamIdOf(q.assignmentId));
+    if (events.length === 0) throw assignmentNotFound(q.assignmentId);
+    const known = q.knownAt ? Date.parse(q.knownAt) : Infinity;
+    return events.filter((e) => Date.parse(e.metadata.recordedAt) <= known).map(upcastStored);
+  }
+}

@@ -1,0 +1,35 @@
+/** What the queries need of the read models: documents by key, pages, and read-your-writes. */
+export interface ReadModels {
+  get<Doc>(projection: string, key: string): Doc | undefined;
+  list<Doc>(
+    projection: string,
+    options: { filter?: Record<string, string | number | boolean | null>; limit?: number; offset?: number },
+  ): Doc[];
+  count(projection: string, filter?: Record<string, string | number | boolean | null>): number;
+  /** Resolves true once every read model has applied `position`, false after `timeoutMs`. */
+  waitFor(position: number, timeoutMs: number): Promise<boolean>;
+  position(): number;
+}
+
+export const READ_MODELS = Symbol('READ_MODELS');
+
+/** Lag and checkpoints of the projections, for /health and /metrics. */
+export interface ProjectionHealth {
+  status(): Promise<{
+    running: boolean;
+    head: number;
+    position: number;
+    lag: number;
+    projections: {
+      name: string;
+      version: number | undefined;
+      checkpoint: number;
+      lag: number;
+      state: string;
+    }[];
+    lastError?: string;
+  }>;
+  metrics(): Promise<string>;
+}
+
+export const PROJECTION_HEALTH = Symbol('PROJECTION_HEALTH');

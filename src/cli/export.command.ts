@@ -1,0 +1,117 @@
+import {
+  ALL_PROJECTIONS,
+  assignmentEntitlementsProjection,
+  entitlementsOf,
+  projectedEventOf,
+} from '../../projections/index.js';
+import type { EntitlementsDoc } from '../../projections/index.js';
+import { assignmentIdOf, streamIdOf } from '../domain/assignment/events.js';
+import type { EventStore, StoredEvent } from '../event-store/event-store.port.js';
+import { businessDateOf } from '../../projections/audit-timeline/index.js';
+
+export interface ExportOptions {
+  assignment?: string;
+  format: 'json' | 'csv';
+  asOf: string;
+  knownAt?: string;
+}
+
+/** Stable CSV columns: one row per event; `data` holds the event's data as JSON. */
+export const CSV_COLUMNS = [
+  'position',
+  'assignmentId',
+  'streamId',
+  'revision',
+  'eventId',
+  'type',
+  'schemaVersion',
+  'businessDate',
+  'recordedAt',
+  'actor',
+  'commandId',
+  'correlationId',
+  'causationId',
+  'source',
+  'hash',
+  'data',
+] as const;
+
+const csvCell = (value: unknown): string => {
+  const text =
+    value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  return /[",\r\n]/.test(text) || /^[=+\-@\t]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+const isKnown = (event: StoredEvent, knownAt?: string): boolean =>
+  knownAt === undefined || Date.parse(event.metadata.recordedAt) <= Date.parse(knownAt);
+
+const readHistory = async (store: EventStore, assignment?: string): Promise<StoredEvent[]> => {
+  if (assignment) return store.readStream(streamIdOf(assignment));
+  const events: StoredEvent[] = [];
+  for (let after = 0; ;) {
+    const page = await store.readAll({ after, limit: 5000, category: 'assignment' });
+    if (page.length === 0) return events;
+    events.push(...page);
+    after = page[page.length - 1]!.position;
+  }
+};
+
+/** Folds events through the entitlements projection: the same pure code the live read model runs. */
+export const entitlementsFromEvents = (events: StoredEvent[], asOf: string, knownAt?: string) => {
+  const docs = new Map<string, EntitlementsDoc>();
+  for (const stored of events) {
+    const event = projectedEventOf(stored);
+    const key = assignmentEntitlementsProjection.keyOf(event);
+    if (key === null || !assignmentEntitlementsProjection.canHandle.includes(event.type)) continue;
+    const doc = docs.get(key) ?? assignmentEntitlementsProjection.init(key);
+    docs.set(key, assignmentEntitlementsProjection.evolve(doc, event));
+  }
+  return [...docs.entries()].map(([assignmentId, doc]) => ({
+    assignmentId,
+    entitlements: entitlementsOf(doc, { asOf, ...(knownAt ? { knownAt } : {}) }),
+  }));
+};
+
+/** History with metadata and the entitlements at a date, for an auditor's working papers. */
+export const exportLedger = async (store: EventStore, options: ExportOptions): Promise<string> => {
+  const events = (await readHistory(store, options.assignment)).filter((e) => isKnown(e, options.knownAt));
+  if (options.format === 'csv') {
+    const rows = events.map((e) =>
+      [
+        e.position,
+        assignmentIdOf(e.streamId),
+        e.streamId,
+        e.revision,
+        e.eventId,
+        e.type,
+        e.metadata.schemaVersion ?? 1,
+        businessDateOf(projectedEventOf(e)) ?? '',
+        e.metadata.recordedAt,
+        e.metadata.actor,
+        e.metadata.commandId,
+        e.metadata.correlationId,
+        e.metadata.causationId,
+        e.metadata.source,
+        e.hash,
+        e.data,
+      ]
+        .map(csvCell)
+        .join(','),
+    );
+    return [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
+  }
+  return (
+    JSON.stringify(
+      {
+        asOf: options.asOf,
+        ...(options.knownAt ? { knownAt: options.knownAt } : {}),
+        projections: ALL_PROJECTIONS.map((p) => ({ name: p.name, version: p.version })),
+        eventCount: events.length,
+        events: events.map((e) => ({ ...e, assignmentId: assignmentIdOf(e.streamId) })),
+        assignments: entitlementsFromEvents(events, options.asOf, options.knownAt),
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+};

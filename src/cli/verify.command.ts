@@ -1,0 +1,29 @@
+import type { EventStore } from '../event-store/event-store.port.js';
+import { verifyEventStore, type IntegrityReport } from '../event-store/integrity.js';
+import { verifySqliteStore } from '../event-store/sqlite/sqlite-event-store.js';
+import type { LedgerConfig } from '../config/ledger-config.js';
+import { progressBar } from './progress.js';
+
+/**
+ * Walks every stored event and checks its hash chain. A SQLite file is read directly (its global chain
+ * included); another store is walked through the port.
+ */
+export const verifyLedger = async (
+  config: LedgerConfig,
+  openStore: () => Promise<EventStore>,
+  quiet: boolean,
+): Promise<IntegrityReport> => {
+  const file = config.storeKind === 'sqlite' ? config.storeUrl.slice('sqlite:'.length) : undefined;
+  const store = file && file !== ':memory:' ? undefined : await openStore();
+  const bar = progressBar('verify', quiet);
+  try {
+    const onProgress = (p: { position: number; headPosition: number }) =>
+      bar.update(p.position, p.headPosition);
+    return file && file !== ':memory:'
+      ? await verifySqliteStore(file, onProgress)
+      : await verifyEventStore(store!, onProgress);
+  } finally {
+    bar.stop();
+    await store?.close();
+  }
+};

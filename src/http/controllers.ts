@@ -1,0 +1,5 @@
+import { AssignmentReadsController } from './controllers/assignment-reads.controller.js';
+import { AssignmentWritesController } from './controllers/assignment-writes.controller.js';
+import { HealthController } from './controllers/health.controller.js';
+
+export const HTTP_CONTROLLERS = [AssignmentWritesController, AssignmentReadsController, HealthController];

@@ -1,0 +1,71 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  GetAssignment,
+  GetAssignmentEvents,
+  GetEntitlements,
+  ListAssignments,
+} from '../../application/queries/assignment.queries.js';
+import { ASSIGNMENT_READ, Roles } from '../auth/roles.decorator.js';
+import { AssignmentIdParam } from '../dto/params.js';
+import {
+  EntitlementsQueryDto,
+  KnownAtQueryDto,
+  ListAssignmentsQueryDto,
+  MinPositionQuery,
+} from '../dto/read-queries.dto.js';
+
+/** Today's business date, for `asOf` when none is given: the one place a clock decides a default. */
+const today = (): string => new Date().toISOString().slice(0, 10);
+const instant = (value: string | undefined) =>
+  value === undefined ? undefined : new Date(value).toISOString();
+
+@ApiTags('reads')
+@ApiBearerAuth()
+@Roles(...ASSIGNMENT_READ)
+@Controller('assignments')
+export class AssignmentReadsController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @ApiOperation({ summary: 'A page of assignment summaries' })
+  list(@Query() q: ListAssignmentsQueryDto) {
+    return this.queries.execute(
+      new ListAssignments(
+        { status: q.status, employeeId: q.employeeId },
+        q.limit ?? 50,
+        q.offset ?? 0,
+        q.minPosition,
+      ),
+    );
+  }
+
+  @Get(':assignmentId')
+  @ApiOperation({ summary: 'Summary: employee, position, status, dates, revision' })
+  get(@Param() p: AssignmentIdParam, @Query() q: MinPositionQuery) {
+    return this.queries.execute(new GetAssignment(p.assignmentId, q.minPosition));
+  }
+
+  @Get(':assignmentId/entitlements')
+  @ApiOperation({
+    summary: 'What the employee is still entitled to, as of a business date and as known at an instant',
+  })
+  entitlements(@Param() p: AssignmentIdParam, @Query() q: EntitlementsQueryDto) {
+    return this.queries.execute(
+      new GetEntitlements(p.assignmentId, q.asOf ?? today(), instant(q.knownAt), q.minPosition),
+    );
+  }
+
+  @Get(':assignmentId/events')
+  @ApiOperation({ summary: "The stream's events in order, with data and metadata" })
+  async events(@Param() p: AssignmentIdParam, @Query() q: KnownAtQueryDto) {
+    const events = await this.queries.execute(new GetAssignmentEvents(p.assignmentId, instant(q.knownAt)));
+    return {
+      assignmentId: p.assignmentId,
+      knownAt: instant(q.knownAt) ?? null,
+      count: events.length,
+      events,
+    };
+  }
+}

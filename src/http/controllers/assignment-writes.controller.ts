@@ -1,0 +1,353 @@
+import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { AssignmentCommand } from '../../domain/assignment/index.js';
+import {
+  RecordAssignmentEvent,
+  type WriteResult,
+} from '../../application/commands/record-assignment-event.command.js';
+import { nameBasedUuid, newId } from '../../application/ids.js';
+import type { Caller } from '../auth/api-key.guard.js';
+import { CallerOf } from '../auth/caller.decorator.js';
+import { Roles, WRITE } from '../auth/roles.decorator.js';
+import { writeContext } from '../write-context.js';
+import { AssignmentIdParam, ExpenseIdParam } from '../dto/params.js';
+import {
+  ApproveExpenseDto,
+  ApproveHousingLeaseDto,
+  ClaimExpenseDto,
+  CorrectionDto,
+  EndAssignmentDto,
+  ExtendAssignmentDto,
+  FundMovementDto,
+  ObserveHostHolidayDto,
+  PayMiscellaneousAllowanceDto,
+  PaySalaryDto,
+  RecordRepatriationDto,
+  RecordShipmentDto,
+  RejectExpenseDto,
+  SettleTaxEqualizationDto,
+  StartAssignmentDto,
+  TakeHomeLeaveTripDto,
+  TakeVacationDto,
+  type WriteDto,
+} from '../dto/assignment-writes.dto.js';
+
+/** Drops the envelope fields (idempotency key, source) and undefined values from a validated body. */
+const fieldsOf = <T extends WriteDto>(dto: T): Omit<T, 'commandId' | 'source'> => {
+  const { commandId: _c, source: _s, ...fields } = dto;
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Omit<
+    T,
+    'commandId' | 'source'
+  >;
+};
+
+/** Every write of the contract: validate, turn into a domain command, run the command cycle. */
+@ApiTags('writes')
+@ApiBearerAuth()
+@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same key + same body = same answer' })
+@ApiHeader({ name: 'If-Match', required: false, description: 'the stream revision last seen; stale = 409' })
+@Roles(...WRITE)
+@Controller('assignments')
+export class AssignmentWritesController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Start an assignment (AssignmentStarted)' })
+  async start(
+    @Body() body: StartAssignmentDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CallerOf() caller: Caller,
+  ) {
+    const context = writeContext(req, caller, body);
+    const explicitKey = req.headers['idempotency-key'] ?? body.commandId;
+    const assignmentId =
+      body.assignmentId ?? (explicitKey ? nameBasedUuid('assignment', context.commandId) : newId());
+    const { policy, ...rest } = fieldsOf(body);
+    const command: AssignmentCommand = {
+      type: 'StartAssignment',
+      data: { ...rest, assignmentId, ...(policy ? { policy: fieldsOfPlain(policy) } : {}) },
+    };
+    return this.run(assignmentId, command, context, res);
+  }
+
+  @Post(':assignmentId/extensions')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Extend the assignment (AssignmentExtended)' })
+  extend(
+    @Param() p: AssignmentIdParam,
+    @Body() body: ExtendAssignmentDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CallerOf() caller: Caller,
+  ) {
+    return this.record(p, { type: 'ExtendAssignment', data: fieldsOf(body) }, body, req, res, caller);
+  }
+
+  @Post(':assignmentId/shipments')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Record a shipment (ShipmentRecorded), clause 4' })
+  ship(
+    @Param() p: AssignmentIdParam,
+    @Body() body: RecordShipmentDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CallerOf() caller: Caller,
+  ) {
+    const data = { ...fieldsOf(body), shipmentId: body.shipmentId ?? newId() };
+    if (body.weight) data.weight = fieldsOfPlain(body.weight);
+    return this.record(p, { type: 'RecordShipment', data }, body, req, res, caller);
+  }
+
+  @Post(':assignmentId/home-leave-trips')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Record a home-leave trip (HomeLeaveTripTaken), clause 10' })
+  trip(
+    @Param() p: AssignmentIdParam,
+    @Body() body: TakeHomeLeaveTripDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CallerOf() caller: Caller,
+  ) {
+    const data = { ...fieldsOf(body), tripId: body.tripId ?? newId() };
+    return this.record(p, { type: 'TakeHomeLeaveTrip', data }, body, req, res, caller);
+  }
+
+  @Post(':assignmentId/expenses')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Claim an expense (ExpenseClaimed)' })
+  claim(
+    @Param() p: AssignmentIdParam,
+    @Body() body: ClaimExpenseDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CallerOf() caller: Caller,
+  ) {
+    const data = { ...fieldsOf(body), expenseId: body.expenseId ?? newId() };
+    return this.record(p, { type: 'ClaimExpense', data }, body, req, res, caller);
+  }
+
+  @Post(':assignmentId/expenses/:expenseId/approval')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Approve an expense (ExpenseApproved)' })
+  approve(
+    @Param() p: ExpenseIdParam,
+    @Body() body: ApproveExpenseDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CallerOf() caller: Caller,
+  ) {
+    const data = { ...fieldsOf(body), expenseId: p.expenseId };
+    return this.record(p, { type: 'ApproveExpense', data }, body, req, res, caller);
+  }
+
+  @Post(':assignmentId/expenses/:expenseId/rejection')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Reject an expense (ExpenseRejected)' })
+  reject(
+    @Param() p: ExpenseIdParam,
+    @Body() body: RejectExpenseDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CallerOf() caller: Caller,
+  ) {
+    const data = { ...fieldsOf(body), expenseId: p.expenseId };
+    return this.record(p, { type: 'RejectExpense', data }, body, req, res, caller);
+  }
+
+  @Post(':assignmentId/allowances/miscellaneous')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Pay the miscellaneous allowance (MiscellaneousAllowancePaid), clause 9' })
+  allowance(
+    @Param() p: AssignmentIdParam,
+    @Body() body: PayMiscellaneousAllowanceDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CallerOf() caller: Caller,
+  ) {
+    return this.record(
+      p,
+      { type: 'PayMiscellaneousAllowance', data: fieldsOf(body) },
+      body,
+      req,
+      res,
+      caller,
+    );
+  }
+
+  @Post(':assignmentId/end')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'End the assignment (AssignmentEnded)' })
+  end(
+    @Param() p: AssignmentIdParam,
+    @Body() body: EndAssignmentDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CallerOf() caller: Caller,
+  ) {
+    return this.record(p, { type: 'EndAssignment', data: fieldsOf(body) }, body, req, res, caller);
+  }
+
+  @Post(':assignmentId/repatriation')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Record the repatriation travel (RepatriationTravelled)' })
+  repatriate(
+    @Param() p: AssignmentIdParam,
+    @Body() body: RecordRepatriationDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CallerOf() caller: Caller,
+  ) {
+    return this.record(p, { type: 'RecordRepatriationTravel', data: fieldsOf(body) }, body, req, res, caller);
+  }
+
+  @Post(':assignmentId/funds/return-airfreight/deposits')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Deposit into the return airfreight fund (ReturnAirfreightFundDeposited)' })
+  deposit(
+    @Param() p: AssignmentIdParam,
+    @Body() body: FundMovementDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CallerOf() caller: Caller,
+  ) {
+    const data = { depositedOn: body.on, amount: body.amount };
+    return this.record(p, { type: 'DepositReturnAirfreightFund', data }, body, req, res, caller);
+  }
+
+  @Post(':assignmentId/funds/return-airfreight/draws')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Draw from the return airfreight fund (ReturnAirfreightFundDrawn)' })
+  draw(
+    @Param() p: AssignmentIdParam,
+    @Body() body: FundMovementDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CallerOf() caller: Caller,
+  ) {
+    const data = { drawnOn: body.on, amount: body.amount, description: body.description ?? '' };
+    return this.record(p, { type: 'DrawReturnAirfreightFund', data }, body, req, res, caller);
+  }
+
+  @Post(':assignmentId/salary-payments')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Post a monthly salary payment (SalaryPaid), clause 2' })
+  salary(
+    @Param() p: AssignmentIdParam,
+    @Body() body: PaySalaryDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CallerOf() caller: Caller,
+  ) {
+    return this.record(p, { type: 'PaySalary', data: fieldsOf(body) }, body, req, res, caller);
+  }
+
+  @Post(':assignmentId/tax-equalization-settlements')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Record a tax equalization settlement (TaxEqualizationSettled), clauses 1 and 3' })
+  tax(
+    @Param() p: AssignmentIdParam,
+    @Body() body: SettleTaxEqualizationDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CallerOf() caller: Caller,
+  ) {
+    return this.record(p, { type: 'SettleTaxEqualization', data: fieldsOf(body) }, body, req, res, caller);
+  }
+
+  @Post(':assignmentId/housing-leases')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Approve a housing lease (HousingLeaseApproved), clause 8' })
+  lease(
+    @Param() p: AssignmentIdParam,
+    @Body() body: ApproveHousingLeaseDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CallerOf() caller: Caller,
+  ) {
+    const data = { ...fieldsOf(body), leaseId: body.leaseId ?? newId() };
+    return this.record(p, { type: 'ApproveHousingLease', data }, body, req, res, caller);
+  }
+
+  @Post(':assignmentId/host-holidays')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Record a host holiday observed (HostHolidayObserved), clause 7' })
+  holiday(
+    @Param() p: AssignmentIdParam,
+    @Body() body: ObserveHostHolidayDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CallerOf() caller: Caller,
+  ) {
+    return this.record(p, { type: 'ObserveHostHoliday', data: fieldsOf(body) }, body, req, res, caller);
+  }
+
+  @Post(':assignmentId/vacations')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Record vacation taken (VacationTaken), clause 7' })
+  vacation(
+    @Param() p: AssignmentIdParam,
+    @Body() body: TakeVacationDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CallerOf() caller: Caller,
+  ) {
+    return this.record(p, { type: 'TakeVacation', data: fieldsOf(body) }, body, req, res, caller);
+  }
+
+  @Post(':assignmentId/corrections')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Correct or void an earlier event (EventCorrected / EventVoided)' })
+  correct(
+    @Param() p: AssignmentIdParam,
+    @Body() body: CorrectionDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CallerOf() caller: Caller,
+  ) {
+    const command: AssignmentCommand = body.void
+      ? { type: 'VoidEvent', data: { correctsEventId: body.correctsEventId, reason: body.reason } }
+      : {
+          type: 'CorrectEvent',
+          data: {
+            correctsEventId: body.correctsEventId,
+            reason: body.reason,
+            replacement: body.replacement ?? {},
+          },
+        };
+    return this.record(p, command, body, req, res, caller);
+  }
+
+  private record(
+    params: AssignmentIdParam,
+    command: AssignmentCommand,
+    body: WriteDto,
+    req: Request,
+    res: Response,
+    caller: Caller,
+  ) {
+    return this.run(params.assignmentId, command, writeContext(req, caller, body), res);
+  }
+
+  private async run(
+    assignmentId: string,
+    command: AssignmentCommand,
+    context: ReturnType<typeof writeContext>,
+    res: Response,
+  ): Promise<Omit<WriteResult, 'replayed'>> {
+    const { replayed, ...result } = await this.commands.execute(
+      new RecordAssignmentEvent(assignmentId, command, context),
+    );
+    res.setHeader('ETag', `"${result.revision}"`);
+    res.setHeader('Location', `/assignments/${encodeURIComponent(assignmentId)}`);
+    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return result;
+  }
+}
+
+/** A nested DTO instance as plain data, without undefined members. */
+const fieldsOfPlain = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;

@@ -1,0 +1,65 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
+import { IsBusinessDate, IsLedgerId } from './validators.js';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
+
+export class MinPositionQuery {
+  @ApiPropertyOptional({ description: 'answer only once the read models have applied this global position' })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'minPosition must be a whole number' })
+  @Min(0)
+  minPosition?: number;
+}
+
+export class EntitlementsQueryDto extends MinPositionQuery {
+  @ApiPropertyOptional({ example: '2005-12-31', description: 'business date (default today)' })
+  @IsOptional()
+  @IsBusinessDate()
+  asOf?: string;
+
+  @ApiPropertyOptional({
+    example: '2006-03-01T00:00:00Z',
+    description: 'what the ledger knew at this instant',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'knownAt must be an ISO 8601 instant' })
+  knownAt?: string;
+}
+
+export class ListAssignmentsQueryDto extends MinPositionQuery {
+  @ApiPropertyOptional({ enum: ['active', 'ended'] })
+  @IsOptional()
+  @IsIn(['active', 'ended'])
+  status?: 'active' | 'ended';
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsLedgerId()
+  employeeId?: string;
+
+  @ApiPropertyOptional({ default: 50, maximum: 500 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  offset?: number;
+}
+
+export class KnownAtQueryDto {
+  @ApiPropertyOptional({ description: 'leave out events recorded after this instant' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'knownAt must be an ISO 8601 instant' })
+  knownAt?: string;
+}
