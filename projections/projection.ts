@@ -3,11 +3,7 @@
  * storage and exactly-once delivery by global position; a projection only says which events it reads,
  * which document each one belongs to, and how a document evolves. No Nest, no I/O, no clock.
  */
-import {
-  assignmentIdOf,
-  type AssignmentEvent,
-  type AssignmentEventType,
-} from '../src/domain/assignment/events.js';
+import type { AssignmentEvent, AssignmentEventType } from '../src/domain/assignment/events.js';
 
 /** An event as the store hands it to a projection: plain data, JSON-safe. */
 export interface ProjectedEvent {
@@ -45,10 +41,10 @@ export type AnyProjection = Projection<unknown>;
 
 const ASSIGNMENT_STREAM = 'assignment-';
 
-/** Documents keyed by assignment: the id is the stream name after `assignment-`. */
+/** Documents keyed by assignment: the id is the stream name after `assignment-` (as assignmentIdOf). */
 export const assignmentKeyOf = (event: ProjectedEvent): string | null =>
   event.streamId.startsWith(ASSIGNMENT_STREAM) && event.streamId.length > ASSIGNMENT_STREAM.length
-    ? assignmentIdOf(event.streamId)
+    ? event.streamId.slice(ASSIGNMENT_STREAM.length)
     : null;
 
 /** The data of one event type, as the domain schema declares it. */

@@ -1,0 +1,1 @@
+export * from './assignment-summary.projection.js';
