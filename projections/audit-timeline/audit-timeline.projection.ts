@@ -1,0 +1,266 @@
+/**
+ * The history of one assignment for auditors: every event in stream order with its envelope, its main
+ * business date and one human sentence; an entry a later event corrected or voided says so.
+ */
+import { ASSIGNMENT_EVENT_TYPES } from '../../src/domain/assignment/events.js';
+import type { BusinessDate } from '../../src/domain/shared/calendar.js';
+import type { Money } from '../../src/domain/shared/money.js';
+import type { Weight } from '../../src/domain/shared/weight.js';
+import { assignmentKeyOf, type DataOf, type ProjectedEvent, type Projection } from '../projection.js';
+import { knownFilter, type KnownAtOptions } from '../shared/known-at.js';
+
+export interface TimelineEntry {
+  position: number;
+  revision: number;
+  eventId: string;
+  type: string;
+  recordedAt: string;
+  /** The event's main business date; null for a correction or a void, which only have recordedAt. */
+  businessDate: BusinessDate | null;
+  summary: string;
+  actor?: string;
+  source?: string;
+  /** For a correction or a void: the event it mends. */
+  corrects?: string;
+  /** The latest correction of this entry. */
+  correctedBy?: string;
+  voided?: boolean;
+  voidedBy?: string;
+  /** Every correction and void of this entry, in order (what `timelineOf` needs for knownAt). */
+  mendedBy?: string[];
+}
+
+export interface AuditTimelineDoc {
+  assignmentId: string;
+  lastPosition: number;
+  revision: number;
+  entries: TimelineEntry[];
+}
+
+const money = (m: Money | undefined): string => (m ? `${m.currency} ${m.amount}` : '?');
+const weight = (w: Weight): string =>
+  w.original.unit === 'lb' ? `${w.lb} lb` : `${w.lb} lb (${w.original.value} ${w.original.unit})`;
+
+type Described = [businessDate: BusinessDate | null, summary: string];
+
+const describe = (event: ProjectedEvent): Described => {
+  switch (event.type) {
+    case 'AssignmentStarted': {
+      const d = event.data as DataOf<'AssignmentStarted'>;
+      return [
+        d.effectiveDate,
+        `Assignment started: ${d.employee.name} as ${d.position} in ${d.hostCity}, ${d.hostCountry} from ${d.effectiveDate}, expected to end ${d.expectedEndDate}, base salary ${money(d.baseSalaryMonthly)} a month`,
+      ];
+    }
+    case 'AssignmentExtended': {
+      const d = event.data as DataOf<'AssignmentExtended'>;
+      return [
+        d.decidedOn,
+        `Extension decided on ${d.decidedOn}: expected end moved from ${d.previousExpectedEndDate} to ${d.newExpectedEndDate}; tax home ${d.taxHomeStatus}`,
+      ];
+    }
+    case 'ShipmentRecorded': {
+      const d = event.data as DataOf<'ShipmentRecorded'>;
+      const direction = d.direction === 'outbound' ? 'Outbound' : 'Return';
+      const count = d.containers ?? 1;
+      const size = d.containerSize ? `${d.containerSize} ` : '';
+      const containers = d.mode === 'sea' ? `${count} × ${size}container${count === 1 ? '' : 's'}, ` : '';
+      const exception = d.exceptionApprovedBy ? ` (exception approved by ${d.exceptionApprovedBy})` : '';
+      return [
+        d.shippedOn,
+        `${direction} ${d.mode} shipment of ${containers}${weight(d.weight)} on ${d.shippedOn}${exception}`,
+      ];
+    }
+    case 'HomeLeaveTripTaken': {
+      const d = event.data as DataOf<'HomeLeaveTripTaken'>;
+      const where =
+        d.destination === 'home'
+          ? 'home'
+          : d.destination === 'host'
+            ? 'to the host country'
+            : 'to another destination';
+      return [
+        d.departedOn,
+        `Home-leave trip by the ${d.traveller} ${where} departing ${d.departedOn}: fare ${money(d.fare)}, reimbursable ${money(d.reimbursable)}`,
+      ];
+    }
+    case 'ExpenseClaimed': {
+      const d = event.data as DataOf<'ExpenseClaimed'>;
+      const usd = d.amount.currency === d.amountUsd.currency ? '' : ` (${money(d.amountUsd)})`;
+      return [
+        d.incurredOn,
+        `Expense ${d.expenseId} claimed: ${d.category} ${money(d.amount)}${usd} incurred ${d.incurredOn}`,
+      ];
+    }
+    case 'ExpenseApproved': {
+      const d = event.data as DataOf<'ExpenseApproved'>;
+      return [
+        d.approvedOn,
+        `Expense ${d.expenseId} approved by ${d.approvedBy} on ${d.approvedOn}: ${money(d.reimbursableUsd)} reimbursable`,
+      ];
+    }
+    case 'ExpenseRejected': {
+      const d = event.data as DataOf<'ExpenseRejected'>;
+      return [d.rejectedOn ?? null, `Expense ${d.expenseId} rejected by ${d.rejectedBy}: ${d.reason}`];
+    }
+    case 'MiscellaneousAllowancePaid': {
+      const d = event.data as DataOf<'MiscellaneousAllowancePaid'>;
+      return [d.paidOn, `Miscellaneous allowance of ${money(d.amount)} paid on ${d.paidOn}`];
+    }
+    case 'AssignmentEnded': {
+      const d = event.data as DataOf<'AssignmentEnded'>;
+      return [d.endedOn, `Assignment ended on ${d.endedOn} (${d.reason})`];
+    }
+    case 'RepatriationTravelled': {
+      const d = event.data as DataOf<'RepatriationTravelled'>;
+      return [
+        d.travelledOn,
+        `Repatriation travel on ${d.travelledOn} for ${d.travellers.join(', ')}: fare ${money(d.fare)}`,
+      ];
+    }
+    case 'ReturnAirfreightFundDeposited': {
+      const d = event.data as DataOf<'ReturnAirfreightFundDeposited'>;
+      return [d.depositedOn, `Return airfreight fund: ${money(d.amount)} deposited on ${d.depositedOn}`];
+    }
+    case 'ReturnAirfreightFundDrawn': {
+      const d = event.data as DataOf<'ReturnAirfreightFundDrawn'>;
+      return [
+        d.drawnOn,
+        `Return airfreight fund: ${money(d.amount)} drawn on ${d.drawnOn} (${d.description})`,
+      ];
+    }
+    case 'SalaryPaid': {
+      const d = event.data as DataOf<'SalaryPaid'>;
+      return [
+        d.paidOn,
+        `Salary for ${d.period} paid on ${d.paidOn} (${d.daysWorked}/${d.daysInMonth} days): gross ${money(d.gross)}, hypothetical tax ${money(d.hypotheticalTax)}, net ${money(d.net)}`,
+      ];
+    }
+    case 'TaxEqualizationSettled': {
+      const d = event.data as DataOf<'TaxEqualizationSettled'>;
+      return [
+        d.settledOn,
+        `Tax equalization for ${d.taxYear} settled on ${d.settledOn}: ${money(d.amount)} ${d.direction}`,
+      ];
+    }
+    case 'HousingLeaseApproved': {
+      const d = event.data as DataOf<'HousingLeaseApproved'>;
+      return [
+        d.approvedOn,
+        `Housing lease ${d.leaseId} approved on ${d.approvedOn} from ${d.effectiveFrom}: rent ${money(d.monthlyRent)} a month, ${money(d.approvedMonthlyUsd)} approved`,
+      ];
+    }
+    case 'HostHolidayObserved': {
+      const d = event.data as DataOf<'HostHolidayObserved'>;
+      return [d.date, `Host holiday observed on ${d.date}: ${d.name}`];
+    }
+    case 'VacationTaken': {
+      const d = event.data as DataOf<'VacationTaken'>;
+      return [d.from, `Vacation of ${d.days} day${d.days === 1 ? '' : 's'} from ${d.from} to ${d.to}`];
+    }
+    case 'EventCorrected': {
+      const d = event.data as DataOf<'EventCorrected'>;
+      return [null, `Correction of ${d.correctedType} ${d.correctsEventId}: ${d.reason}`];
+    }
+    case 'EventVoided': {
+      const d = event.data as DataOf<'EventVoided'>;
+      return [null, `Void of ${d.correctedType} ${d.correctsEventId}: ${d.reason}`];
+    }
+    default:
+      return [null, event.type];
+  }
+};
+
+export const initAuditTimeline = (assignmentId: string): AuditTimelineDoc => ({
+  assignmentId,
+  lastPosition: 0,
+  revision: -1,
+  entries: [],
+});
+
+/**
+ * Found from the end: corrections are rare and mostly mend recent events, and an eventId index would
+ * cost every event a dictionary insert (it halved the rebuild rate).
+ */
+const entryOf = (doc: AuditTimelineDoc, eventId: string): TimelineEntry | undefined => {
+  for (let i = doc.entries.length - 1; i >= 0; i--)
+    if (doc.entries[i]!.eventId === eventId) return doc.entries[i];
+  return undefined;
+};
+
+/** Mutates and returns `doc` (the runner owns it); an event at or before the last position is a no-op. */
+export const evolveAuditTimeline = (doc: AuditTimelineDoc, event: ProjectedEvent): AuditTimelineDoc => {
+  if (event.position <= doc.lastPosition) return doc;
+  doc.lastPosition = event.position;
+  doc.revision = event.revision;
+  const [businessDate, summary] = describe(event);
+  const entry: TimelineEntry = {
+    position: event.position,
+    revision: event.revision,
+    eventId: event.eventId,
+    type: event.type,
+    recordedAt: event.recordedAt,
+    businessDate,
+    summary,
+  };
+  const actor = event.metadata?.actor;
+  if (typeof actor === 'string') entry.actor = actor;
+  const source = event.metadata?.source;
+  if (typeof source === 'string') entry.source = source;
+  if (event.type === 'EventCorrected' || event.type === 'EventVoided') {
+    const target = (event.data as DataOf<'EventCorrected'>).correctsEventId;
+    entry.corrects = target;
+    const mended = entryOf(doc, target);
+    if (mended) {
+      (mended.mendedBy ??= []).push(event.eventId);
+      if (event.type === 'EventCorrected') mended.correctedBy = event.eventId;
+      else {
+        mended.voided = true;
+        mended.voidedBy = event.eventId;
+      }
+    }
+  }
+  doc.entries.push(entry);
+  return doc;
+};
+
+export const auditTimelineProjection: Projection<AuditTimelineDoc> = {
+  name: 'audit-timeline',
+  version: 1,
+  canHandle: ASSIGNMENT_EVENT_TYPES,
+  keyOf: assignmentKeyOf,
+  init: initAuditTimeline,
+  evolve: evolveAuditTimeline,
+};
+
+/**
+ * The timeline in position order, as the ledger knew it at `knownAt` / `knownAtPosition`: later events
+ * are left out and so are the marks their corrections and voids left on earlier entries.
+ */
+export const timelineOf = (doc: AuditTimelineDoc, options: KnownAtOptions = {}): TimelineEntry[] => {
+  if (options.knownAt === undefined && options.knownAtPosition === undefined) return doc.entries.slice();
+  const known = knownFilter(options);
+  const knownMends = new Map<string, TimelineEntry>();
+  for (const e of doc.entries) if (e.corrects !== undefined && known(e)) knownMends.set(e.eventId, e);
+  const out: TimelineEntry[] = [];
+  for (const e of doc.entries) {
+    if (!known(e)) continue;
+    if (!e.mendedBy) {
+      out.push(e);
+      continue;
+    }
+    const { correctedBy: _c, voided: _v, voidedBy: _vb, mendedBy: _m, ...rest } = e;
+    const entry: TimelineEntry = rest;
+    const mendedBy = e.mendedBy.filter((id) => knownMends.has(id));
+    for (const id of mendedBy) {
+      if (knownMends.get(id)!.type === 'EventCorrected') entry.correctedBy = id;
+      else {
+        entry.voided = true;
+        entry.voidedBy = id;
+      }
+    }
+    if (mendedBy.length > 0) entry.mendedBy = mendedBy;
+    out.push(entry);
+  }
+  return out;
+};
