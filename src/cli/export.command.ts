@@ -7,7 +7,7 @@ import {
 import type { EntitlementsDoc } from '../../projections/index.js';
 import { assignmentIdOf, streamIdOf } from '../domain/assignment/events.js';
 import type { EventStore, StoredEvent } from '../event-store/event-store.port.js';
-import { businessDateOf } from '../../projections/audit-timeline/index.js';
+import { auditTimelineProjection, type AuditTimelineDoc } from '../../projections/audit-timeline/index.js';
 
 export interface ExportOptions {
   assignment?: string;
@@ -33,6 +33,7 @@ export const CSV_COLUMNS = [
   'causationId',
   'source',
   'hash',
+  'summary',
   'data',
 ] as const;
 
@@ -72,10 +73,25 @@ export const entitlementsFromEvents = (events: StoredEvent[], asOf: string, know
   }));
 };
 
+/** Business date and one-line summary of each event, as the audit timeline projection words them. */
+const timelineEntries = (events: StoredEvent[]) => {
+  const docs = new Map<string, AuditTimelineDoc>();
+  for (const stored of events) {
+    const event = projectedEventOf(stored);
+    const key = auditTimelineProjection.keyOf(event);
+    if (key === null || !auditTimelineProjection.canHandle.includes(event.type)) continue;
+    docs.set(key, auditTimelineProjection.evolve(docs.get(key) ?? auditTimelineProjection.init(key), event));
+  }
+  return new Map(
+    [...docs.values()].flatMap((doc) => doc.entries.map((entry) => [entry.eventId, entry] as const)),
+  );
+};
+
 /** History with metadata and the entitlements at a date, for an auditor's working papers. */
 export const exportLedger = async (store: EventStore, options: ExportOptions): Promise<string> => {
   const events = (await readHistory(store, options.assignment)).filter((e) => isKnown(e, options.knownAt));
   if (options.format === 'csv') {
+    const entries = timelineEntries(events);
     const rows = events.map((e) =>
       [
         e.position,
@@ -85,7 +101,7 @@ export const exportLedger = async (store: EventStore, options: ExportOptions): P
         e.eventId,
         e.type,
         e.metadata.schemaVersion ?? 1,
-        businessDateOf(projectedEventOf(e)) ?? '',
+        entries.get(e.eventId)?.businessDate ?? '',
         e.metadata.recordedAt,
         e.metadata.actor,
         e.metadata.commandId,
@@ -93,6 +109,7 @@ export const exportLedger = async (store: EventStore, options: ExportOptions): P
         e.metadata.causationId,
         e.metadata.source,
         e.hash,
+        entries.get(e.eventId)?.summary ?? '',
         e.data,
       ]
         .map(csvCell)

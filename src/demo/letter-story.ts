@@ -254,6 +254,19 @@ export const letterStory = (assignmentId = DEMO_ASSIGNMENT_ID): StoryStep[] => [
     },
   },
   {
+    label: 'Tax equalization for 2005 settled by the outside provider',
+    command: {
+      type: 'SettleTaxEqualization',
+      data: {
+        taxYear: 2005,
+        amount: usd('4210.55'),
+        direction: 'company-to-employee',
+        settledOn: '2006-03-15',
+        provider: 'Deloitte & Touche',
+      },
+    },
+  },
+  {
     label: 'The assignment is completed',
     command: { type: 'EndAssignment', data: { reason: 'completed', endedOn: '2006-03-31' } },
   },
@@ -287,19 +300,6 @@ export const letterStory = (assignmentId = DEMO_ASSIGNMENT_ID): StoryStep[] => [
         travelledOn: '2006-04-02',
         travellers: [DEMO_EMPLOYEE.name, DEMO_SPOUSE],
         fare: usd('2900.00'),
-      },
-    },
-  },
-  {
-    label: 'Tax equalization for 2005 settled by the outside provider',
-    command: {
-      type: 'SettleTaxEqualization',
-      data: {
-        taxYear: 2005,
-        amount: usd('4210.55'),
-        direction: 'company-to-employee',
-        settledOn: '2006-04-15',
-        provider: 'Deloitte & Touche',
       },
     },
   },
