@@ -104,8 +104,12 @@ const DATA_SCHEMAS: DataSchemas = {
         },
         baseSalaryMonthly: money('gross monthly base salary (clause 2)'),
         policy,
+        taxHomeStatus: oneOfValues(
+          ['temporary', 'indefinite'],
+          'tax-home status from the effective date, as known at the start',
+        ),
       },
-      ['reportsTo'],
+      ['reportsTo', 'taxHomeStatus'],
     ),
   },
   AssignmentExtended: {

@@ -50,7 +50,8 @@ export const validateEvent = (type: string, version: number, data: unknown): Sch
 };
 
 /** Checks a whole feed item (GET /events, SSE, webhook body) against the envelope of its type. */
-export const validateFeedEvent = (event: { type?: unknown }): SchemaValidation => {
-  const type = typeof event.type === 'string' ? event.type : undefined;
-  return run(compile(`feed:${type ?? '*'}`, feedEventSchema(type)), event);
+export const validateFeedEvent = (event: object): SchemaValidation => {
+  const type = (event as { type?: unknown }).type;
+  const name = typeof type === 'string' ? type : undefined;
+  return run(compile(`feed:${name ?? '*'}`, feedEventSchema(name)), event);
 };

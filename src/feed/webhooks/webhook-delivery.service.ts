@@ -1,0 +1,209 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { EVENT_STORE, type EventStore, type Subscription } from '../../event-store/event-store.port.js';
+import { toFeedEvent, type FeedEvent } from '../feed-event.js';
+import { FEED_OPTIONS, type FeedOptions } from '../feed-options.js';
+import { WebhookRepository, type Webhook } from './webhook.repository.js';
+import { signWebhookBody } from './webhook-signature.js';
+
+type Attempt = { ok: true } | { ok: false; error: string };
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/** Exponential backoff with "equal jitter": half the delay fixed, half random, so receivers are not stampeded. */
+export const backoffDelay = (
+  failures: number,
+  baseMs: number,
+  maxMs: number,
+  random = Math.random,
+): number => {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(Math.max(failures - 1, 0), 30));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+};
+
+const describeError = (error: unknown, timeoutMs: number): string => {
+  if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  const detail = cause?.code ?? cause?.message;
+  return `${error instanceof Error ? error.message : String(error)}${detail ? ` (${detail})` : ''}`;
+};
+
+/**
+ * Follows the log for one webhook from its checkpoint and POSTs each event in position order, one at a
+ * time, retrying the same event until it is taken (2xx) or the webhook is paused: order and at-least-once.
+ */
+class WebhookWorker {
+  private stopped = false;
+  private readonly abort = new AbortController();
+  private subscription: Subscription | undefined;
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly id: string,
+    private readonly store: EventStore,
+    private readonly repository: WebhookRepository,
+    private readonly options: FeedOptions,
+    private readonly logger: Logger,
+    private readonly onExit: (worker: WebhookWorker) => void,
+  ) {}
+
+  start(): void {
+    this.running = this.run().finally(() => this.onExit(this));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abort.abort();
+    await this.subscription?.close().catch(() => undefined);
+    await this.running;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const hook = this.repository.get(this.id);
+      if (!hook || hook.status !== 'active') return;
+      try {
+        await this.follow(hook);
+      } catch (error) {
+        if (this.stopped) return;
+        this.logger.warn(`webhook ${this.id}: subscription failed, resubscribing: ${String(error)}`);
+        await sleep(this.options.webhookBackoffBaseMs, this.abort.signal);
+      }
+    }
+  }
+
+  private async follow(hook: Webhook): Promise<void> {
+    const subscription = this.store.subscribeToAll({
+      after: hook.checkpoint,
+      ...(hook.types ? { types: hook.types } : {}),
+    });
+    this.subscription = subscription;
+    try {
+      for await (const stored of subscription) {
+        if (this.stopped) return;
+        if (!(await this.deliver(hook, toFeedEvent(stored)))) return;
+      }
+    } finally {
+      await subscription.close();
+    }
+  }
+
+  /** True once the receiver took the event; false when the webhook was paused or the worker stopped. */
+  private async deliver(hook: Webhook, event: FeedEvent): Promise<boolean> {
+    const body = JSON.stringify(event);
+    for (let attempt = 1; ; attempt++) {
+      if (this.stopped) return false;
+      const outcome = await this.attempt(hook, event, body, attempt);
+      const at = new Date().toISOString();
+      if (outcome.ok) {
+        this.repository.recordDelivery(hook.id, event.position, at);
+        return true;
+      }
+      // Cut short by a stop (pause, delete, shutdown): not the receiver's fault.
+      if (this.stopped) return false;
+      const updated = this.repository.recordFailure(
+        hook.id,
+        outcome.error,
+        at,
+        this.options.webhookMaxFailures,
+      );
+      if (!updated || updated.status !== 'active') {
+        if (updated) {
+          this.logger.warn(
+            `webhook ${hook.id} paused after ${updated.failures} failed attempts at position ${event.position}: ${outcome.error}`,
+          );
+        }
+        return false;
+      }
+      await sleep(
+        backoffDelay(updated.failures, this.options.webhookBackoffBaseMs, this.options.webhookBackoffMaxMs),
+        this.abort.signal,
+      );
+    }
+  }
+
+  private async attempt(hook: Webhook, event: FeedEvent, body: string, attempt: number): Promise<Attempt> {
+    const timestamp = Math.floor(Date.now() / 1000);
+    try {
+      const response = await fetch(hook.url, {
+        method: 'POST',
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.webhookTimeoutMs)]),
+        headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': 'assignment-ledger-webhooks/1',
+          'Ledger-Signature': signWebhookBody(hook.secret, timestamp, body),
+          'Ledger-Event-Id': event.eventId,
+          'Ledger-Position': String(event.position),
+          'Ledger-Event-Type': event.type,
+          'Ledger-Webhook-Id': hook.id,
+          'Ledger-Delivery-Attempt': String(attempt),
+        },
+      });
+      await response.body?.cancel().catch(() => undefined);
+      if (response.status >= 200 && response.status < 300) return { ok: true };
+      return { ok: false, error: `receiver answered HTTP ${response.status}` };
+    } catch (error) {
+      return { ok: false, error: describeError(error, this.options.webhookTimeoutMs) };
+    }
+  }
+}
+
+/** One worker per active webhook, started with the application and stopped before the store closes. */
+@Injectable()
+export class WebhookDeliveryService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Webhooks');
+  private readonly workers = new Map<string, WebhookWorker>();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(WebhookRepository) private readonly repository: WebhookRepository,
+    @Inject(FEED_OPTIONS) private readonly options: FeedOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    for (const hook of this.repository.list()) if (hook.status === 'active') this.start(hook.id);
+  }
+
+  start(id: string): void {
+    if (this.workers.has(id)) return;
+    const worker = new WebhookWorker(id, this.store, this.repository, this.options, this.logger, (w) => {
+      if (this.workers.get(id) === w) this.workers.delete(id);
+    });
+    this.workers.set(id, worker);
+    worker.start();
+  }
+
+  async stop(id: string): Promise<void> {
+    const worker = this.workers.get(id);
+    if (!worker) return;
+    this.workers.delete(id);
+    await worker.stop();
+  }
+
+  /** Ids of the webhooks being delivered right now. */
+  running(): string[] {
+    return [...this.workers.keys()];
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.workers.keys()].map((id) => this.stop(id)));
+  }
+}
