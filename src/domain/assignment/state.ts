@@ -101,6 +101,7 @@ export interface DaysOffYear {
 
 export type AssignmentStatus = 'not-started' | 'active' | 'ended';
 
+/** Plain data; treat it as read-only: evolve, foldEvents and contribute never change a state they are given. */
 export interface AssignmentState {
   status: AssignmentStatus;
   assignment: AssignmentStarted['data'] | null;
@@ -110,9 +111,9 @@ export interface AssignmentState {
   taxHomeIndefiniteFrom: BusinessDate | null;
   ended: { eventId: string; reason: EndReason; endedOn: BusinessDate } | null;
 
-  facts: Readonly<Record<string, Fact>>;
+  facts: Record<string, Fact>;
 
-  shipments: Readonly<Record<string, ShipmentView>>;
+  shipments: Record<string, ShipmentView>;
   outboundAirLb: string;
   outboundSeaLb: string;
   outboundTotalLb: string;
@@ -121,23 +122,23 @@ export interface AssignmentState {
   /** Outbound total (air + sea) plus the policy's allowance: 1,000 lb before anything was shipped out. */
   returnCapLb: string;
 
-  trips: Readonly<Record<string, TripView>>;
+  trips: Record<string, TripView>;
   /** By calendar year of departure. */
-  homeLeave: Readonly<Record<string, HomeLeaveYear>>;
+  homeLeave: Record<string, HomeLeaveYear>;
 
   miscellaneousAllowance: { eventId: string; paidOn: BusinessDate; amount: Money } | null;
-  expenses: Readonly<Record<string, ExpenseView>>;
-  leases: Readonly<Record<string, LeaseView>>;
+  expenses: Record<string, ExpenseView>;
+  leases: Record<string, LeaseView>;
   returnAirfreightFund: { deposited: Money; drawn: Money };
   /** By period `YYYY-MM`. */
-  salaries: Readonly<Record<string, SalaryView>>;
+  salaries: Record<string, SalaryView>;
   taxEqualizations: number;
   /** Host holidays by date (value: eventId). */
-  holidays: Readonly<Record<BusinessDate, string>>;
+  holidays: Record<BusinessDate, string>;
   /** By calendar year. */
-  daysOff: Readonly<Record<string, DaysOffYear>>;
+  daysOff: Record<string, DaysOffYear>;
   /** Travellers flown home, by normalized name (value: eventId). */
-  repatriated: Readonly<Record<string, string>>;
+  repatriated: Record<string, string>;
 }
 
 export const initialState = (): AssignmentState => ({
@@ -180,23 +181,9 @@ const adjustLb = (total: string, weightLb: Decimal.Value, sign: Sign): string =>
 const adjustMoney = (total: Money, amount: Money, sign: Sign): Money =>
   sign === 1 ? addMoney(total, amount) : subtractMoney(total, amount);
 
-const put = <V>(record: Readonly<Record<string, V>>, key: string, value: V): Record<string, V> => ({
-  ...record,
-  [key]: value,
-});
-
-const drop = <V>(record: Readonly<Record<string, V>>, key: string): Record<string, V> => {
-  const { [key]: _removed, ...rest } = record;
-  return rest;
-};
-
-const setOrDrop = <V>(record: Readonly<Record<string, V>>, key: string, value: V, sign: Sign) =>
-  sign === 1 ? put(record, key, value) : drop(record, key);
-
-const withReturnCap = (state: AssignmentState): AssignmentState => {
-  const allowance = state.assignment?.policy.returnAllowanceOverOutboundLb ?? '0';
-  const outboundTotalLb = new Decimal(state.outboundAirLb).plus(state.outboundSeaLb).toFixed();
-  return { ...state, outboundTotalLb, returnCapLb: new Decimal(outboundTotalLb).plus(allowance).toFixed() };
+const setOrDrop = <V>(record: Record<string, V>, key: string, value: V, sign: Sign): void => {
+  if (sign === 1) record[key] = value;
+  else delete record[key];
 };
 
 /** Any size of container counts as one, and a sea shipment uses at least one. */
@@ -205,41 +192,61 @@ export const countedContainers = (containers: number | undefined): number => Mat
 const EMPTY_YEAR: HomeLeaveYear = { taken: 0, byEmployee: 0, bySpouse: 0, otherDestination: 0 };
 const NO_DAYS_OFF: DaysOffYear = { holidays: 0, vacation: 0 };
 
-/** Adds (sign 1) or takes away (sign -1) what one fact contributes to the balances. */
-export const contribute = (state: AssignmentState, fact: Fact, sign: Sign): AssignmentState => {
+/**
+ * A copy whose records may be written: values inside are never mutated, only replaced, so copying
+ * each record shallowly is enough to leave the original untouched.
+ */
+const draftOf = (state: AssignmentState): AssignmentState => ({
+  ...state,
+  facts: { ...state.facts },
+  shipments: { ...state.shipments },
+  trips: { ...state.trips },
+  homeLeave: { ...state.homeLeave },
+  expenses: { ...state.expenses },
+  leases: { ...state.leases },
+  salaries: { ...state.salaries },
+  holidays: { ...state.holidays },
+  daysOff: { ...state.daysOff },
+  repatriated: { ...state.repatriated },
+});
+
+const updateReturnCap = (draft: AssignmentState): void => {
+  const allowance = draft.assignment?.policy.returnAllowanceOverOutboundLb ?? '0';
+  draft.outboundTotalLb = new Decimal(draft.outboundAirLb).plus(draft.outboundSeaLb).toFixed();
+  draft.returnCapLb = new Decimal(draft.outboundTotalLb).plus(allowance).toFixed();
+};
+
+/** Adds (sign 1) or takes away (sign -1) what one fact contributes to the balances of a draft. */
+const contributeTo = (draft: AssignmentState, fact: Fact, sign: Sign): void => {
   switch (fact.type) {
     case 'AssignmentStarted': {
       const data = fact.data;
       const taxHomeStatus =
         data.taxHomeStatus ?? taxHomeStatusOf(data.effectiveDate, data.expectedEndDate, data.policy);
-      return withReturnCap({
-        ...state,
-        status: state.ended ? 'ended' : 'active',
-        assignment: data,
-        expectedEndDate: data.expectedEndDate,
-        taxHomeStatus,
-        taxHomeIndefiniteFrom: taxHomeStatus === 'indefinite' ? data.effectiveDate : null,
-      });
+      draft.status = draft.ended ? 'ended' : 'active';
+      draft.assignment = data;
+      draft.expectedEndDate = data.expectedEndDate;
+      draft.taxHomeStatus = taxHomeStatus;
+      draft.taxHomeIndefiniteFrom = taxHomeStatus === 'indefinite' ? data.effectiveDate : null;
+      updateReturnCap(draft);
+      return;
     }
     case 'AssignmentExtended': {
       const data = fact.data;
-      const becomesIndefinite = data.taxHomeStatus === 'indefinite' && state.taxHomeStatus === 'temporary';
-      return {
-        ...state,
-        extensions: state.extensions + 1,
-        expectedEndDate: state.expectedEndDate
-          ? maxDate(state.expectedEndDate, data.newExpectedEndDate)
-          : data.newExpectedEndDate,
-        taxHomeStatus: becomesIndefinite ? 'indefinite' : state.taxHomeStatus,
-        taxHomeIndefiniteFrom: becomesIndefinite ? data.decidedOn : state.taxHomeIndefiniteFrom,
-      };
+      draft.extensions += 1;
+      draft.expectedEndDate = draft.expectedEndDate
+        ? maxDate(draft.expectedEndDate, data.newExpectedEndDate)
+        : data.newExpectedEndDate;
+      if (data.taxHomeStatus === 'indefinite' && draft.taxHomeStatus === 'temporary') {
+        draft.taxHomeStatus = 'indefinite';
+        draft.taxHomeIndefiniteFrom = data.decidedOn;
+      }
+      return;
     }
     case 'AssignmentEnded':
-      return {
-        ...state,
-        status: 'ended',
-        ended: { eventId: fact.eventId, reason: fact.data.reason, endedOn: fact.data.endedOn },
-      };
+      draft.status = 'ended';
+      draft.ended = { eventId: fact.eventId, reason: fact.data.reason, endedOn: fact.data.endedOn };
+      return;
     case 'ShipmentRecorded': {
       const data = fact.data;
       const weightLb = lb(data.weight);
@@ -252,141 +259,152 @@ export const contribute = (state: AssignmentState, fact: Fact, sign: Sign): Assi
         containers:
           data.direction === 'outbound' && data.mode === 'sea' ? countedContainers(data.containers) : 0,
       };
-      const next: AssignmentState = {
-        ...state,
-        shipments: setOrDrop(state.shipments, data.shipmentId, view, sign),
-      };
-      if (data.direction === 'return')
-        return { ...next, returnUsedLb: adjustLb(state.returnUsedLb, weightLb, sign) };
-      return withReturnCap(
-        data.mode === 'air'
-          ? { ...next, outboundAirLb: adjustLb(state.outboundAirLb, weightLb, sign) }
-          : {
-              ...next,
-              outboundSeaLb: adjustLb(state.outboundSeaLb, weightLb, sign),
-              containersUsed: state.containersUsed + sign * view.containers,
-            },
-      );
+      setOrDrop(draft.shipments, data.shipmentId, view, sign);
+      if (data.direction === 'return') {
+        draft.returnUsedLb = adjustLb(draft.returnUsedLb, weightLb, sign);
+        return;
+      }
+      if (data.mode === 'air') draft.outboundAirLb = adjustLb(draft.outboundAirLb, weightLb, sign);
+      else {
+        draft.outboundSeaLb = adjustLb(draft.outboundSeaLb, weightLb, sign);
+        draft.containersUsed += sign * view.containers;
+      }
+      updateReturnCap(draft);
+      return;
     }
     case 'HomeLeaveTripTaken': {
       const data = fact.data;
       const key = String(data.year);
-      const year = state.homeLeave[key] ?? EMPTY_YEAR;
-      const view: TripView = {
-        eventId: fact.eventId,
-        year: data.year,
-        traveller: data.traveller,
-        destination: data.destination,
-        departedOn: data.departedOn,
-        reimbursable: data.reimbursable,
+      const year = draft.homeLeave[key] ?? EMPTY_YEAR;
+      setOrDrop(
+        draft.trips,
+        data.tripId,
+        {
+          eventId: fact.eventId,
+          year: data.year,
+          traveller: data.traveller,
+          destination: data.destination,
+          departedOn: data.departedOn,
+          reimbursable: data.reimbursable,
+        },
+        sign,
+      );
+      draft.homeLeave[key] = {
+        taken: year.taken + sign,
+        byEmployee: year.byEmployee + (data.traveller === 'employee' ? sign : 0),
+        bySpouse: year.bySpouse + (data.traveller === 'spouse' ? sign : 0),
+        otherDestination: year.otherDestination + (data.destination === 'other' ? sign : 0),
       };
-      return {
-        ...state,
-        trips: setOrDrop(state.trips, data.tripId, view, sign),
-        homeLeave: put(state.homeLeave, key, {
-          taken: year.taken + sign,
-          byEmployee: year.byEmployee + (data.traveller === 'employee' ? sign : 0),
-          bySpouse: year.bySpouse + (data.traveller === 'spouse' ? sign : 0),
-          otherDestination: year.otherDestination + (data.destination === 'other' ? sign : 0),
-        }),
-      };
+      return;
     }
     case 'ExpenseClaimed': {
       const data = fact.data;
-      const view: ExpenseView = {
-        eventId: fact.eventId,
-        category: data.category,
-        amount: data.amount,
-        amountUsd: data.amountUsd,
-        reimbursableLimitUsd: data.reimbursableLimitUsd,
-        incurredOn: data.incurredOn,
-        receipts: data.receipts,
-        status: 'claimed',
-        reimbursableUsd: null,
-      };
-      return { ...state, expenses: setOrDrop(state.expenses, data.expenseId, view, sign) };
+      setOrDrop(
+        draft.expenses,
+        data.expenseId,
+        {
+          eventId: fact.eventId,
+          category: data.category,
+          amount: data.amount,
+          amountUsd: data.amountUsd,
+          reimbursableLimitUsd: data.reimbursableLimitUsd,
+          incurredOn: data.incurredOn,
+          receipts: data.receipts,
+          status: 'claimed',
+          reimbursableUsd: null,
+        },
+        sign,
+      );
+      return;
     }
     case 'ExpenseApproved':
     case 'ExpenseRejected': {
-      const expense = state.expenses[fact.data.expenseId];
-      if (!expense) return state;
-      const decided: ExpenseView =
+      const expense = draft.expenses[fact.data.expenseId];
+      if (!expense) return;
+      draft.expenses[fact.data.expenseId] =
         fact.type === 'ExpenseApproved'
           ? { ...expense, status: 'approved', reimbursableUsd: fact.data.reimbursableUsd }
           : { ...expense, status: 'rejected', reimbursableUsd: null };
-      return { ...state, expenses: put(state.expenses, fact.data.expenseId, decided) };
+      return;
     }
     case 'MiscellaneousAllowancePaid':
-      return {
-        ...state,
-        miscellaneousAllowance:
-          sign === 1 ? { eventId: fact.eventId, paidOn: fact.data.paidOn, amount: fact.data.amount } : null,
-      };
-    case 'RepatriationTravelled': {
-      let repatriated = state.repatriated;
+      draft.miscellaneousAllowance =
+        sign === 1 ? { eventId: fact.eventId, paidOn: fact.data.paidOn, amount: fact.data.amount } : null;
+      return;
+    case 'RepatriationTravelled':
       for (const name of fact.data.travellers) {
-        repatriated = setOrDrop(repatriated, normalizeName(name), fact.eventId, sign);
+        setOrDrop(draft.repatriated, normalizeName(name), fact.eventId, sign);
       }
-      return { ...state, repatriated };
-    }
-    case 'ReturnAirfreightFundDeposited':
-    case 'ReturnAirfreightFundDrawn': {
-      const fund = state.returnAirfreightFund;
-      return {
-        ...state,
-        returnAirfreightFund:
-          fact.type === 'ReturnAirfreightFundDeposited'
-            ? { ...fund, deposited: adjustMoney(fund.deposited, fact.data.amount, sign) }
-            : { ...fund, drawn: adjustMoney(fund.drawn, fact.data.amount, sign) },
+      return;
+    case 'ReturnAirfreightFundDeposited': {
+      const fund = draft.returnAirfreightFund;
+      draft.returnAirfreightFund = {
+        ...fund,
+        deposited: adjustMoney(fund.deposited, fact.data.amount, sign),
       };
+      return;
+    }
+    case 'ReturnAirfreightFundDrawn': {
+      const fund = draft.returnAirfreightFund;
+      draft.returnAirfreightFund = { ...fund, drawn: adjustMoney(fund.drawn, fact.data.amount, sign) };
+      return;
     }
     case 'SalaryPaid': {
       const data = fact.data;
-      const view: SalaryView = {
-        eventId: fact.eventId,
-        daysWorked: data.daysWorked,
-        gross: data.gross,
-        net: data.net,
-      };
-      return { ...state, salaries: setOrDrop(state.salaries, data.period, view, sign) };
+      setOrDrop(
+        draft.salaries,
+        data.period,
+        { eventId: fact.eventId, daysWorked: data.daysWorked, gross: data.gross, net: data.net },
+        sign,
+      );
+      return;
     }
     case 'TaxEqualizationSettled':
-      return { ...state, taxEqualizations: state.taxEqualizations + sign };
+      draft.taxEqualizations += sign;
+      return;
     case 'HousingLeaseApproved': {
       const data = fact.data;
-      const view: LeaseView = {
-        eventId: fact.eventId,
-        approvedOn: data.approvedOn,
-        effectiveFrom: data.effectiveFrom,
-        approvedMonthlyUsd: data.approvedMonthlyUsd,
-      };
-      return { ...state, leases: setOrDrop(state.leases, data.leaseId, view, sign) };
+      setOrDrop(
+        draft.leases,
+        data.leaseId,
+        {
+          eventId: fact.eventId,
+          approvedOn: data.approvedOn,
+          effectiveFrom: data.effectiveFrom,
+          approvedMonthlyUsd: data.approvedMonthlyUsd,
+        },
+        sign,
+      );
+      return;
     }
     case 'HostHolidayObserved': {
       const key = String(yearOf(fact.data.date));
-      const year = state.daysOff[key] ?? NO_DAYS_OFF;
-      return {
-        ...state,
-        holidays: setOrDrop(state.holidays, fact.data.date, fact.eventId, sign),
-        daysOff: put(state.daysOff, key, { ...year, holidays: year.holidays + sign }),
-      };
+      const year = draft.daysOff[key] ?? NO_DAYS_OFF;
+      setOrDrop(draft.holidays, fact.data.date, fact.eventId, sign);
+      draft.daysOff[key] = { ...year, holidays: year.holidays + sign };
+      return;
     }
     case 'VacationTaken': {
       const key = String(yearOf(fact.data.from));
-      const year = state.daysOff[key] ?? NO_DAYS_OFF;
-      return {
-        ...state,
-        daysOff: put(state.daysOff, key, { ...year, vacation: year.vacation + sign * fact.data.days }),
-      };
+      const year = draft.daysOff[key] ?? NO_DAYS_OFF;
+      draft.daysOff[key] = { ...year, vacation: year.vacation + sign * fact.data.days };
+      return;
     }
     case 'EventCorrected':
     case 'EventVoided':
-      return state;
+      return;
     default: {
       const unknown: never = fact;
       return unknown;
     }
   }
+};
+
+/** The state with one fact's contribution added (1) or taken away (-1); the given state is left as it was. */
+export const contribute = (state: AssignmentState, fact: Fact, sign: Sign): AssignmentState => {
+  const draft = draftOf(state);
+  contributeTo(draft, fact, sign);
+  return draft;
 };
 
 const factOf = (event: Envelope): Fact =>
@@ -399,66 +417,60 @@ const factOf = (event: Envelope): Fact =>
     voidedBy: null,
   }) as Fact;
 
-const remember = (state: AssignmentState, ...facts: Fact[]): AssignmentState => {
-  const next: Record<string, Fact> = { ...state.facts };
-  for (const fact of facts) next[fact.eventId] = fact;
-  return { ...state, facts: next };
-};
-
-/** Folds one stored event into the state. Events already seen (same eventId) change nothing. */
-export const evolve = (state: AssignmentState, event: Envelope<AssignmentEvent>): AssignmentState => {
-  if (state.facts[event.eventId]) return state;
+/** Folds one event into a draft. Events already seen (same eventId) change nothing. */
+const applyTo = (draft: AssignmentState, event: Envelope<AssignmentEvent>): void => {
+  if (draft.facts[event.eventId]) return;
   const fact = factOf(event);
-  switch (event.type) {
-    case 'EventCorrected': {
-      const target = state.facts[event.data.correctsEventId];
-      if (!target || target.voidedBy !== null) return remember(state, fact);
-      const replaced = {
-        ...target,
-        data: event.data.replacement,
-        correctedBy: [...target.correctedBy, event.eventId],
-      } as unknown as Fact;
-      let next = contribute(contribute(state, target, -1), replaced, 1);
-      next = keepExpenseDecision(state, next, replaced);
-      return remember(next, replaced, fact);
+  draft.facts[event.eventId] = fact;
+  if (event.type !== 'EventCorrected' && event.type !== 'EventVoided') {
+    contributeTo(draft, fact, 1);
+    return;
+  }
+  const target = draft.facts[event.data.correctsEventId];
+  if (!target || target.voidedBy !== null) return;
+  const previousExpense =
+    target.type === 'ExpenseClaimed' ? draft.expenses[target.data.expenseId] : undefined;
+  contributeTo(draft, target, -1);
+  if (event.type === 'EventVoided') {
+    draft.facts[target.eventId] = { ...target, voidedBy: event.eventId };
+    return;
+  }
+  const replaced = {
+    ...target,
+    data: event.data.replacement,
+    correctedBy: [...target.correctedBy, event.eventId],
+  } as unknown as Fact;
+  draft.facts[target.eventId] = replaced;
+  contributeTo(draft, replaced, 1);
+  // A corrected claim keeps the approval or rejection it had (the decider only corrects undecided claims).
+  if (replaced.type === 'ExpenseClaimed' && previousExpense && previousExpense.status !== 'claimed') {
+    const current = draft.expenses[replaced.data.expenseId];
+    if (current) {
+      draft.expenses[replaced.data.expenseId] = {
+        ...current,
+        status: previousExpense.status,
+        reimbursableUsd: previousExpense.reimbursableUsd,
+      };
     }
-    case 'EventVoided': {
-      const target = state.facts[event.data.correctsEventId];
-      if (!target || target.voidedBy !== null) return remember(state, fact);
-      return remember(contribute(state, target, -1), { ...target, voidedBy: event.eventId }, fact);
-    }
-    default:
-      return remember(contribute(state, fact, 1), fact);
   }
 };
 
-/** A corrected claim keeps the approval or rejection it had (the decider only corrects undecided claims). */
-const keepExpenseDecision = (
-  before: AssignmentState,
-  after: AssignmentState,
-  fact: Fact,
-): AssignmentState => {
-  if (fact.type !== 'ExpenseClaimed') return after;
-  const previous = Object.values(before.expenses).find((e) => e.eventId === fact.eventId);
-  const current = after.expenses[fact.data.expenseId];
-  if (!previous || !current || previous.status === 'claimed') return after;
-  return {
-    ...after,
-    expenses: put(after.expenses, fact.data.expenseId, {
-      ...current,
-      status: previous.status,
-      reimbursableUsd: previous.reimbursableUsd,
-    }),
-  };
+/** Folds one stored event into the state, leaving the given state as it was. */
+export const evolve = (state: AssignmentState, event: Envelope<AssignmentEvent>): AssignmentState => {
+  if (state.facts[event.eventId]) return state;
+  const draft = draftOf(state);
+  applyTo(draft, event);
+  return draft;
 };
 
+/** Folds a stream in one pass (copying the state once, not once per event as a reduce over evolve does). */
 export const foldEvents = (
   events: Iterable<Envelope<AssignmentEvent>>,
   state: AssignmentState = initialState(),
 ): AssignmentState => {
-  let current = state;
-  for (const event of events) current = evolve(current, event);
-  return current;
+  const draft = draftOf(state);
+  for (const event of events) applyTo(draft, event);
+  return draft;
 };
 
 // Queries the decisions (and callers) ask of the state.
