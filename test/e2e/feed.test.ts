@@ -6,7 +6,15 @@ import { request, type IncomingMessage } from 'node:http';
 import { ASSIGNMENT_EVENT_TYPES } from '../../src/domain/assignment/events.js';
 import type { FeedEvent } from '../../src/feed/feed-event.js';
 import { validateFeedEvent } from '../../src/schemas/validate-event.js';
-import { appendEvents, auth, KEYS, startFeedApp, waitFor, type FeedApp } from './feed-harness.js';
+import {
+  appendEvents,
+  auth,
+  KEYS,
+  sampleEvent,
+  startFeedApp,
+  waitFor,
+  type FeedApp,
+} from './feed-harness.js';
 
 interface SseEvent {
   id: number;
@@ -268,8 +276,8 @@ describe('GET /events/stream', () => {
         'assignment-slow',
         Array.from({ length: 200 }, (_, j) => ({
           eventId: randomUUID(),
-          type: 'HostHolidayObserved',
-          data: { date: '2005-02-09', name: `${description}${i + j}` },
+          type: 'ExpenseClaimed',
+          data: { ...sampleEvent('ExpenseClaimed', i + j), description },
           metadata: { actor: 'hr:test', commandId: randomUUID(), correlationId: 'slow' },
         })),
         { expectedRevision: 'any' },
@@ -292,10 +300,6 @@ describe('GET /events/stream', () => {
     expect(later.sent).toBe(stalled.sent);
     expect(later.sent).toBeLessThan(total);
     expect(later.bufferedBytes).toBeLessThan(64 * 1024);
-    process.stdout.write(
-      `slow client: sent ${later.sent}/${total} events (~${Math.round((later.sent * 1.6) / 1024)} MiB in kernel buffers) ` +
-        `before waiting; ${later.bufferedBytes} bytes buffered in the process\n`,
-    );
 
     // Meanwhile the server serves everyone else.
     const other = new SseClient(`${feed.url}/events/stream?after=${head}`);
@@ -346,5 +350,89 @@ describe('GET /events/stream', () => {
       () => feed.streams.list().length === 0 && subscriptions.size === 0,
       'the stuck stream to close',
     );
+  });
+});
+
+describe('public schemas and the AsyncAPI document', () => {
+  it('serve an index and each schema without a key', async () => {
+    const index = (await (await fetch(`${feed.url}/schemas/events`)).json()) as {
+      types: { type: string; currentVersion: number; versions: { version: number; href: string }[] }[];
+    };
+    expect(index.types.map((t) => t.type)).toEqual([...ASSIGNMENT_EVENT_TYPES]);
+    expect(index.types.find((t) => t.type === 'ShipmentRecorded')).toEqual({
+      type: 'ShipmentRecorded',
+      currentVersion: 2,
+      versions: [
+        { version: 1, href: '/schemas/events/ShipmentRecorded/1' },
+        { version: 2, href: '/schemas/events/ShipmentRecorded/2' },
+      ],
+    });
+    const schema = await fetch(`${feed.url}/schemas/events/ShipmentRecorded/2`);
+    expect(schema.status).toBe(200);
+    expect(schema.headers.get('content-type')).toContain('application/schema+json');
+    expect(await schema.json()).toMatchObject({
+      $id: expect.stringContaining('ShipmentRecorded:v2'),
+      required: expect.arrayContaining(['weight']),
+    });
+    expect((await fetch(`${feed.url}/schemas/events/ShipmentRecorded/3`)).status).toBe(404);
+    expect((await fetch(`${feed.url}/schemas/events/Nope/1`)).status).toBe(404);
+    expect((await fetch(`${feed.url}/schemas/feed-event`)).status).toBe(200);
+  });
+
+  it('describe the feed and the webhooks in AsyncAPI 3, whose payloads match what the feed serves', async () => {
+    const doc = (await (await fetch(`${feed.url}/asyncapi.json`)).json()) as Record<string, any>;
+    expect(doc.asyncapi).toBe('3.0.0');
+    expect(doc.servers.ledger.host).toBe(new URL(feed.url).host);
+    expect(Object.keys(doc.channels)).toEqual(['eventStream', 'webhook']);
+    expect(doc.channels.eventStream.address).toBe('/events/stream');
+    expect(doc.components.schemas.WebhookHeaders.required).toEqual(
+      expect.arrayContaining(['Ledger-Signature', 'Ledger-Event-Id', 'Ledger-Position']),
+    );
+    expect(doc.components.messages.ShipmentRecordedWebhook.headers).toEqual({
+      $ref: '#/components/schemas/WebhookHeaders',
+    });
+
+    // Every local $ref points at something in the document.
+    const resolve = (ref: string): unknown =>
+      ref
+        .slice(2)
+        .split('/')
+        .reduce<any>((node, key) => node?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+    const refs: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === '$ref' && typeof value === 'string') refs.push(value);
+          else walk(value);
+        }
+      }
+    };
+    walk(doc);
+    expect(refs.length).toBeGreaterThan(50);
+    for (const ref of refs) expect([ref, resolve(ref) !== undefined]).toEqual([ref, true]);
+
+    // The webhook message payload of a type, with its data $ref inlined, accepts what GET /events serves.
+    const { Ajv } = await import('ajv');
+    const addFormats = (await import('ajv-formats')).default as unknown as (
+      a: InstanceType<typeof Ajv>,
+    ) => void;
+    const page = (await (
+      await fetch(`${feed.url}/events?after=0&limit=1000`, { headers: auth(KEYS.auditor) })
+    ).json()) as { items: FeedEvent[] };
+    const seenTypes = new Set(page.items.map((e) => e.type));
+    expect(seenTypes.size).toBeGreaterThanOrEqual(4);
+    for (const type of seenTypes) {
+      const message = resolve(doc.components.messages[`${type}Webhook`].payload.$ref) as Record<string, any>;
+      const payload = {
+        ...message,
+        properties: { ...message.properties, data: resolve(message.properties.data.$ref) },
+      };
+      const ajv = new Ajv({ strict: false });
+      addFormats(ajv);
+      const validate = ajv.compile(payload);
+      for (const item of page.items.filter((e) => e.type === type))
+        expect([item.position, validate(item)]).toEqual([item.position, true]);
+    }
   });
 });
