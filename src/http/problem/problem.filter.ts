@@ -59,6 +59,12 @@ export class ProblemFilter implements ExceptionFilter {
         exception.clause ? { clause: exception.clause } : {},
       );
     }
+    // Nest's Express adapter wraps body-parser's SyntaxError in a BadRequestException: look at its cause.
+    const parseFailure = (exception instanceof HttpException ? exception.cause : exception) as
+      { type?: string; message?: string } | undefined;
+    if (parseFailure?.type === 'entity.parse.failed') {
+      return problem(400, 'REQUEST.MALFORMED_JSON', `the body is not valid JSON: ${parseFailure.message}`);
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
@@ -69,9 +75,6 @@ export class ProblemFilter implements ExceptionFilter {
       return problem(status, HTTP_CODES[status] ?? `HTTP.${status}`, detail);
     }
     const bodyParserError = exception as { type?: string; status?: number; message?: string };
-    if (bodyParserError?.type === 'entity.parse.failed') {
-      return problem(400, 'REQUEST.MALFORMED_JSON', `the body is not valid JSON: ${bodyParserError.message}`);
-    }
     if (
       typeof bodyParserError?.status === 'number' &&
       bodyParserError.status >= 400 &&
