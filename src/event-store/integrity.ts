@@ -16,37 +16,33 @@ export const canonicalJson = (value: unknown): string => {
 };
 
 const canonicalPart = (value: unknown, inArray: boolean): string | undefined => {
-  if (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof (value as { toJSON?: unknown }).toJSON === 'function'
-  ) {
-    value = (value as { toJSON: () => unknown }).toJSON();
-  }
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return JSON.stringify(value);
-    case 'number':
-      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
-    case 'bigint':
-      throw new TypeError('canonicalJson: BigInt is not representable as JSON');
-    case 'undefined':
-    case 'function':
-    case 'symbol':
-      return inArray ? 'null' : undefined;
-  }
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value === null) return 'null';
-  if (Array.isArray(value)) {
-    return `[${value.map((item) => canonicalPart(item, true)).join(',')}]`;
+  if (typeof value === 'object') {
+    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+      return canonicalPart((value as { toJSON: () => unknown }).toJSON(), inArray);
+    }
+    if (Array.isArray(value)) {
+      let out = '[';
+      for (let i = 0; i < value.length; i += 1) {
+        out += (i === 0 ? '' : ',') + (canonicalPart(value[i], true) ?? 'null');
+      }
+      return `${out}]`;
+    }
+    const record = value as Record<string, unknown>;
+    let out = '{';
+    for (const key of Object.keys(record).sort()) {
+      const part = canonicalPart(record[key], false);
+      if (part === undefined) continue;
+      out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${part}`;
+    }
+    return `${out}}`;
   }
-  const record = value as Record<string, unknown>;
-  const parts: string[] = [];
-  for (const key of Object.keys(record).sort()) {
-    const part = canonicalPart(record[key], false);
-    if (part !== undefined) parts.push(`${JSON.stringify(key)}:${part}`);
-  }
-  return `{${parts.join(',')}}`;
+  if (typeof value === 'bigint') throw new TypeError('canonicalJson: BigInt is not representable as JSON');
+  // undefined, functions and symbols: dropped from objects, null in arrays, as JSON.stringify does.
+  return inArray ? 'null' : undefined;
 };
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');

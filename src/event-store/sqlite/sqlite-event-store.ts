@@ -57,6 +57,21 @@ interface PendingAppend {
 
 type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
 
+interface StreamHead {
+  revision: number;
+  position: number;
+  hash: string;
+}
+
+/** A checked append: canonical JSON ready to hash and store, and the stream head it extends. */
+interface AppendPlan {
+  streamId: string;
+  events: readonly NewEvent[];
+  data: string[];
+  metadata: string[];
+  head: StreamHead | undefined;
+}
+
 const COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, hash, global_hash';
 
 const toStoredEvent = (row: EventRow): StoredEvent => ({
@@ -77,7 +92,7 @@ let memoryStoreCount = 0;
 
 /**
  * Appends from one setImmediate turn are group-committed: one transaction, one fsync, each append
- * validated on its own inside a savepoint so one conflict cannot fail its neighbours.
+ * validated on its own so one conflict cannot fail its neighbours.
  */
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite' as const;
@@ -94,19 +109,12 @@ export class SqliteEventStore implements EventStore {
   private readonly insertEvent: Database.Statement<
     [string, number, string, string, string, string, string, string, string]
   >;
-  private readonly selectStreamHead: Database.Statement<[string], { revision: number }>;
+  private readonly selectStreamHead: Database.Statement<[string], StreamHead>;
   private readonly selectByEventId: Database.Statement<[string], EventRow>;
   private readonly selectLastGlobalHash: Database.Statement<[], string>;
   private readonly selectStream: Database.Statement<[string, number, number], EventRow>;
   private readonly selectHead: Database.Statement<[], number>;
   private readonly appendBatch: Database.Transaction<(batch: PendingAppend[], outcomes: Outcome[]) => void>;
-  private readonly appendOne: Database.Transaction<
-    (
-      append: PendingAppend,
-      prevGlobal: string,
-      recordedAt: string,
-    ) => { result: AppendResult; lastGlobal: string }
-  >;
 
   /** path: a file (created if missing; its directory must exist) or ':memory:'. */
   constructor(path: string, options: SqliteEventStoreOptions = {}) {
@@ -135,7 +143,7 @@ export class SqliteEventStore implements EventStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.selectStreamHead = this.db.prepare(
-      'SELECT revision FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
+      'SELECT revision, position, hash FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
     );
     this.selectByEventId = this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE event_id = ?`);
     this.selectLastGlobalHash = this.db
@@ -146,22 +154,27 @@ export class SqliteEventStore implements EventStore {
     );
     this.selectHead = this.db.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck();
 
-    this.appendOne = this.db.transaction((append, prevGlobal, recordedAt) =>
-      this.appendInTransaction(append, prevGlobal, recordedAt),
-    );
     this.appendBatch = this.db.transaction((batch, outcomes) => {
       const recordedAt = new Date().toISOString();
       let prevGlobal = this.selectLastGlobalHash.get() ?? GENESIS_HASH;
       for (const append of batch) {
+        // Each append is checked against the file as the earlier appends of this batch left it,
+        // and writes nothing unless every check passed, so one failure cannot touch its neighbours.
+        // An error while writing is not the append's fault (I/O, disk full): it fails the batch.
+        let plan: AppendPlan | AppendResult;
         try {
-          // A nested better-sqlite3 transaction is a SAVEPOINT: a failed append rolls back alone.
-          const { result, lastGlobal } = this.appendOne(append, prevGlobal, recordedAt);
-          prevGlobal = lastGlobal;
-          outcomes.push({ ok: true, result });
+          plan = this.check(append, recordedAt);
         } catch (error) {
-          if (!isAppendLocalError(error)) throw error;
           outcomes.push({ ok: false, error });
+          continue;
         }
+        if ('duplicate' in plan) {
+          outcomes.push({ ok: true, result: plan });
+          continue;
+        }
+        const written = this.write(plan, prevGlobal);
+        prevGlobal = written.lastGlobal;
+        outcomes.push({ ok: true, result: written.result });
       }
     });
   }
@@ -207,41 +220,33 @@ export class SqliteEventStore implements EventStore {
     if (committed) commitSignals.emit(this.signalKey);
   }
 
-  private appendInTransaction(
-    append: PendingAppend,
-    prevGlobal: string,
-    recordedAt: string,
-  ): { result: AppendResult; lastGlobal: string } {
+  /** Validates one append against the current state; answers a duplicate's original result, or what to write. */
+  private check(append: PendingAppend, recordedAt: string): AppendPlan | AppendResult {
     const { streamId, events, expected } = append;
-
     const seen = new Set<string>();
     for (const event of events) {
       if (seen.has(event.eventId)) throw new DuplicateEventError(streamId, event.eventId);
       seen.add(event.eventId);
     }
-    const canonical = events.map((event) => ({ data: canonicalJson(event.data), event }));
+    const data = events.map((event) => canonicalJson(event.data));
 
     const existing = events.map((event) => this.selectByEventId.get(event.eventId));
     if (existing.some((row) => row !== undefined)) {
-      const rows: EventRow[] = [];
-      existing.forEach((row, i) => {
-        const { event, data } = canonical[i]!;
-        if (!row || row.stream_id !== streamId || row.type !== event.type || row.data !== data) {
+      const rows = existing.map((row, i) => {
+        const event = events[i]!;
+        if (!row || row.stream_id !== streamId || row.type !== event.type || row.data !== data[i]) {
           throw new DuplicateEventError(streamId, event.eventId);
         }
-        rows.push(row);
+        return row;
       });
       rows.sort((a, b) => a.revision - b.revision);
       const last = rows[rows.length - 1]!;
       return {
-        result: {
-          streamId,
-          revision: last.revision,
-          position: last.position,
-          events: rows.map(toStoredEvent),
-          duplicate: true,
-        },
-        lastGlobal: prevGlobal,
+        streamId,
+        revision: last.revision,
+        position: last.position,
+        events: rows.map(toStoredEvent),
+        duplicate: true,
       };
     }
 
@@ -250,34 +255,35 @@ export class SqliteEventStore implements EventStore {
     const matches = expected === 'any' || (expected === 'no_stream' ? current === -1 : expected === current);
     if (!matches) throw new ConcurrencyError(streamId, expected, current === -1 ? 'no_stream' : current);
 
+    const metadata = events.map((event) =>
+      canonicalJson({ ...event.metadata, recordedAt: event.metadata.recordedAt ?? recordedAt }),
+    );
+    return { streamId, events, data, metadata, head };
+  }
+
+  private write(plan: AppendPlan, prevGlobal: string): { result: AppendResult; lastGlobal: string } {
+    const { streamId, events, head } = plan;
+    const current = head ? head.revision : -1;
     if (events.length === 0) {
-      const last = current === -1 ? [] : this.selectStream.all(streamId, current, 1);
       return {
-        result: {
-          streamId,
-          revision: current,
-          position: last[0]?.position ?? 0,
-          events: [],
-          duplicate: false,
-        },
+        result: { streamId, revision: current, position: head?.position ?? 0, events: [], duplicate: false },
         lastGlobal: prevGlobal,
       };
     }
-
-    let prevHash = current === -1 ? GENESIS_HASH : this.selectStream.get(streamId, current, 1)!.hash;
+    let prevHash = head?.hash ?? GENESIS_HASH;
     let lastGlobal = prevGlobal;
     const category = categoryOf(streamId);
-    const stored: StoredEvent[] = canonical.map(({ event, data }, i) => {
+    const stored = events.map((event, i): StoredEvent => {
       const revision = current + 1 + i;
-      const metadata = { ...event.metadata, recordedAt: event.metadata.recordedAt ?? recordedAt };
-      const metadataJson = canonicalJson(metadata);
+      const data = plan.data[i]!;
+      const metadata = plan.metadata[i]!;
       const hash = eventHashFromCanonical(
         streamId,
         revision,
         event.eventId,
         event.type,
         data,
-        metadataJson,
+        metadata,
         prevHash,
       );
       lastGlobal = globalHash(lastGlobal, hash);
@@ -287,7 +293,7 @@ export class SqliteEventStore implements EventStore {
         event.eventId,
         event.type,
         data,
-        metadataJson,
+        metadata,
         category,
         hash,
         lastGlobal,
@@ -298,7 +304,7 @@ export class SqliteEventStore implements EventStore {
         eventId: event.eventId,
         type: event.type,
         data: JSON.parse(data) as Record<string, unknown>,
-        metadata: JSON.parse(metadataJson) as EventMetadata,
+        metadata: JSON.parse(metadata) as EventMetadata,
         revision,
         position: Number(info.lastInsertRowid),
         hash,
@@ -390,12 +396,6 @@ export class SqliteEventStore implements EventStore {
     this.db.close();
   }
 }
-
-/** Errors that concern one append only; anything else (I/O, disk full) fails the whole batch. */
-const isAppendLocalError = (error: unknown): boolean => {
-  if (error instanceof Database.SqliteError) return error.code.startsWith('SQLITE_CONSTRAINT');
-  return true;
-};
 
 interface SubscriptionSource {
   read(after: number, limit: number): StoredEvent[];
