@@ -6,13 +6,7 @@ import {
   type EventStore,
   type StoredEvent,
 } from '../../event-store/event-store.port.js';
-import {
-  decide,
-  evolve,
-  initialState,
-  streamIdOf,
-  type AssignmentState,
-} from '../../domain/assignment/index.js';
+import { decide, foldEvents, streamIdOf } from '../../domain/assignment/index.js';
 import { toEnvelope } from '../envelope.js';
 import { idempotencyKeyReused, staleRevision } from '../application-errors.js';
 import { nameBasedUuid } from '../ids.js';
@@ -40,7 +34,7 @@ export class RecordAssignmentEventHandler implements ICommandHandler<RecordAssig
       if (context.expectedRevision !== undefined && context.expectedRevision !== revision) {
         throw staleRevision(context.expectedRevision, revision < 0 ? 'no_stream' : revision);
       }
-      const state = stored.reduce<AssignmentState>((s, e) => evolve(s, toEnvelope(e)), initialState());
+      const state = foldEvents(stored.map(toEnvelope));
       const decided = decide(command, state);
       const events = decided.map((event, index) => ({
         eventId: nameBasedUuid(streamId, context.commandId, String(index)),

@@ -71,8 +71,14 @@ export class GetAssignmentEvents extends Query<StoredEvent[]> {
   }
 }
 
+/** Answers kept per (assignment, asOf, knownAt); all dropped as soon as the read models move on. */
+const ANSWER_CACHE_SIZE = 10_000;
+
 @QueryHandler(GetEntitlements)
 export class GetEntitlementsHandler implements IQueryHandler<GetEntitlements> {
+  private readonly answers = new Map<string, Entitlements>();
+  private answersAt = -1;
+
   constructor(
     @Inject(READ_MODELS) private readonly readModels: ReadModels,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
@@ -80,11 +86,23 @@ export class GetEntitlementsHandler implements IQueryHandler<GetEntitlements> {
 
   async execute(q: GetEntitlements): Promise<Entitlements> {
     await caughtUp(this.readModels, q.minPosition, this.config.minPositionWaitMs);
+    // The answer is a pure function of the document and the two dates, and documents change only
+    // when the read models' epoch does: a dashboard asking again costs no recomputation.
+    const epoch = this.readModels.epoch();
+    if (epoch !== this.answersAt) {
+      this.answers.clear();
+      this.answersAt = epoch;
+    }
+    const key = JSON.stringify([q.assignmentId, q.asOf, q.knownAt ?? null]);
+    const cached = this.answers.get(key);
+    if (cached) return cached;
     const doc = this.readModels.get<EntitlementsDoc>(assignmentEntitlementsProjection.name, q.assignmentId);
     const answer = doc
       ? entitlementsOf(doc, { asOf: q.asOf, ...(q.knownAt ? { knownAt: q.knownAt } : {}) })
       : null;
     if (!answer) throw assignmentNotFound(q.assignmentId);
+    if (this.answers.size >= ANSWER_CACHE_SIZE) this.answers.clear();
+    this.answers.set(key, answer);
     return answer;
   }
 }

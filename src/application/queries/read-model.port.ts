@@ -9,6 +9,8 @@ export interface ReadModels {
   /** Resolves true once every read model has applied `position`, false after `timeoutMs`. */
   waitFor(position: number, timeoutMs: number): Promise<boolean>;
   position(): number;
+  /** Changes whenever any read-model document may have changed (a commit, a generation switch). */
+  epoch(): number;
 }
 
 export const READ_MODELS = Symbol('READ_MODELS');

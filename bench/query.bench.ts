@@ -1,0 +1,121 @@
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { loadConfig } from '../src/config/ledger-config.js';
+import { createHttpApp, listen } from '../src/http/bootstrap.js';
+import { RecordAssignmentEvent } from '../src/application/commands/record-assignment-event.command.js';
+import { GetEntitlements } from '../src/application/queries/assignment.queries.js';
+import { requestHashOf } from '../src/application/ids.js';
+import { letterStory } from '../src/demo/letter-story.js';
+import { ProjectionRunner } from '../src/read-models/projection-runner.js';
+
+/**
+ * Entitlements query latency at 64 concurrent clients, on a ledger holding the letter's story for many
+ * assignments: over HTTP (load from another thread), in-process through the query bus (the ledger's own
+ * cost), and a bare node:http server answering the same bytes (what this machine's loopback allows).
+ */
+const ASSIGNMENTS = 500;
+const CLIENTS = 64;
+const REQUESTS = 20_000;
+const KEY = 'bench-hr-key';
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+
+const report = (name: string, latencies: number[], seconds: number): void => {
+  latencies.sort((a, b) => a - b);
+  console.log(
+    `${name}: p50 ${percentile(latencies, 0.5).toFixed(2)} ms, p99 ${percentile(latencies, 0.99).toFixed(2)} ms, ` +
+      `${Math.round(latencies.length / seconds).toLocaleString('en-US')} requests/s`,
+  );
+};
+
+const load = (url: string, paths: string[]) =>
+  new Promise<{ latencies: number[]; seconds: number }>((resolve, reject) => {
+    const worker = new Worker(new URL('./http-load-client.js', import.meta.url), {
+      workerData: { url, key: KEY, clients: CLIENTS, requests: REQUESTS, paths },
+    });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+
+const bareHttpBaseline = async (body: string) => {
+  const server = http.createServer((_, res) => res.setHeader('content-type', 'application/json').end(body));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as { port: number };
+    const run = await load(`http://127.0.0.1:${port}`, ['/']);
+    report(`query.bare-node-http-baseline.${CLIENTS}-clients`, run.latencies, run.seconds);
+  } finally {
+    server.close();
+  }
+};
+
+export const run = async (): Promise<void> => {
+  const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-query-'));
+  const config = loadConfig({
+    LEDGER_STORE_URL: `sqlite:${join(dir, 'ledger.sqlite')}`,
+    LEDGER_API_KEYS: `hr=${KEY}`,
+  });
+  const app = await createHttpApp(config, { logLevels: ['error'] });
+  try {
+    const url = await listen(app, 0, '127.0.0.1');
+    const commands = app.get(CommandBus);
+    let position = 0;
+    for (let a = 0; a < ASSIGNMENTS; a++) {
+      const id = `bench-${a}`;
+      for (const [i, step] of letterStory(id).entries()) {
+        const result = await commands.execute(
+          new RecordAssignmentEvent(id, step.command, {
+            actor: 'bench',
+            commandId: `${id}-${i}`,
+            requestHash: requestHashOf('bench', step.command),
+            correlationId: id,
+          }),
+        );
+        position = result.position;
+      }
+    }
+    await app.get(ProjectionRunner).waitFor(position, 60_000);
+    console.log(`query: ${position.toLocaleString('en-US')} events in ${ASSIGNMENTS} assignments`);
+
+    // Every request a different (assignment, asOf): no answer is served from the cache twice in a row.
+    const dates = ['2005-03-31', '2005-06-30', '2005-09-30', '2005-12-31', '2006-01-01', '2006-04-30'];
+    const paths = Array.from(
+      { length: ASSIGNMENTS * dates.length },
+      (_, i) =>
+        `/assignments/bench-${i % ASSIGNMENTS}/entitlements?asOf=${dates[Math.floor(i / ASSIGNMENTS)]}`,
+    );
+    const http1 = await load(url, paths);
+    report(`query.entitlements.http.${CLIENTS}-clients`, http1.latencies, http1.seconds);
+
+    const queries = app.get(QueryBus);
+    const latencies: number[] = [];
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        while (next < REQUESTS) {
+          const n = next++;
+          const t = performance.now();
+          await queries.execute(new GetEntitlements(`bench-${n % ASSIGNMENTS}`, dates[n % dates.length]!));
+          latencies.push(performance.now() - t);
+        }
+      }),
+    );
+    report(
+      `query.entitlements.in-process.${CLIENTS}-clients`,
+      latencies,
+      (performance.now() - started) / 1000,
+    );
+
+    const sample = await queries.execute(new GetEntitlements('bench-0', '2005-12-31'));
+    await bareHttpBaseline(JSON.stringify(sample));
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
