@@ -51,6 +51,11 @@ export class EventStreamService implements OnModuleDestroy {
 
   /** Sends the headers and starts streaming; returns at once, the stream runs until either side closes. */
   open(req: Request, res: Response, start: { after: number; types?: string[] }): void {
+    // Subscribe before the headers go out, so a store that cannot subscribe still gets a problem answer.
+    const subscription = this.store.subscribeToAll({
+      after: start.after,
+      ...(start.types ? { types: start.types } : {}),
+    });
     req.socket.setNoDelay(true);
     req.socket.setKeepAlive(true);
     req.setTimeout(0);
@@ -62,10 +67,6 @@ export class EventStreamService implements OnModuleDestroy {
     res.flushHeaders();
     res.write(`retry: ${this.options.sseRetryMs}\n: catching up after position ${start.after}\n\n`);
 
-    const subscription = this.store.subscribeToAll({
-      after: start.after,
-      ...(start.types ? { types: start.types } : {}),
-    });
     const connection: Connection = {
       id: this.nextId++,
       after: start.after,

@@ -284,7 +284,9 @@ describe('GET /events/stream', () => {
       );
     }
     const head = base + total;
+    // White-box: the SQLite store's own set of open subscriptions.
     const subscriptions = (feed.store as unknown as { subscriptions: Set<unknown> }).subscriptions;
+    expect(subscriptions).toBeInstanceOf(Set);
     // The earlier tests' clients are gone, and so are their subscriptions.
     await waitFor(() => subscriptions.size === 0, 'earlier subscriptions to close');
 
