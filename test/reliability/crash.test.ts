@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
@@ -95,6 +95,11 @@ describe('crash safety of the SQLite store', () => {
 
   afterAll(() => {
     rmSync(buildDir, { recursive: true, force: true });
+    try {
+      rmdirSync(dirname(buildDir));
+    } catch {
+      // Another run is still using it.
+    }
     rmSync(dataDir, { recursive: true, force: true });
   });
 
