@@ -12,6 +12,7 @@ import { ProblemFilter } from './http/problem/problem.filter.js';
 import { COMMAND_HANDLERS, QUERY_HANDLERS } from './application/handlers.js';
 import { HTTP_CONTROLLERS } from './http/controllers.js';
 import { ReadModelsModule } from './read-models/read-models.module.js';
+import { FeedModule } from './feed/feed.module.js';
 import { ProjectionRunner } from './read-models/projection-runner.js';
 import { ReadModelStore } from './read-models/read-model-store.js';
 import { PROJECTION_HEALTH, READ_MODELS, type ReadModels } from './application/queries/read-model.port.js';
@@ -39,6 +40,7 @@ export class AppModule {
         TerminusModule,
         EventStoreModule.forRoot(config),
         ReadModelsModule.forRoot(config),
+        FeedModule.forRoot(config),
       ],
       controllers: HTTP_CONTROLLERS,
       providers: [

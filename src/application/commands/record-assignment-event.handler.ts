@@ -10,6 +10,7 @@ import { decide, foldEvents, streamIdOf } from '../../domain/assignment/index.js
 import { toEnvelope } from '../envelope.js';
 import { idempotencyKeyReused, staleRevision } from '../application-errors.js';
 import { nameBasedUuid } from '../ids.js';
+import { currentSchemaVersion, DEFAULT_SCHEMA_VERSION } from '../../schemas/schema-versions.js';
 import { RecordAssignmentEvent, type WriteResult } from './record-assignment-event.command.js';
 
 /** How often a write without If-Match re-reads and re-decides after losing a race to another writer. */
@@ -46,7 +47,7 @@ export class RecordAssignmentEventHandler implements ICommandHandler<RecordAssig
           correlationId: context.correlationId,
           causationId: context.causationId ?? context.commandId,
           requestHash: context.requestHash,
-          schemaVersion: 1,
+          schemaVersion: currentSchemaVersion(event.type) ?? DEFAULT_SCHEMA_VERSION,
           ...(context.source ? { source: context.source } : {}),
         },
       }));
