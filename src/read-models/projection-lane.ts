@@ -1,0 +1,116 @@
+/**
+ * One projection generation being fed events: the in-memory side of exactly-once. Documents touched since
+ * the last commit sit in `dirty`; `applied` is the last global position fed, `committed` the checkpoint
+ * stored with the documents. A failed commit leaves mutated documents behind, so `reset` forgets them
+ * all and the caller re-reads from `committed`.
+ */
+import type { StoredEvent } from '../event-store/event-store.port.js';
+import type { AnyProjection, ProjectedEvent } from '../../projections/projection.js';
+import type { Generation, GenerationBatch, ReadModelStore } from './read-model-store.js';
+
+export const toProjectedEvent = (event: StoredEvent): ProjectedEvent => ({
+  streamId: event.streamId,
+  eventId: event.eventId,
+  type: event.type,
+  data: event.data,
+  recordedAt: event.metadata.recordedAt,
+  position: event.position,
+  revision: event.revision,
+  metadata: event.metadata,
+});
+
+export class ProjectionLane {
+  committed: number;
+  applied: number;
+  /** Stop applying after this position (verification compares at the live checkpoint). */
+  until = Number.POSITIVE_INFINITY;
+  private readonly handles: ReadonlySet<string>;
+  /** Recently used documents, oldest first; holds every dirty one. */
+  private readonly cache = new Map<string, unknown>();
+  private dirty = new Map<string, unknown>();
+
+  constructor(
+    private readonly store: ReadModelStore,
+    readonly projection: AnyProjection,
+    public generation: Generation,
+    private readonly maxCachedDocs: number,
+  ) {
+    this.committed = generation.position;
+    this.applied = generation.position;
+    this.handles = new Set(projection.canHandle);
+  }
+
+  get name(): string {
+    return this.projection.name;
+  }
+
+  get version(): number {
+    return this.generation.version;
+  }
+
+  /** Documents changed since the last commit. */
+  get pendingDocs(): number {
+    return this.dirty.size;
+  }
+
+  apply(event: ProjectedEvent): void {
+    if (event.position <= this.applied || event.position > this.until) return;
+    this.applied = event.position;
+    if (!this.handles.has(event.type)) return;
+    const key = this.projection.keyOf(event);
+    if (key === null) return;
+    let doc = this.cache.get(key);
+    if (doc === undefined) {
+      doc = this.store.getFrom(this.generation, key) ?? this.projection.init(key);
+    } else {
+      this.cache.delete(key);
+    }
+    doc = this.projection.evolve(doc, event);
+    this.cache.set(key, doc);
+    this.dirty.set(key, doc);
+  }
+
+  /** Marks everything up to `position` as seen (events this lane has no use for, or none at all). */
+  advanceTo(position: number): void {
+    if (position > this.applied && position <= this.until) this.applied = position;
+  }
+
+  /** The writes since the last commit, or undefined when there is nothing to store. */
+  batch(): GenerationBatch | undefined {
+    if (this.applied === this.committed && this.dirty.size === 0) return undefined;
+    return { generation: this.generation.id, docs: this.dirty, from: this.committed, position: this.applied };
+  }
+
+  /** After the batch was committed: it is the new baseline; cold documents leave the cache. */
+  committedBatch(batch: GenerationBatch): void {
+    this.committed = batch.position;
+    this.generation = { ...this.generation, position: batch.position };
+    if (batch.docs === this.dirty) this.dirty = new Map();
+    let excess = this.cache.size - this.maxCachedDocs;
+    if (excess <= 0) return;
+    for (const key of this.cache.keys()) {
+      if (excess-- <= 0) break;
+      if (!this.dirty.has(key)) this.cache.delete(key);
+    }
+  }
+
+  /** Forgets every uncommitted change: documents may have been mutated past the checkpoint. */
+  reset(): void {
+    this.cache.clear();
+    this.dirty = new Map();
+    this.applied = this.committed;
+  }
+}
+
+/** Commits every lane's pending writes in one transaction; true when something was written. */
+export const commitLanes = (store: ReadModelStore, lanes: Iterable<ProjectionLane>): boolean => {
+  const pending: [ProjectionLane, GenerationBatch][] = [];
+  for (const lane of lanes) {
+    const batch = lane.batch();
+    if (batch) pending.push([lane, batch]);
+  }
+  if (pending.length === 0) return false;
+  store.commit(pending.map(([, batch]) => batch));
+  for (const [lane, batch] of pending) lane.committedBatch(batch);
+  return true;
+};

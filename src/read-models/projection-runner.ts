@@ -1,0 +1,487 @@
+/**
+ * Feeds the projections from the store's global log and keeps their read models durable.
+ *
+ * One "feed" reads the log for every generation that answers reads: big `readAll` pages while catching
+ * up, then the store's live subscription. Touched documents are committed together with the checkpoint
+ * (one transaction for all projections) every N events, or a few milliseconds after the last event, so a
+ * crash can neither apply an event twice nor skip one: on restart each projection resumes after its
+ * stored checkpoint.
+ *
+ * A projection whose `version` differs from its stored generation is rebuilt blue-green: a second loop
+ * builds the new generation from position 0 while the old one keeps answering, then the active
+ * generation is switched in one transaction and the old table dropped. The old generation keeps
+ * following the log only if the old version's projection is still in the list; otherwise it answers
+ * frozen at its checkpoint until the switch (waitFor reports that honestly).
+ */
+import type { EventStore, StoredEvent, Subscription } from '../event-store/event-store.port.js';
+import type { AnyProjection } from '../../projections/projection.js';
+import { commitLanes, ProjectionLane, toProjectedEvent } from './projection-lane.js';
+import type { Generation, ReadModelStore } from './read-model-store.js';
+
+export interface ProjectionRunnerOptions {
+  /** Events per `readAll` page while catching up. */
+  pageSize?: number;
+  /** While catching up, commit after this many events (or `catchUpFlushMs`, whichever first). */
+  catchUpFlushEvents?: number;
+  catchUpFlushMs?: number;
+  /** While live, commit after this many events, or `flushDelayMs` after the last one. */
+  liveFlushEvents?: number;
+  flushDelayMs?: number;
+  /** Documents kept in memory per projection between commits. */
+  maxCachedDocs?: number;
+  /** Pause before restarting after an error (store unreachable, generation replaced by another process). */
+  retryDelayMs?: number;
+  onError?: (error: unknown) => void;
+  hooks?: {
+    /** Awaited once a rebuilt generation has caught up, just before it becomes the active one. */
+    beforeActivate?: (projection: string, version: number) => void | Promise<void>;
+  };
+}
+
+export type ProjectionState = 'live' | 'building';
+
+export interface ProjectionStatus {
+  name: string;
+  /** Version of the generation that answers reads (undefined: none yet). */
+  version: number | undefined;
+  /** Global position the answering read model has applied. */
+  checkpoint: number;
+  lag: number;
+  /** `live`: the code's version answers and has caught up with the log; otherwise `building`. */
+  state: ProjectionState;
+  /** A blue-green rebuild in progress: the version being built and how far it got. */
+  rebuild?: { version: number; checkpoint: number };
+}
+
+export interface RunnerStatus {
+  running: boolean;
+  head: number;
+  /** Lowest checkpoint of the answering read models. */
+  position: number;
+  lag: number;
+  projections: ProjectionStatus[];
+  lastError?: string;
+}
+
+interface Waiter {
+  position: number;
+  projection: string | undefined;
+  resolve: (reached: boolean) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** One run of the feed and build loops; aborted as a whole on stop or on the first error. */
+class Session {
+  active = true;
+  error: unknown;
+  private readonly aborters = new Set<() => void>();
+
+  fail(error: unknown): void {
+    if (!this.active) return;
+    this.error = error;
+    this.abort();
+  }
+
+  abort(): void {
+    this.active = false;
+    for (const fn of this.aborters) fn();
+    this.aborters.clear();
+  }
+
+  onAbort(fn: () => void): () => void {
+    if (!this.active) fn();
+    else this.aborters.add(fn);
+    return () => this.aborters.delete(fn);
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        off();
+        resolve();
+      }, ms);
+      const off = this.onAbort(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export class ProjectionRunner {
+  private readonly opts: Required<Omit<ProjectionRunnerOptions, 'hooks' | 'onError'>> &
+    Pick<ProjectionRunnerOptions, 'hooks' | 'onError'>;
+  /** Projection name -> every version given (the highest is the one to build). */
+  private readonly byName = new Map<string, AnyProjection[]>();
+  /** Generations that answer reads and follow the log. */
+  private readonly feedLanes = new Map<string, ProjectionLane>();
+  /** New versions being built from position 0. */
+  private readonly buildLanes = new Map<string, ProjectionLane>();
+  /** Answering generations whose code is gone: they keep their checkpoint until the switch. */
+  private readonly frozen = new Map<string, Generation>();
+  private readonly waiters = new Set<Waiter>();
+  private state: 'stopped' | 'running' | 'stopping' = 'stopped';
+  private session: Session | undefined;
+  private supervisor: Promise<void> | undefined;
+  /** Last position the feed handed to its lanes. */
+  private dispatched = 0;
+  private feedIsLive = false;
+  private sinceFlush = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private lastError: unknown;
+
+  constructor(
+    private readonly events: EventStore,
+    readonly readModels: ReadModelStore,
+    projections: readonly AnyProjection[],
+    options: ProjectionRunnerOptions = {},
+  ) {
+    this.opts = {
+      pageSize: options.pageSize ?? 5000,
+      catchUpFlushEvents: options.catchUpFlushEvents ?? 50_000,
+      catchUpFlushMs: options.catchUpFlushMs ?? 1000,
+      liveFlushEvents: options.liveFlushEvents ?? 1000,
+      flushDelayMs: options.flushDelayMs ?? 2,
+      maxCachedDocs: options.maxCachedDocs ?? 10_000,
+      retryDelayMs: options.retryDelayMs ?? 1000,
+      hooks: options.hooks,
+      onError: options.onError,
+    };
+    for (const projection of projections) {
+      const versions = this.byName.get(projection.name) ?? [];
+      if (versions.some((p) => p.version === projection.version)) {
+        throw new Error(`projection ${projection.name} v${projection.version} is listed twice`);
+      }
+      versions.push(projection);
+      versions.sort((a, b) => a.version - b.version);
+      this.byName.set(projection.name, versions);
+    }
+  }
+
+  /** Loads checkpoints and starts following the log in the background; does not wait to catch up. */
+  async start(): Promise<void> {
+    if (this.state !== 'stopped') return;
+    this.loadLanes();
+    this.state = 'running';
+    this.supervisor = this.supervise();
+  }
+
+  /**
+   * Stops following the log. By default what was applied is committed first; `flush: false` drops it,
+   * as a crash would (the next start re-applies those events from the stored checkpoint).
+   */
+  async stop(options: { flush?: boolean } = {}): Promise<void> {
+    if (this.state !== 'running') return;
+    this.state = 'stopping';
+    this.session?.abort();
+    await this.supervisor;
+    this.clearFlushTimer();
+    if (options.flush ?? true) {
+      try {
+        this.commitFeed();
+        commitLanes(this.readModels, this.buildLanes.values());
+      } catch (error) {
+        this.report(error);
+      }
+    }
+    for (const lane of [...this.feedLanes.values(), ...this.buildLanes.values()]) lane.reset();
+    for (const waiter of this.waiters) {
+      clearTimeout(waiter.timer);
+      waiter.resolve(false);
+    }
+    this.waiters.clear();
+    this.state = 'stopped';
+  }
+
+  /** Lowest checkpoint among the answering read models (or of one projection). */
+  position(projection?: string): number {
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const name of this.byName.keys()) {
+      if (projection !== undefined && name !== projection) continue;
+      const lane = this.feedLanes.get(name);
+      const checkpoint = lane ? lane.committed : (this.frozen.get(name)?.position ?? 0);
+      lowest = Math.min(lowest, checkpoint);
+    }
+    return Number.isFinite(lowest) ? lowest : this.dispatched;
+  }
+
+  /**
+   * Resolves true as soon as every answering read model (or the one named) has committed `position`,
+   * false after `timeoutMs` or when the runner stops.
+   */
+  waitFor(position: number, timeoutMs: number, projection?: string): Promise<boolean> {
+    if (this.position(projection) >= position) return Promise.resolve(true);
+    if (this.state !== 'running' || timeoutMs <= 0) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const waiter: Waiter = {
+        position,
+        projection,
+        resolve,
+        timer: setTimeout(() => {
+          this.waiters.delete(waiter);
+          resolve(false);
+        }, timeoutMs),
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** How far the answering read models are behind the log: head position - checkpoint. */
+  async lag(projection?: string): Promise<number> {
+    const head = await this.events.headPosition();
+    return Math.max(0, head - this.position(projection));
+  }
+
+  async status(): Promise<RunnerStatus> {
+    const head = await this.events.headPosition();
+    const projections: ProjectionStatus[] = [];
+    for (const [name, versions] of this.byName) {
+      const target = versions.at(-1)!.version;
+      const answering = this.feedLanes.get(name)?.generation ?? this.frozen.get(name);
+      const checkpoint = this.position(name);
+      const building = this.buildLanes.get(name);
+      const status: ProjectionStatus = {
+        name,
+        version: answering?.version,
+        checkpoint,
+        lag: Math.max(0, head - checkpoint),
+        state: answering?.version === target && this.feedIsLive ? 'live' : 'building',
+      };
+      if (building) status.rebuild = { version: building.version, checkpoint: building.committed };
+      projections.push(status);
+    }
+    const position = this.position();
+    const result: RunnerStatus = {
+      running: this.state === 'running',
+      head,
+      position,
+      lag: Math.max(0, head - position),
+      projections,
+    };
+    if (this.lastError !== undefined) result.lastError = errorText(this.lastError);
+    return result;
+  }
+
+  /** Prometheus text exposition of the lag and checkpoints. */
+  async metrics(): Promise<string> {
+    const status = await this.status();
+    const lines = [
+      '# HELP ledger_read_model_lag_events Events in the log not yet applied to the read model (head - checkpoint).',
+      '# TYPE ledger_read_model_lag_events gauge',
+      ...status.projections.map((p) => `ledger_read_model_lag_events{projection="${p.name}"} ${p.lag}`),
+      '# HELP ledger_read_model_checkpoint_position Global position the answering read model has applied.',
+      '# TYPE ledger_read_model_checkpoint_position gauge',
+      ...status.projections.map(
+        (p) => `ledger_read_model_checkpoint_position{projection="${p.name}"} ${p.checkpoint}`,
+      ),
+      '# HELP ledger_read_model_rebuilding 1 while a new version of the projection is being built.',
+      '# TYPE ledger_read_model_rebuilding gauge',
+      ...status.projections.map(
+        (p) => `ledger_read_model_rebuilding{projection="${p.name}"} ${p.rebuild ? 1 : 0}`,
+      ),
+      '# HELP ledger_event_store_head_position Position of the last event in the log.',
+      '# TYPE ledger_event_store_head_position gauge',
+      `ledger_event_store_head_position ${status.head}`,
+    ];
+    return `${lines.join('\n')}\n`;
+  }
+
+  /** Builds the lanes from what the read-model store holds: resumes, creates or drops generations. */
+  private loadLanes(): void {
+    this.feedLanes.clear();
+    this.buildLanes.clear();
+    this.frozen.clear();
+    const lane = (projection: AnyProjection, generation: Generation): ProjectionLane =>
+      new ProjectionLane(this.readModels, projection, generation, this.opts.maxCachedDocs);
+    for (const [name, versions] of this.byName) {
+      const target = versions.at(-1)!;
+      const active = this.readModels.active(name);
+      const building = this.readModels.generations(name).filter((g) => g.status === 'building');
+      const resumable = building.filter((g) => g.version === target.version).at(-1);
+      const keep = active?.version === target.version ? undefined : resumable;
+      for (const g of building) if (g !== keep) this.readModels.dropGeneration(g.id);
+      if (active?.version === target.version) {
+        this.feedLanes.set(name, lane(target, active));
+      } else if (!active) {
+        if (keep) this.readModels.activate(keep.id);
+        const generation = keep
+          ? this.readModels.generation(keep.id)!
+          : this.readModels.createGeneration(name, target.version, { activate: true });
+        this.feedLanes.set(name, lane(target, generation));
+      } else {
+        const old = versions.find((p) => p.version === active.version);
+        if (old) this.feedLanes.set(name, lane(old, active));
+        else this.frozen.set(name, active);
+        this.buildLanes.set(
+          name,
+          lane(target, keep ?? this.readModels.createGeneration(name, target.version)),
+        );
+      }
+    }
+    this.feedIsLive = false;
+  }
+
+  private async supervise(): Promise<void> {
+    while (this.state === 'running') {
+      const session = new Session();
+      this.session = session;
+      await Promise.all(
+        [this.feed(session), this.build(session)].map((task) => task.catch((e) => session.fail(e))),
+      );
+      this.clearFlushTimer();
+      if (this.state !== 'running') return;
+      this.report(session.error ?? new Error('the event store subscription ended'));
+      const pause = new Session();
+      this.session = pause;
+      await pause.sleep(this.opts.retryDelayMs);
+      if (this.state !== 'running') return;
+      try {
+        this.loadLanes();
+      } catch (error) {
+        this.report(error);
+        for (const lane of [...this.feedLanes.values(), ...this.buildLanes.values()]) lane.reset();
+      }
+    }
+  }
+
+  private report(error: unknown): void {
+    this.lastError = error;
+    if (this.opts.onError) this.opts.onError(error);
+    else console.error(`projection runner: ${errorText(error)}`);
+  }
+
+  private dispatchTo(lanes: readonly ProjectionLane[], events: readonly StoredEvent[]): void {
+    for (const stored of events) {
+      const event = toProjectedEvent(stored);
+      for (const lane of lanes) lane.apply(event);
+    }
+  }
+
+  private async feed(session: Session): Promise<void> {
+    let after = Number.POSITIVE_INFINITY;
+    for (const lane of this.feedLanes.values()) after = Math.min(after, lane.applied);
+    if (!Number.isFinite(after)) after = await this.events.headPosition();
+    this.dispatched = after;
+    this.sinceFlush = 0;
+    let lastFlush = Date.now();
+    while (session.active) {
+      const page = await this.events.readAll({ after, limit: this.opts.pageSize });
+      if (!session.active) return;
+      this.dispatchTo([...this.feedLanes.values()], page);
+      if (page.length > 0) after = this.dispatched = page[page.length - 1]!.position;
+      for (const lane of this.feedLanes.values()) lane.advanceTo(after);
+      this.sinceFlush += page.length;
+      if (page.length < this.opts.pageSize) break;
+      if (
+        this.sinceFlush >= this.opts.catchUpFlushEvents ||
+        Date.now() - lastFlush >= this.opts.catchUpFlushMs
+      ) {
+        this.commitFeed();
+        lastFlush = Date.now();
+      }
+      await nextTurn();
+    }
+    if (!session.active) return;
+    this.commitFeed();
+    this.feedIsLive = true;
+    const subscription: Subscription = this.events.subscribeToAll({ after, batchSize: this.opts.pageSize });
+    const off = session.onAbort(() => void subscription.close());
+    try {
+      for await (const stored of subscription) {
+        if (!session.active) break;
+        if (stored.position <= this.dispatched) continue;
+        const event = toProjectedEvent(stored);
+        for (const lane of this.feedLanes.values()) lane.apply(event);
+        this.dispatched = stored.position;
+        if (++this.sinceFlush >= this.opts.liveFlushEvents) this.commitFeed();
+        else this.scheduleFlush(session);
+      }
+    } finally {
+      off();
+      await subscription.close();
+    }
+  }
+
+  private scheduleFlush(session: Session): void {
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      if (!session.active) return;
+      try {
+        this.commitFeed();
+      } catch (error) {
+        session.fail(error);
+      }
+    }, this.opts.flushDelayMs);
+  }
+
+  private clearFlushTimer(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+  }
+
+  private commitFeed(): void {
+    this.clearFlushTimer();
+    this.sinceFlush = 0;
+    if (commitLanes(this.readModels, this.feedLanes.values())) this.notifyWaiters();
+  }
+
+  private notifyWaiters(): void {
+    for (const waiter of this.waiters) {
+      if (this.position(waiter.projection) < waiter.position) continue;
+      clearTimeout(waiter.timer);
+      this.waiters.delete(waiter);
+      waiter.resolve(true);
+    }
+  }
+
+  /** Builds new versions from their checkpoint (0 for a fresh one), then switches them in. */
+  private async build(session: Session): Promise<void> {
+    if (this.buildLanes.size === 0) return;
+    const lanes = [...this.buildLanes.values()];
+    let after = Math.min(...lanes.map((lane) => lane.applied));
+    let sinceFlush = 0;
+    let lastFlush = Date.now();
+    let hooked = false;
+    while (session.active) {
+      await nextTurn();
+      if (!session.active) return;
+      const page = await this.events.readAll({ after, limit: this.opts.pageSize });
+      if (!session.active) return;
+      this.dispatchTo(lanes, page);
+      if (page.length > 0) after = page[page.length - 1]!.position;
+      for (const lane of lanes) lane.advanceTo(after);
+      sinceFlush += page.length;
+      const caughtUp = page.length < this.opts.pageSize && after >= this.dispatched;
+      if (
+        caughtUp ||
+        sinceFlush >= this.opts.catchUpFlushEvents ||
+        Date.now() - lastFlush >= this.opts.catchUpFlushMs
+      ) {
+        commitLanes(this.readModels, lanes);
+        sinceFlush = 0;
+        lastFlush = Date.now();
+      }
+      if (!caughtUp) continue;
+      const hook = this.opts.hooks?.beforeActivate;
+      if (hook && !hooked) {
+        hooked = true;
+        for (const lane of lanes) await hook(lane.name, lane.version);
+        continue; // the log may have moved while the hook ran
+      }
+      // Synchronous from here: the feed cannot dispatch between the check above and the hand-over.
+      for (const lane of lanes) {
+        this.readModels.activate(lane.generation.id, lane.committed);
+        this.feedLanes.set(lane.name, lane);
+        this.buildLanes.delete(lane.name);
+        this.frozen.delete(lane.name);
+      }
+      this.notifyWaiters();
+      return;
+    }
+  }
+}

@@ -1,0 +1,382 @@
+/**
+ * Durable storage for projection documents (better-sqlite3). One table per projection *generation*
+ * (`doc_<name>_v<version>_g<id>`: key -> JSON document), a `checkpoints` row per generation (global
+ * position applied, building|live) and an `active` row per projection naming the generation that answers
+ * reads. Documents and their checkpoint are written in one transaction, so after any crash the stored
+ * documents are exactly "every event up to the checkpoint", never one event twice or one skipped.
+ *
+ * Durability: WAL with synchronous=NORMAL. A power cut may lose the last few commits, but WAL keeps every
+ * commit atomic, so what survives is still documents + checkpoint of one consistent moment; the runner
+ * then re-applies the lost events from that older checkpoint. Read models are derived data: FULL's fsync
+ * per commit would buy nothing but latency.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+export type GenerationStatus = 'building' | 'live';
+
+export interface Generation {
+  /** Generation id, unique in this file. */
+  id: number;
+  projection: string;
+  version: number;
+  table: string;
+  /** Global position of the last event applied (0 = none yet). */
+  position: number;
+  status: GenerationStatus;
+}
+
+/** One generation's writes for `commit`: changed documents (null removes one) and the new checkpoint. */
+export interface GenerationBatch {
+  generation: number;
+  docs: ReadonlyMap<string, unknown>;
+  /** The checkpoint this batch started from: a compare-and-set that stops two writers applying twice. */
+  from: number;
+  position: number;
+}
+
+/** Equality on fields inside the JSON document; a dotted path reaches nested fields (`employee.id`). */
+export type DocFilter = Readonly<Record<string, string | number | boolean | null>>;
+
+export interface ListOptions {
+  filter?: DocFilter;
+  limit?: number;
+  offset?: number;
+}
+
+export interface ReadModelStoreOptions {
+  readonly?: boolean;
+  /** Milliseconds to wait for another process's write lock. */
+  busyTimeoutMs?: number;
+  /**
+   * Throwaway storage (verification): no journal, no fsync. A crash can corrupt such a file, which is
+   * fine only because nothing reads it after the process that wrote it.
+   */
+  scratch?: boolean;
+}
+
+/** The generation was dropped, replaced or advanced by another writer: reload before writing again. */
+export class StaleGenerationError extends Error {
+  constructor(
+    readonly generation: number,
+    detail: string,
+  ) {
+    super(`read-model generation ${generation}: ${detail}`);
+    this.name = 'StaleGenerationError';
+  }
+}
+
+const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+const tableName = (projection: string, version: number, id: number): string =>
+  `doc_${projection.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_v${version}_g${id}`;
+
+interface GenerationRow {
+  id: number;
+  projection: string;
+  version: number;
+  table_name: string;
+  position: number;
+  status: GenerationStatus;
+}
+
+const toGeneration = (row: GenerationRow): Generation => ({
+  id: row.id,
+  projection: row.projection,
+  version: row.version,
+  table: row.table_name,
+  position: row.position,
+  status: row.status,
+});
+
+const bindable = (value: string | number | boolean | null): string | number | null =>
+  typeof value === 'boolean' ? (value ? 1 : 0) : value;
+
+export class ReadModelStore {
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+  /** A read-only file that has never been written by a ReadModelStore: it holds nothing. */
+  private readonly empty: boolean = false;
+
+  constructor(path: string, options: ReadModelStoreOptions = {}) {
+    this.path = path === ':memory:' ? path : resolve(path);
+    if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(this.path), { recursive: true });
+    this.db = new Database(this.path, { readonly: options.readonly ?? false });
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    if (options.readonly) {
+      this.empty =
+        this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'active'").get() ===
+        undefined;
+      return;
+    }
+    if (options.scratch) {
+      this.db.pragma('journal_mode = OFF');
+      this.db.pragma('synchronous = OFF');
+    } else if (path !== ':memory:') {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+    }
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS checkpoints (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        projection TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        table_name TEXT NOT NULL UNIQUE,
+        position INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL CHECK (status IN ('building', 'live'))
+      );
+      CREATE TABLE IF NOT EXISTS active (
+        projection TEXT PRIMARY KEY,
+        generation INTEGER NOT NULL REFERENCES checkpoints(id)
+      );
+    `);
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private forgetTable(table: string): void {
+    for (const sql of this.statements.keys()) if (sql.includes(`"${table}"`)) this.statements.delete(sql);
+  }
+
+  /** Every generation, or those of one projection, oldest first. */
+  generations(projection?: string): Generation[] {
+    if (this.empty) return [];
+    const rows = (
+      projection === undefined
+        ? this.stmt('SELECT * FROM checkpoints ORDER BY id').all()
+        : this.stmt('SELECT * FROM checkpoints WHERE projection = ? ORDER BY id').all(projection)
+    ) as GenerationRow[];
+    return rows.map(toGeneration);
+  }
+
+  generation(id: number): Generation | undefined {
+    if (this.empty) return undefined;
+    const row = this.stmt('SELECT * FROM checkpoints WHERE id = ?').get(id) as GenerationRow | undefined;
+    return row && toGeneration(row);
+  }
+
+  /** The generation that answers reads for this projection, if any. */
+  active(projection: string): Generation | undefined {
+    if (this.empty) return undefined;
+    const row = this.stmt(
+      'SELECT c.* FROM active a JOIN checkpoints c ON c.id = a.generation WHERE a.projection = ?',
+    ).get(projection) as GenerationRow | undefined;
+    return row && toGeneration(row);
+  }
+
+  /** Projection name -> active generation, for every projection that has one. */
+  activeAll(): Map<string, Generation> {
+    if (this.empty) return new Map();
+    const rows = this.stmt(
+      'SELECT c.* FROM active a JOIN checkpoints c ON c.id = a.generation ORDER BY a.projection',
+    ).all() as GenerationRow[];
+    return new Map(rows.map((r) => [r.projection, toGeneration(r)]));
+  }
+
+  /**
+   * A new, empty generation at position 0. With `activate` it answers reads at once (status live), which
+   * is right only when nothing answered before: otherwise build it and `activate` it once caught up.
+   */
+  createGeneration(projection: string, version: number, options: { activate?: boolean } = {}): Generation {
+    return this.db.transaction(() => {
+      const { id } = this.stmt(
+        "INSERT INTO checkpoints (projection, version, table_name, position, status) VALUES (?, ?, ?, 0, 'building') RETURNING id",
+      ).get(projection, version, 'pending') as { id: number };
+      const table = tableName(projection, version, id);
+      this.db.exec(`CREATE TABLE "${table}" (key TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
+      this.stmt('UPDATE checkpoints SET table_name = ? WHERE id = ?').run(table, id);
+      if (options.activate) this.activateNow(id);
+      return this.generation(id)!;
+    })();
+  }
+
+  private activateNow(id: number): void {
+    const gen = this.generation(id);
+    if (!gen) throw new StaleGenerationError(id, 'does not exist');
+    const previous = this.active(gen.projection);
+    this.stmt(
+      'INSERT INTO active (projection, generation) VALUES (?, ?) ON CONFLICT(projection) DO UPDATE SET generation = excluded.generation',
+    ).run(gen.projection, id);
+    this.stmt("UPDATE checkpoints SET status = 'live' WHERE id = ?").run(id);
+    if (previous && previous.id !== id) this.dropNow(previous);
+  }
+
+  private dropNow(gen: Generation): void {
+    this.stmt('DELETE FROM active WHERE generation = ?').run(gen.id);
+    this.stmt('DELETE FROM checkpoints WHERE id = ?').run(gen.id);
+    this.forgetTable(gen.table);
+    this.db.exec(`DROP TABLE IF EXISTS "${gen.table}"`);
+  }
+
+  /**
+   * Makes the generation answer reads, in one transaction, and drops the one it replaces. With
+   * `expectedPosition` the switch happens only if the generation is still at that checkpoint.
+   */
+  activate(id: number, expectedPosition?: number): void {
+    this.db.transaction(() => {
+      const gen = this.generation(id);
+      if (!gen) throw new StaleGenerationError(id, 'does not exist');
+      if (expectedPosition !== undefined && gen.position !== expectedPosition) {
+        throw new StaleGenerationError(id, `is at ${gen.position}, expected ${expectedPosition}`);
+      }
+      this.activateNow(id);
+    })();
+  }
+
+  /** Removes a generation and its table (a failed or superseded build). */
+  dropGeneration(id: number): void {
+    this.db.transaction(() => {
+      const gen = this.generation(id);
+      if (gen) this.dropNow(gen);
+    })();
+  }
+
+  /**
+   * Writes several generations' documents and checkpoints in ONE transaction. Each checkpoint moves only
+   * from `from`: if another writer moved it (or dropped the generation), nothing is written at all.
+   */
+  commit(batches: readonly GenerationBatch[]): void {
+    this.db.transaction(() => {
+      for (const batch of batches) {
+        const moved = this.stmt('UPDATE checkpoints SET position = ? WHERE id = ? AND position = ?').run(
+          batch.position,
+          batch.generation,
+          batch.from,
+        );
+        if (moved.changes !== 1) {
+          const gen = this.generation(batch.generation);
+          throw new StaleGenerationError(
+            batch.generation,
+            gen ? `checkpoint is ${gen.position}, this writer expected ${batch.from}` : 'was dropped',
+          );
+        }
+        if (batch.docs.size === 0) continue;
+        const { table } = this.generation(batch.generation)!;
+        const upsert = this.stmt(
+          `INSERT INTO "${table}" (key, doc) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET doc = excluded.doc`,
+        );
+        const remove = this.stmt(`DELETE FROM "${table}" WHERE key = ?`);
+        for (const [key, doc] of batch.docs) {
+          if (doc === null || doc === undefined) remove.run(key);
+          else upsert.run(key, JSON.stringify(doc));
+        }
+      }
+    })();
+  }
+
+  /**
+   * Documents and checkpoint of one generation, in one transaction. The generation is `generation` if
+   * given, else the newest of (projection, version); the checkpoint must still be where it was read.
+   */
+  applyBatch(
+    projection: string,
+    version: number,
+    docs: ReadonlyMap<string, unknown>,
+    position: number,
+    generation?: number,
+  ): void {
+    const gen =
+      generation === undefined
+        ? this.generations(projection)
+            .filter((g) => g.version === version)
+            .at(-1)
+        : this.generation(generation);
+    if (!gen || gen.projection !== projection || gen.version !== version) {
+      throw new Error(`no read-model generation ${projection} v${version}`);
+    }
+    this.commit([{ generation: gen.id, docs, from: gen.position, position }]);
+  }
+
+  /** Checkpoint of the active generation (0 when the projection has none yet). */
+  checkpoint(projection: string): number {
+    return this.active(projection)?.position ?? 0;
+  }
+
+  /** A document of a generation (by id) as stored, parsed; undefined when absent. */
+  getFrom<Doc = unknown>(generation: Generation, key: string): Doc | undefined {
+    const row = this.stmt(`SELECT doc FROM "${generation.table}" WHERE key = ?`).get(key) as
+      { doc: string } | undefined;
+    return row ? (JSON.parse(row.doc) as Doc) : undefined;
+  }
+
+  /** A document of the projection's active generation. */
+  get<Doc = unknown>(projection: string, key: string): Doc | undefined {
+    const gen = this.active(projection);
+    return gen ? this.getFrom<Doc>(gen, key) : undefined;
+  }
+
+  private where(filter: DocFilter | undefined): { sql: string; params: (string | number | null)[] } {
+    const clauses: string[] = [];
+    const params: (string | number | null)[] = [];
+    for (const [path, value] of Object.entries(filter ?? {})) {
+      if (!FIELD_PATH.test(path)) throw new RangeError(`not a document field path: ${path}`);
+      if (value === null) {
+        clauses.push('json_extract(doc, ?) IS NULL');
+        params.push(`$.${path}`);
+      } else {
+        clauses.push('json_extract(doc, ?) = ?');
+        params.push(`$.${path}`, bindable(value));
+      }
+    }
+    return { sql: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
+  }
+
+  /** A page of the active generation's documents, in key order, optionally filtered on JSON fields. */
+  list<Doc = unknown>(projection: string, options: ListOptions = {}): Doc[] {
+    const gen = this.active(projection);
+    if (!gen) return [];
+    const { sql, params } = this.where(options.filter);
+    const limit = options.limit ?? -1;
+    const offset = options.offset ?? 0;
+    const rows = this.stmt(`SELECT doc FROM "${gen.table}"${sql} ORDER BY key LIMIT ? OFFSET ?`).all(
+      ...params,
+      limit,
+      offset,
+    ) as { doc: string }[];
+    return rows.map((r) => JSON.parse(r.doc) as Doc);
+  }
+
+  /** How many documents of the active generation match the filter. */
+  count(projection: string, filter?: DocFilter): number {
+    const gen = this.active(projection);
+    if (!gen) return 0;
+    const { sql, params } = this.where(filter);
+    return (this.stmt(`SELECT COUNT(*) AS n FROM "${gen.table}"${sql}`).get(...params) as { n: number }).n;
+  }
+
+  /** Every (key, raw JSON) of a generation in key order, lazily: for comparisons over large read models. */
+  *entries(generation: Generation): IterableIterator<[string, string]> {
+    const rows = this.db
+      .prepare(`SELECT key, doc FROM "${generation.table}" ORDER BY key`)
+      .raw(true)
+      .iterate() as IterableIterator<[string, string]>;
+    yield* rows;
+  }
+
+  /**
+   * Opens a read transaction that may span awaits: until the returned function ends it, every read on
+   * this connection sees one snapshot, even while another process keeps writing the file. Only for a
+   * connection that writes nothing meanwhile (e.g. one opened read-only).
+   */
+  beginSnapshot(): () => void {
+    this.db.exec('BEGIN');
+    // A deferred transaction takes its snapshot at the first read.
+    this.db.prepare('SELECT COUNT(*) FROM sqlite_master').get();
+    return () => {
+      if (this.db.open && this.db.inTransaction) this.db.exec('COMMIT');
+    };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

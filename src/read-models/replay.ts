@@ -1,0 +1,361 @@
+/**
+ * Rebuilding read models from the first event (`ledger replay`) and checking that a rebuild gives the
+ * very same documents as the live read models (`ledger replay --verify`, the auditors' question).
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import type { EventStore } from '../event-store/event-store.port.js';
+import type { AnyProjection } from '../../projections/projection.js';
+import { commitLanes, ProjectionLane, toProjectedEvent } from './projection-lane.js';
+import { ReadModelStore, type Generation } from './read-model-store.js';
+
+export interface ReplayProgress {
+  /** Last global position applied. */
+  position: number;
+  /** Head of the log when the replay started (or the position, once past it). */
+  head: number;
+  events: number;
+  elapsedMs: number;
+}
+
+export type ReplayProgressCallback = (progress: ReplayProgress) => void;
+
+export interface ReplayOptions {
+  /** Events per `readAll` page. */
+  pageSize?: number;
+  /** Commit every this many events (bounds what a crash mid-replay loses, and memory). */
+  flushEvents?: number;
+  /** Documents kept in memory per projection between commits. */
+  maxCachedDocs?: number;
+}
+
+export interface ReplayResult {
+  events: number;
+  /** Position of the last event applied. */
+  position: number;
+  elapsedMs: number;
+  eventsPerSecond: number;
+  /** The generations now active, one per projection. */
+  generations: Generation[];
+}
+
+const DEFAULTS = { pageSize: 5000, flushEvents: 200_000, maxCachedDocs: 50_000 };
+
+/** The highest version of each projection name. */
+export const latestVersions = (projections: readonly AnyProjection[]): AnyProjection[] => {
+  const byName = new Map<string, AnyProjection>();
+  for (const p of projections) {
+    const seen = byName.get(p.name);
+    if (!seen || seen.version < p.version) byName.set(p.name, p);
+  }
+  return [...byName.values()];
+};
+
+/** Reads the log from the lanes' lowest position up to its end (or `stopAt`), committing as it goes. */
+const pump = async (
+  events: EventStore,
+  readModels: ReadModelStore,
+  lanes: readonly ProjectionLane[],
+  options: Required<Pick<ReplayOptions, 'pageSize' | 'flushEvents'>> & {
+    stopAt?: number;
+    onProgress?: ReplayProgressCallback | undefined;
+  },
+): Promise<{ events: number; position: number; elapsedMs: number }> => {
+  const started = performance.now();
+  let after = lanes.length ? Math.min(...lanes.map((l) => l.applied)) : 0;
+  const stopAt = options.stopAt ?? Number.POSITIVE_INFINITY;
+  let head = Math.min(await events.headPosition(), stopAt);
+  let count = 0;
+  let sinceFlush = 0;
+  const progress = (): void =>
+    options.onProgress?.({
+      position: after,
+      head: Math.max(head, after),
+      events: count,
+      elapsedMs: performance.now() - started,
+    });
+  progress();
+  while (after < stopAt) {
+    const limit = Math.min(options.pageSize, stopAt - after);
+    const page = await events.readAll({ after, limit });
+    for (const stored of page) {
+      const event = toProjectedEvent(stored);
+      for (const lane of lanes) lane.apply(event);
+    }
+    if (page.length > 0) after = page[page.length - 1]!.position;
+    for (const lane of lanes) lane.advanceTo(after);
+    count += page.length;
+    sinceFlush += page.length;
+    if (sinceFlush >= options.flushEvents) {
+      commitLanes(readModels, lanes);
+      sinceFlush = 0;
+    }
+    head = Math.max(head, after);
+    progress();
+    if (page.length < limit) break;
+    // Let a progress bar draw and signals arrive between pages.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  commitLanes(readModels, lanes);
+  return { events: count, position: after, elapsedMs: performance.now() - started };
+};
+
+/**
+ * Rebuilds every projection (its highest version) from the first event into `target`: a file, ':memory:'
+ * or an open store. Each projection gets a new generation; the old one keeps answering until the new
+ * one has caught up with the log, then the switch is one transaction per projection. A replay that
+ * dies half-way leaves the old read models untouched.
+ */
+export const replayAll = async (
+  store: EventStore,
+  target: string | ReadModelStore,
+  projections: readonly AnyProjection[],
+  onProgress?: ReplayProgressCallback,
+  options: ReplayOptions = {},
+): Promise<ReplayResult> => {
+  const opts = { ...DEFAULTS, ...options };
+  const readModels = typeof target === 'string' ? new ReadModelStore(target) : target;
+  const created: Generation[] = [];
+  try {
+    const lanes = latestVersions(projections).map((p) => {
+      for (const g of readModels.generations(p.name)) {
+        if (g.status === 'building') readModels.dropGeneration(g.id);
+      }
+      const generation = readModels.createGeneration(p.name, p.version);
+      created.push(generation);
+      return new ProjectionLane(readModels, p, generation, opts.maxCachedDocs);
+    });
+    const run = await pump(store, readModels, lanes, { ...opts, onProgress });
+    for (const lane of lanes) readModels.activate(lane.generation.id, lane.committed);
+    return {
+      ...run,
+      eventsPerSecond: run.elapsedMs > 0 ? Math.round((run.events * 1000) / run.elapsedMs) : run.events,
+      generations: lanes.map((l) => readModels.generation(l.generation.id)!),
+    };
+  } catch (error) {
+    for (const g of created) {
+      try {
+        if (readModels.generation(g.id)?.status === 'building') readModels.dropGeneration(g.id);
+      } catch {
+        // the original error matters more
+      }
+    }
+    throw error;
+  } finally {
+    if (typeof target === 'string') readModels.close();
+  }
+};
+
+export type DifferenceKind =
+  | 'missing-read-model'
+  | 'version'
+  | 'checkpoint'
+  | 'missing-in-live'
+  | 'missing-in-replay'
+  | 'different'
+  | 'truncated';
+
+export interface ReplayDifference {
+  projection: string;
+  /** The document's key; null for a difference about the whole read model. */
+  key: string | null;
+  kind: DifferenceKind;
+  /** Paths of the fields that differ (`status`, `entries[3].summary`), at most a few. */
+  fields: string[];
+  detail: string;
+}
+
+export interface VerifyOptions extends ReplayOptions {
+  /** Stop listing after this many differences (a `truncated` entry says so). */
+  maxDifferences?: number;
+  onProgress?: ReplayProgressCallback;
+  /** Where to rebuild: ':memory:' or a file; default a temporary file, removed afterwards. */
+  scratchPath?: string;
+}
+
+const MAX_FIELDS = 8;
+
+/** Key order as SQLite's BINARY collation sorts them (UTF-8 bytes), for the merge of two sorted lists. */
+const compareKeys = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** Paths at which two JSON values differ, depth-first, at most `MAX_FIELDS`. */
+export const differingFields = (a: unknown, b: unknown, path = '', out: string[] = []): string[] => {
+  if (out.length >= MAX_FIELDS || isDeepStrictEqual(a, b)) return out;
+  const label = path || '(document)';
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) out.push(`${label}.length`);
+    for (let i = 0; i < Math.min(a.length, b.length) && out.length < MAX_FIELDS; i++) {
+      differingFields(a[i], b[i], `${path}[${i}]`, out);
+    }
+    return out;
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const ra = a as Record<string, unknown>;
+    const rb = b as Record<string, unknown>;
+    for (const key of new Set([...Object.keys(ra), ...Object.keys(rb)])) {
+      if (out.length >= MAX_FIELDS) break;
+      differingFields(ra[key], rb[key], path ? `${path}.${key}` : key, out);
+    }
+    return out;
+  }
+  out.push(label);
+  return out;
+};
+
+/**
+ * Rebuilds every projection into scratch storage and compares each document with the live read models,
+ * each at the live checkpoint (so a live model that is merely behind is not a difference). A file path is
+ * read inside one read transaction, a consistent snapshot even while a server keeps writing it.
+ * Returns the differences; an empty list means the replay yields the very same read models.
+ */
+export const verifyReplay = async (
+  store: EventStore,
+  live: string | ReadModelStore,
+  projections: readonly AnyProjection[],
+  options: VerifyOptions = {},
+): Promise<ReplayDifference[]> => {
+  const opts = { ...DEFAULTS, ...options };
+  const maxDifferences = options.maxDifferences ?? 100;
+  const targets = latestVersions(projections);
+  const differences: ReplayDifference[] = [];
+  const add = (difference: ReplayDifference): boolean => {
+    if (differences.length >= maxDifferences) {
+      if (differences.at(-1)?.kind !== 'truncated') {
+        differences.push({
+          projection: difference.projection,
+          key: null,
+          kind: 'truncated',
+          fields: [],
+          detail: `more than ${maxDifferences} differences; the rest are not listed`,
+        });
+      }
+      return false;
+    }
+    differences.push(difference);
+    return true;
+  };
+
+  if (typeof live === 'string' && !existsSync(live)) {
+    for (const p of targets) {
+      add({
+        projection: p.name,
+        key: null,
+        kind: 'missing-read-model',
+        fields: [],
+        detail: `${live} does not exist`,
+      });
+    }
+    return differences;
+  }
+  const liveStore = typeof live === 'string' ? new ReadModelStore(live, { readonly: true }) : live;
+  const endSnapshot = typeof live === 'string' ? liveStore.beginSnapshot() : () => undefined;
+  const scratchDir =
+    options.scratchPath === undefined ? mkdtempSync(join(tmpdir(), 'ledger-verify-')) : undefined;
+  const scratch = new ReadModelStore(options.scratchPath ?? join(scratchDir!, 'scratch.sqlite'), {
+    scratch: true,
+  });
+  try {
+    const compared: [ProjectionLane, Generation][] = [];
+    for (const p of targets) {
+      const active = liveStore.active(p.name);
+      if (!active) {
+        add({
+          projection: p.name,
+          key: null,
+          kind: 'missing-read-model',
+          fields: [],
+          detail: 'no live read model',
+        });
+        continue;
+      }
+      if (active.version !== p.version) {
+        add({
+          projection: p.name,
+          key: null,
+          kind: 'version',
+          fields: [],
+          detail: `live read model is version ${active.version}, the code is version ${p.version}`,
+        });
+        continue;
+      }
+      const lane = new ProjectionLane(
+        scratch,
+        p,
+        scratch.createGeneration(p.name, p.version),
+        opts.maxCachedDocs,
+      );
+      lane.until = active.position;
+      compared.push([lane, active]);
+    }
+    const lanes = compared.map(([lane]) => lane);
+    const stopAt = Math.max(0, ...compared.map(([, g]) => g.position));
+    await pump(store, scratch, lanes, { ...opts, stopAt, onProgress: options.onProgress });
+
+    for (const [lane, active] of compared) {
+      const name = lane.name;
+      if (lane.committed < active.position) {
+        add({
+          projection: name,
+          key: null,
+          kind: 'checkpoint',
+          fields: [],
+          detail: `live read model is at position ${active.position} but the log ends at ${lane.committed}`,
+        });
+      }
+      const liveRows = liveStore.entries(active);
+      const replayRows = scratch.entries(scratch.generation(lane.generation.id)!);
+      let l = liveRows.next();
+      let r = replayRows.next();
+      while (!l.done || !r.done) {
+        if (!l.done && (r.done || compareKeys(l.value[0], r.value[0]) < 0)) {
+          if (
+            !add({
+              projection: name,
+              key: l.value[0],
+              kind: 'missing-in-replay',
+              fields: [],
+              detail: 'only in the live read model',
+            })
+          )
+            break;
+          l = liveRows.next();
+        } else if (!r.done && (l.done || compareKeys(r.value[0], l.value[0]) < 0)) {
+          if (
+            !add({
+              projection: name,
+              key: r.value[0],
+              kind: 'missing-in-live',
+              fields: [],
+              detail: 'only in the replay',
+            })
+          )
+            break;
+          r = replayRows.next();
+        } else {
+          const [key, liveJson] = l.value as [string, string];
+          const replayJson = (r.value as [string, string])[1];
+          if (liveJson !== replayJson) {
+            const fields = differingFields(JSON.parse(liveJson), JSON.parse(replayJson));
+            if (fields.length > 0) {
+              const detail = `live and replay differ at ${fields.join(', ')}`;
+              if (!add({ projection: name, key, kind: 'different', fields, detail })) break;
+            }
+          }
+          l = liveRows.next();
+          r = replayRows.next();
+        }
+      }
+      liveRows.return?.();
+      replayRows.return?.();
+      if (differences.at(-1)?.kind === 'truncated') break;
+    }
+    return differences;
+  } finally {
+    endSnapshot();
+    scratch.close();
+    if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+    if (typeof live === 'string') liveStore.close();
+  }
+};
