@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EventStore, StoredEvent } from './event-store.port.js';
 
 /** The hash that precedes the first event of a stream and the first event of the log. */
@@ -45,7 +45,7 @@ const canonicalPart = (value: unknown, inArray: boolean): string | undefined => 
   return inArray ? 'null' : undefined;
 };
 
-export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+export const sha256Hex = (text: string): string => hash('sha256', text, 'hex');
 
 /** What the per-stream hash covers: everything that identifies and describes the event. */
 export interface HashedContent {
