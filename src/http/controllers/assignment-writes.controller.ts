@@ -34,10 +34,14 @@ import {
   type WriteDto,
 } from '../dto/assignment-writes.dto.js';
 
-/** Drops the envelope fields (idempotency key, source) and undefined values from a validated body. */
+/**
+ * Drops the envelope fields (idempotency key, source) and absent values from a validated body. `null`
+ * is absent too: class-validator's @IsOptional lets it through, and it must neither reach a decision
+ * (`weightLb: null` crashed the shipment rule) nor be stored in an immutable event.
+ */
 const fieldsOf = <T extends WriteDto>(dto: T): Omit<T, 'commandId' | 'source'> => {
   const { commandId: _c, source: _s, ...fields } = dto;
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Omit<
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== null)) as Omit<
     T,
     'commandId' | 'source'
   >;
@@ -348,6 +352,6 @@ export class AssignmentWritesController {
   }
 }
 
-/** A nested DTO instance as plain data, without undefined members. */
+/** A nested DTO instance as plain data, without undefined or null members. */
 const fieldsOfPlain = <T extends object>(value: T): T =>
-  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
