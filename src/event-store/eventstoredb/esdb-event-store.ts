@@ -348,7 +348,7 @@ export class EsdbEventStore implements EventStore {
         last = event.position;
       }
       if (count < READ_PAGE || !last) return 0;
-      // Backwards reads start at the given position exclusive of later records; step past it.
+      // Whether the start is inclusive or not, the system event found there is skipped again.
       from = last;
     }
   }
