@@ -41,23 +41,44 @@ const money = (m: Money | undefined): string => (m ? `${m.currency} ${m.amount}`
 const weight = (w: Weight): string =>
   w.original.unit === 'lb' ? `${w.lb} lb` : `${w.lb} lb (${w.original.value} ${w.original.unit})`;
 
-type Described = [businessDate: BusinessDate | null, summary: string];
+/** The field holding each event type's main business date (corrections and voids have none). */
+const BUSINESS_DATE_FIELD: Readonly<Partial<Record<string, string>>> = {
+  AssignmentStarted: 'effectiveDate',
+  AssignmentExtended: 'decidedOn',
+  ShipmentRecorded: 'shippedOn',
+  HomeLeaveTripTaken: 'departedOn',
+  ExpenseClaimed: 'incurredOn',
+  ExpenseApproved: 'approvedOn',
+  ExpenseRejected: 'rejectedOn',
+  MiscellaneousAllowancePaid: 'paidOn',
+  AssignmentEnded: 'endedOn',
+  RepatriationTravelled: 'travelledOn',
+  ReturnAirfreightFundDeposited: 'depositedOn',
+  ReturnAirfreightFundDrawn: 'drawnOn',
+  SalaryPaid: 'paidOn',
+  TaxEqualizationSettled: 'settledOn',
+  HousingLeaseApproved: 'approvedOn',
+  HostHolidayObserved: 'date',
+  VacationTaken: 'from',
+};
 
-const describe = (event: ProjectedEvent): Described => {
+/** The event's main business date, or null (a correction, a void, a rejection recorded without a date). */
+export const businessDateOf = (event: Pick<ProjectedEvent, 'type' | 'data'>): BusinessDate | null => {
+  const field = BUSINESS_DATE_FIELD[event.type];
+  const value = field === undefined ? undefined : event.data[field];
+  return typeof value === 'string' ? value : null;
+};
+
+/** One short sentence in the ledger's words; money as `USD 2500.00`, weights in pounds with the original. */
+const describe = (event: ProjectedEvent): string => {
   switch (event.type) {
     case 'AssignmentStarted': {
       const d = event.data as DataOf<'AssignmentStarted'>;
-      return [
-        d.effectiveDate,
-        `Assignment started: ${d.employee.name} as ${d.position} in ${d.hostCity}, ${d.hostCountry} from ${d.effectiveDate}, expected to end ${d.expectedEndDate}, base salary ${money(d.baseSalaryMonthly)} a month`,
-      ];
+      return `Assignment started: ${d.employee.name} as ${d.position} in ${d.hostCity}, ${d.hostCountry} from ${d.effectiveDate}, expected to end ${d.expectedEndDate}, base salary ${money(d.baseSalaryMonthly)} a month`;
     }
     case 'AssignmentExtended': {
       const d = event.data as DataOf<'AssignmentExtended'>;
-      return [
-        d.decidedOn,
-        `Extension decided on ${d.decidedOn}: expected end moved from ${d.previousExpectedEndDate} to ${d.newExpectedEndDate}; tax home ${d.taxHomeStatus}`,
-      ];
+      return `Extension decided on ${d.decidedOn}: expected end moved from ${d.previousExpectedEndDate} to ${d.newExpectedEndDate}; tax home ${d.taxHomeStatus}`;
     }
     case 'ShipmentRecorded': {
       const d = event.data as DataOf<'ShipmentRecorded'>;
@@ -66,10 +87,7 @@ const describe = (event: ProjectedEvent): Described => {
       const size = d.containerSize ? `${d.containerSize} ` : '';
       const containers = d.mode === 'sea' ? `${count} × ${size}container${count === 1 ? '' : 's'}, ` : '';
       const exception = d.exceptionApprovedBy ? ` (exception approved by ${d.exceptionApprovedBy})` : '';
-      return [
-        d.shippedOn,
-        `${direction} ${d.mode} shipment of ${containers}${weight(d.weight)} on ${d.shippedOn}${exception}`,
-      ];
+      return `${direction} ${d.mode} shipment of ${containers}${weight(d.weight)} on ${d.shippedOn}${exception}`;
     }
     case 'HomeLeaveTripTaken': {
       const d = event.data as DataOf<'HomeLeaveTripTaken'>;
@@ -79,95 +97,71 @@ const describe = (event: ProjectedEvent): Described => {
           : d.destination === 'host'
             ? 'to the host country'
             : 'to another destination';
-      return [
-        d.departedOn,
-        `Home-leave trip by the ${d.traveller} ${where} departing ${d.departedOn}: fare ${money(d.fare)}, reimbursable ${money(d.reimbursable)}`,
-      ];
+      return `Home-leave trip by the ${d.traveller} ${where} departing ${d.departedOn}: fare ${money(d.fare)}, reimbursable ${money(d.reimbursable)}`;
     }
     case 'ExpenseClaimed': {
       const d = event.data as DataOf<'ExpenseClaimed'>;
       const usd = d.amount.currency === d.amountUsd.currency ? '' : ` (${money(d.amountUsd)})`;
-      return [
-        d.incurredOn,
-        `Expense ${d.expenseId} claimed: ${d.category} ${money(d.amount)}${usd} incurred ${d.incurredOn}`,
-      ];
+      return `Expense ${d.expenseId} claimed: ${d.category} ${money(d.amount)}${usd} incurred ${d.incurredOn}`;
     }
     case 'ExpenseApproved': {
       const d = event.data as DataOf<'ExpenseApproved'>;
-      return [
-        d.approvedOn,
-        `Expense ${d.expenseId} approved by ${d.approvedBy} on ${d.approvedOn}: ${money(d.reimbursableUsd)} reimbursable`,
-      ];
+      return `Expense ${d.expenseId} approved by ${d.approvedBy} on ${d.approvedOn}: ${money(d.reimbursableUsd)} reimbursable`;
     }
     case 'ExpenseRejected': {
       const d = event.data as DataOf<'ExpenseRejected'>;
-      return [d.rejectedOn ?? null, `Expense ${d.expenseId} rejected by ${d.rejectedBy}: ${d.reason}`];
+      return `Expense ${d.expenseId} rejected by ${d.rejectedBy}: ${d.reason}`;
     }
     case 'MiscellaneousAllowancePaid': {
       const d = event.data as DataOf<'MiscellaneousAllowancePaid'>;
-      return [d.paidOn, `Miscellaneous allowance of ${money(d.amount)} paid on ${d.paidOn}`];
+      return `Miscellaneous allowance of ${money(d.amount)} paid on ${d.paidOn}`;
     }
     case 'AssignmentEnded': {
       const d = event.data as DataOf<'AssignmentEnded'>;
-      return [d.endedOn, `Assignment ended on ${d.endedOn} (${d.reason})`];
+      return `Assignment ended on ${d.endedOn} (${d.reason})`;
     }
     case 'RepatriationTravelled': {
       const d = event.data as DataOf<'RepatriationTravelled'>;
-      return [
-        d.travelledOn,
-        `Repatriation travel on ${d.travelledOn} for ${d.travellers.join(', ')}: fare ${money(d.fare)}`,
-      ];
+      return `Repatriation travel on ${d.travelledOn} for ${d.travellers.join(', ')}: fare ${money(d.fare)}`;
     }
     case 'ReturnAirfreightFundDeposited': {
       const d = event.data as DataOf<'ReturnAirfreightFundDeposited'>;
-      return [d.depositedOn, `Return airfreight fund: ${money(d.amount)} deposited on ${d.depositedOn}`];
+      return `Return airfreight fund: ${money(d.amount)} deposited on ${d.depositedOn}`;
     }
     case 'ReturnAirfreightFundDrawn': {
       const d = event.data as DataOf<'ReturnAirfreightFundDrawn'>;
-      return [
-        d.drawnOn,
-        `Return airfreight fund: ${money(d.amount)} drawn on ${d.drawnOn} (${d.description})`,
-      ];
+      return `Return airfreight fund: ${money(d.amount)} drawn on ${d.drawnOn} (${d.description})`;
     }
     case 'SalaryPaid': {
       const d = event.data as DataOf<'SalaryPaid'>;
-      return [
-        d.paidOn,
-        `Salary for ${d.period} paid on ${d.paidOn} (${d.daysWorked}/${d.daysInMonth} days): gross ${money(d.gross)}, hypothetical tax ${money(d.hypotheticalTax)}, net ${money(d.net)}`,
-      ];
+      return `Salary for ${d.period} paid on ${d.paidOn} (${d.daysWorked}/${d.daysInMonth} days): gross ${money(d.gross)}, hypothetical tax ${money(d.hypotheticalTax)}, net ${money(d.net)}`;
     }
     case 'TaxEqualizationSettled': {
       const d = event.data as DataOf<'TaxEqualizationSettled'>;
-      return [
-        d.settledOn,
-        `Tax equalization for ${d.taxYear} settled on ${d.settledOn}: ${money(d.amount)} ${d.direction}`,
-      ];
+      return `Tax equalization for ${d.taxYear} settled on ${d.settledOn}: ${money(d.amount)} ${d.direction}`;
     }
     case 'HousingLeaseApproved': {
       const d = event.data as DataOf<'HousingLeaseApproved'>;
-      return [
-        d.approvedOn,
-        `Housing lease ${d.leaseId} approved on ${d.approvedOn} from ${d.effectiveFrom}: rent ${money(d.monthlyRent)} a month, ${money(d.approvedMonthlyUsd)} approved`,
-      ];
+      return `Housing lease ${d.leaseId} approved on ${d.approvedOn} from ${d.effectiveFrom}: rent ${money(d.monthlyRent)} a month, ${money(d.approvedMonthlyUsd)} approved`;
     }
     case 'HostHolidayObserved': {
       const d = event.data as DataOf<'HostHolidayObserved'>;
-      return [d.date, `Host holiday observed on ${d.date}: ${d.name}`];
+      return `Host holiday observed on ${d.date}: ${d.name}`;
     }
     case 'VacationTaken': {
       const d = event.data as DataOf<'VacationTaken'>;
-      return [d.from, `Vacation of ${d.days} day${d.days === 1 ? '' : 's'} from ${d.from} to ${d.to}`];
+      return `Vacation of ${d.days} day${d.days === 1 ? '' : 's'} from ${d.from} to ${d.to}`;
     }
     case 'EventCorrected': {
       const d = event.data as DataOf<'EventCorrected'>;
-      return [null, `Correction of ${d.correctedType} ${d.correctsEventId}: ${d.reason}`];
+      return `Correction of ${d.correctedType} ${d.correctsEventId}: ${d.reason}`;
     }
     case 'EventVoided': {
       const d = event.data as DataOf<'EventVoided'>;
-      return [null, `Void of ${d.correctedType} ${d.correctsEventId}: ${d.reason}`];
+      return `Void of ${d.correctedType} ${d.correctsEventId}: ${d.reason}`;
     }
     default:
-      return [null, event.type];
+      return event.type;
   }
 };
 
@@ -193,15 +187,14 @@ export const evolveAuditTimeline = (doc: AuditTimelineDoc, event: ProjectedEvent
   if (event.position <= doc.lastPosition) return doc;
   doc.lastPosition = event.position;
   doc.revision = event.revision;
-  const [businessDate, summary] = describe(event);
   const entry: TimelineEntry = {
     position: event.position,
     revision: event.revision,
     eventId: event.eventId,
     type: event.type,
     recordedAt: event.recordedAt,
-    businessDate,
-    summary,
+    businessDate: businessDateOf(event),
+    summary: describe(event),
   };
   const actor = event.metadata?.actor;
   if (typeof actor === 'string') entry.actor = actor;
