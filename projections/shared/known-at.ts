@@ -21,7 +21,8 @@ export const instantMs = (iso: string): number => {
     const digits = zone.slice(1).replace(':', '');
     offsetMin = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0'));
   }
-  const fracMs = frac ? Number(`0.${frac}`) * 1000 : 0;
+  // Whole milliseconds as an integer, so equal instants written differently compare equal.
+  const fracMs = frac ? Number(frac.padEnd(3, '0').slice(0, 3)) + Number(`0.${frac.slice(3) || '0'}`) : 0;
   return (
     ((toDayNumber(date!) * 24 + Number(hh)) * 60 + Number(mi) - offsetMin) * 60_000 +
     Number(ss) * 1000 +
