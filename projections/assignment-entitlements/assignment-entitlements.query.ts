@@ -150,9 +150,10 @@ export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): 
   // the effective date. Extensions only lengthen the assignment, so it never turns temporary again.
   const beyondLimit = (endDate: BusinessDate): boolean =>
     daysBetween(start.effectiveDate, endDate) > policy.taxHomeLimitDays;
-  const startTaxHome = (start as { taxHomeStatus?: string }).taxHomeStatus;
   let taxHomeIndefiniteFrom: BusinessDate | undefined =
-    startTaxHome === 'indefinite' || beyondLimit(start.expectedEndDate) ? start.effectiveDate : undefined;
+    start.taxHomeStatus === 'indefinite' || beyondLimit(start.expectedEndDate)
+      ? start.effectiveDate
+      : undefined;
   for (const e of extensions) {
     if (taxHomeIndefiniteFrom !== undefined) break;
     if (e.taxHomeStatus === 'indefinite' || beyondLimit(e.newExpectedEndDate))
@@ -252,7 +253,7 @@ export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): 
   const byCategory = new Map<ExpenseCategory, ReturnType<typeof zeroSums>>();
   const totals = zeroSums();
   for (const c of claims) {
-    const { category, amountUsd, reimbursableLimitUsd } = c.data;
+    const { category, amountUsd } = c.data;
     if (amountUsd.currency !== usd) {
       warnings.push(`Expense claim ${c.eventId} has its USD amount in ${amountUsd.currency}: left out`);
       continue;
@@ -268,10 +269,8 @@ export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): 
       else if (!decision.approved) b.rejected = b.rejected.plus(amount);
       else {
         b.approved = b.approved.plus(amount);
-        // A claim corrected downwards after its approval is reimbursed at most its corrected amount.
-        let pay = Decimal.min(decision.reimbursableUsd ?? '0', amount);
-        if (reimbursableLimitUsd?.currency === usd) pay = Decimal.min(pay, reimbursableLimitUsd.amount);
-        b.reimbursable = b.reimbursable.plus(pay);
+        // What the approval granted (the claim's limit then); the decider corrects only undecided claims.
+        b.reimbursable = b.reimbursable.plus(decision.reimbursableUsd ?? '0');
       }
     }
   }
