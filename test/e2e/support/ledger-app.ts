@@ -41,7 +41,7 @@ export const startLedger = async (env: Record<string, string> = {}): Promise<Led
   const url = await listen(app, 0, '127.0.0.1');
   const call: LedgerUnderTest['call'] = async (method, path, options = {}) => {
     const role = options.role === undefined ? 'hr' : options.role;
-    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    const headers: Record<string, string> = { ...options.headers };
     if (role) headers.authorization = `Bearer ${KEYS[role]}`;
     let payload: string | undefined;
     if (options.rawBody !== undefined) payload = options.rawBody;

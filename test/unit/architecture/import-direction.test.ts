@@ -11,7 +11,9 @@ const filesUnder = (dir: string): string[] =>
   });
 
 const importsOf = (file: string): string[] =>
-  [...readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+  [...readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm)].map(
+    (m) => m[1]!,
+  );
 
 /** The one-way direction of architecture.md: domain and projections stay pure. */
 describe('the layout tells the architecture', () => {
@@ -50,7 +52,9 @@ describe('the layout tells the architecture', () => {
   it('domain and projections read no clock and draw no random number', () => {
     const offences = pure.flatMap((file) => {
       const code = readFileSync(file, 'utf8');
-      return /new Date\(|Date\.now\(|Math\.random\(|performance\.now\(/.test(code) ? [relative(root, file)] : [];
+      return /new Date\(|Date\.now\(|Math\.random\(|performance\.now\(/.test(code)
+        ? [relative(root, file)]
+        : [];
     });
     expect(offences).toEqual([]);
   });
