@@ -103,6 +103,15 @@ describe('tax home (US one-year rule, Rev. Rul. 93-86)', () => {
     });
   });
 
+  it('takes an indefinite status recorded on the start from the effective date', () => {
+    const story = new Story();
+    story.started({}, { taxHomeStatus: 'indefinite' });
+    expect(view(story, '2005-01-18')).toMatchObject({
+      taxHomeStatus: 'indefinite',
+      taxHomeIndefiniteFrom: '2005-01-18',
+    });
+  });
+
   it('keeps the first start only', () => {
     const story = new Story();
     story.started();
