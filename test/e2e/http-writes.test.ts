@@ -75,14 +75,9 @@ describe('the letter of 2005-01-13, recorded write by write', () => {
     if (sent.idempotencyKey) headers['idempotency-key'] = sent.idempotencyKey;
     if (sent.correlationId) headers['x-correlation-id'] = sent.correlationId;
     if (sent.actor) headers['x-actor'] = sent.actor;
-    const reply = await ledger.call(
-      'POST',
-      suffix === '' && type === 'AssignmentStarted' ? '/assignments' : path(suffix),
-      {
-        body,
-        headers,
-      },
-    );
+    // the start is POST /assignments; every other write goes under the assignment
+    const route = type === 'AssignmentStarted' ? '/assignments' : path(suffix);
+    const reply = await ledger.call('POST', route, { body, headers });
     expectWritten(reply, [type]);
     expect(reply.body.assignmentId).toBe(id);
     expect(reply.body.revision).toBe(written.length);
