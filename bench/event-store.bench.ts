@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewEvent } from '../src/event-store/event-store.port.js';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
@@ -19,16 +19,26 @@ const event = (i: number): NewEvent => ({
   metadata: { actor: 'bench', commandId: randomUUID(), correlationId: randomUUID() },
 });
 
-const rate = (events: number, startedAt: bigint): string => {
-  const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-  return `${Math.round(events / seconds).toLocaleString('en-US')} events/s`;
+const perSecond = (events: number, startedAt: bigint): number =>
+  events / (Number(process.hrtime.bigint() - startedAt) / 1e9);
+
+const format = (rate: number): string => `${Math.round(rate).toLocaleString('en-US')} events/s`;
+
+/** The disk and CPU of a shared box wander: report the median of a few runs, and their spread. */
+const medianOf = async (runs: number, measure: (run: number) => Promise<number>): Promise<string> => {
+  const rates: number[] = [];
+  for (let run = 0; run < runs; run += 1) rates.push(await measure(run));
+  rates.sort((a, b) => a - b);
+  const median = rates[Math.floor(rates.length / 2)]!;
+  const spread = `${Math.round(rates[0]!).toLocaleString('en-US')}-${Math.round(rates[rates.length - 1]!).toLocaleString('en-US')}`;
+  return `${format(median)} (median of ${runs}, ${spread})`;
 };
 
 const concurrentSingleEventAppends = async (
   path: string,
   writers: number,
   perWriter: number,
-): Promise<string> => {
+): Promise<number> => {
   const store = new SqliteEventStore(path);
   try {
     const writer = async (w: number): Promise<void> => {
@@ -40,13 +50,13 @@ const concurrentSingleEventAppends = async (
     };
     const startedAt = process.hrtime.bigint();
     await Promise.all(Array.from({ length: writers }, (_, w) => writer(w)));
-    return rate(writers * perWriter, startedAt);
+    return perSecond(writers * perWriter, startedAt);
   } finally {
     await store.close();
   }
 };
 
-const sequentialReadAll = async (path: string, total: number, pageSize: number): Promise<string> => {
+const sequentialReadAll = async (path: string, total: number, pageSize: number): Promise<number> => {
   const store = new SqliteEventStore(path);
   try {
     const perAppend = 500;
@@ -70,7 +80,7 @@ const sequentialReadAll = async (path: string, total: number, pageSize: number):
       after = page[page.length - 1]!.position;
     }
     if (read !== total) throw new Error(`read ${read} events, expected ${total}`);
-    return rate(read, startedAt);
+    return perSecond(read, startedAt);
   } finally {
     await store.close();
   }
@@ -78,13 +88,19 @@ const sequentialReadAll = async (path: string, total: number, pageSize: number):
 
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-'));
+  const file = (name: string): string => join(dir, `${name}.sqlite`);
   try {
-    await concurrentSingleEventAppends(join(dir, 'warm-up.sqlite'), 64, 50);
-    const grouped = await concurrentSingleEventAppends(join(dir, 'grouped.sqlite'), 64, 1000);
+    console.log(
+      `event-store: file store in ${tmpdir()}, synchronous=FULL, ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)}`,
+    );
+    await concurrentSingleEventAppends(file('warm-up'), 64, 50);
+    const grouped = await medianOf(3, (run) => concurrentSingleEventAppends(file(`grouped-${run}`), 64, 500));
     console.log(`append.single-event.64-writers.durable: ${grouped}`);
-    const baseline = await concurrentSingleEventAppends(join(dir, 'baseline.sqlite'), 1, 3000);
+    const baseline = await medianOf(3, (run) =>
+      concurrentSingleEventAppends(file(`baseline-${run}`), 1, 1000),
+    );
     console.log(`append.single-event.1-writer-sequential.durable (one fsync per append): ${baseline}`);
-    const reads = await sequentialReadAll(join(dir, 'read.sqlite'), 200_000, 1000);
+    const reads = await medianOf(1, () => sequentialReadAll(file('read'), 200_000, 1000));
     console.log(`read-all.sequential.200k-events.pages-of-1000: ${reads}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
