@@ -171,6 +171,32 @@ export const letterStory = (assignmentId = DEMO_ASSIGNMENT_ID): StoryStep[] => [
     },
   },
   {
+    label: 'Airport meals claimed without a receipt',
+    command: {
+      type: 'ClaimExpense',
+      data: {
+        expenseId: 'exp-airport-meals',
+        category: 'travel-meals-incidentals',
+        amount: usd('84.50'),
+        incurredOn: '2005-01-17',
+        receipts: [],
+        description: 'Meals at SFO and PVG',
+      },
+    },
+  },
+  {
+    label: 'Rejected: clause 4 reimburses meals on an expense report with proper receipts',
+    command: {
+      type: 'RejectExpense',
+      data: {
+        expenseId: 'exp-airport-meals',
+        rejectedBy: 'Bob Borron',
+        rejectedOn: '2005-02-20',
+        reason: 'No receipt attached (clause 4)',
+      },
+    },
+  },
+  {
     label: 'Joe flies home on home leave',
     command: {
       type: 'TakeHomeLeaveTrip',
@@ -197,6 +223,10 @@ export const letterStory = (assignmentId = DEMO_ASSIGNMENT_ID): StoryStep[] => [
         fare: usd('1400.00'),
       },
     },
+  },
+  {
+    label: 'A week of vacation in Yunnan',
+    command: { type: 'TakeVacation', data: { from: '2005-05-23', to: '2005-05-27', days: 5 } },
   },
   {
     label: 'Assignment extended to 2006-03-31 (more than a year in all: the tax home becomes indefinite)',
@@ -301,6 +331,13 @@ export const letterStory = (assignmentId = DEMO_ASSIGNMENT_ID): StoryStep[] => [
         travellers: [DEMO_EMPLOYEE.name, DEMO_SPOUSE],
         fare: usd('2900.00'),
       },
+    },
+  },
+  {
+    label: 'The airfreight of clothing paid from the separate account',
+    command: {
+      type: 'DrawReturnAirfreightFund',
+      data: { drawnOn: '2006-04-05', amount: usd('1650.00'), description: 'Airfreight of clothing, 380 lb' },
     },
   },
 ];

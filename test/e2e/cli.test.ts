@@ -109,7 +109,7 @@ describe('ledger verify', () => {
   it('passes an untouched ledger and prints its head hash', async () => {
     const ok = await ledger(pristine, 'verify', '--head', '--quiet');
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/verify ok: 24 events/);
+    expect(ok.stdout).toMatch(/verify ok: 28 events/);
     expect(ok.stdout).toMatch(/head [0-9a-f]{64}/);
   });
 
@@ -159,7 +159,7 @@ describe('ledger verify', () => {
     expect(alone.code).toBe(0);
     const against = await ledger(file, 'verify', '--quiet', '--expect-head', noted);
     expect(against.code).toBe(1);
-    expect(against.stderr).toMatch(/head hash is [0-9a-f]{64} at position 23, not the noted/);
+    expect(against.stderr).toMatch(/head hash is [0-9a-f]{64} at position 27, not the noted/);
   });
 });
 
@@ -173,7 +173,7 @@ describe('ledger export', () => {
       expect.arrayContaining(['position', 'eventId', 'type', 'recordedAt', 'businessDate', 'data']),
     );
     expect(rows).toHaveLength(json.eventCount);
-    expect(rows).toHaveLength(24);
+    expect(rows).toHaveLength(28);
 
     const col = (name: string) => header!.indexOf(name);
     let doc: EntitlementsDoc | undefined;
@@ -214,7 +214,7 @@ describe('ledger replay', () => {
   it('rebuilds the read models and verifies a rebuild equals the live ones', async () => {
     const rebuilt = await ledger(pristine, 'replay', '--quiet');
     expect(rebuilt.code).toBe(0);
-    expect(rebuilt.stdout).toMatch(/replay ok: 24 events/);
+    expect(rebuilt.stdout).toMatch(/replay ok: 28 events/);
     const verified = await ledger(pristine, 'replay', '--verify', '--quiet');
     expect(verified.code).toBe(0);
   });
