@@ -104,11 +104,25 @@ export type IntegrityReport =
       ok: true;
       /** Number of events checked. */
       events: number;
-      /** Global hash of the last event (GENESIS_HASH when empty): note it, compare later to catch a truncated end. */
+      /** Global hash of the last event (GENESIS_HASH when empty): note it with headPosition, pass it back later. */
       head: string;
       headPosition: number;
     }
   | { ok: false; problem: IntegrityProblem };
+
+/**
+ * A head noted from an earlier report. Every hash chain can be recomputed by whoever rewrites the
+ * file, and cutting events off the end leaves a valid shorter chain: only a head kept elsewhere
+ * (a ticket, an auditor's notes) shows that the log still holds what it held then.
+ */
+export interface NotedHead {
+  position: number;
+  head: string;
+}
+
+export interface VerifyOptions {
+  notedHead?: NotedHead;
+}
 
 /**
  * Checks events fed in position order: positions strictly increasing, revisions contiguous per stream,
@@ -122,7 +136,7 @@ export class ChainVerifier {
   private count = 0;
 
   /** contiguousPositions: the store numbers positions 1, 2, 3 ... with no holes, so a hole is a deletion. */
-  constructor(private readonly options: { contiguousPositions?: boolean } = {}) {}
+  constructor(private readonly options: VerifyOptions & { contiguousPositions?: boolean } = {}) {}
 
   /** Returns a problem, or undefined when this event is consistent with everything before it. */
   check(event: StoredEvent, storedGlobalHash?: string): IntegrityProblem | undefined {
@@ -155,6 +169,15 @@ export class ChainVerifier {
     if (storedGlobalHash !== undefined && storedGlobalHash !== nextGlobal) {
       return problem('global chain broken: an event before this one was removed, inserted or reordered');
     }
+    const noted = this.options.notedHead;
+    if (noted && this.lastPosition < noted.position && event.position >= noted.position) {
+      if (event.position !== noted.position) {
+        return problem(`no event at the noted head position ${noted.position}: the log was rewritten`);
+      }
+      if (nextGlobal !== noted.head) {
+        return problem('global hash differs from the noted head: the log up to it was rewritten');
+      }
+    }
     this.streams.set(event.streamId, { revision: event.revision, hash: event.hash });
     this.global = nextGlobal;
     this.lastPosition = event.position;
@@ -163,6 +186,18 @@ export class ChainVerifier {
   }
 
   result(): IntegrityReport {
+    const noted = this.options.notedHead;
+    if (noted && this.lastPosition < noted.position) {
+      return {
+        ok: false,
+        problem: {
+          position: noted.position,
+          eventId: '',
+          streamId: '',
+          reason: `the log ends at position ${this.lastPosition}, before the noted head at ${noted.position}: events were removed from the end`,
+        },
+      };
+    }
     return { ok: true, events: this.count, head: this.global, headPosition: this.lastPosition };
   }
 }
@@ -181,9 +216,10 @@ export type ProgressCallback = (progress: {
 export const verifyEventStore = async (
   store: EventStore,
   onProgress?: ProgressCallback,
-  pageSize = 1000,
+  options: VerifyOptions & { pageSize?: number } = {},
 ): Promise<IntegrityReport> => {
-  const verifier = new ChainVerifier();
+  const pageSize = options.pageSize ?? 1000;
+  const verifier = new ChainVerifier(options);
   const headPosition = await store.headPosition();
   let after = 0;
   let checked = 0;

@@ -221,4 +221,49 @@ describe('verifySqliteStore', () => {
       true,
     );
   });
+
+  describe('against a noted head', () => {
+    const note = async (path: string) => {
+      const report = await verifySqliteStore(path);
+      if (!report.ok) throw new Error('expected an intact ledger');
+      return { position: report.headPosition, head: report.head };
+    };
+
+    it('catches events cut off the end', async () => {
+      const path = await ledgerFile();
+      const notedHead = await note(path);
+      tamper(path, 'DELETE FROM events WHERE position >= 8');
+      expect(await verifySqliteStore(path, undefined, { notedHead })).toMatchObject({
+        ok: false,
+        problem: { position: 9, reason: expect.stringContaining('removed from the end') },
+      });
+    });
+
+    it('accepts a log that only grew since', async () => {
+      const path = await ledgerFile();
+      const notedHead = await note(path);
+      const store = open(path);
+      await store.appendToStream('assignment-d', [event()], { expectedRevision: 'no_stream' });
+      expect(await store.verify(undefined, { notedHead })).toMatchObject({ ok: true, events: 10 });
+    });
+
+    it('catches a log rewritten up to the noted head with every hash recomputed', async () => {
+      const path = await ledgerFile();
+      const notedHead = await note(path);
+      // Replay the same appends with one amount changed: a self-consistent but different history.
+      const forged = freshPath();
+      const reader = open(path);
+      const writer = open(forged);
+      for (const stored of await reader.readAll()) {
+        const data = stored.position === 5 ? { ...stored.data, amount: '99.00' } : stored.data;
+        await writer.appendToStream(stored.streamId, [{ ...stored, data }], { expectedRevision: 'any' });
+      }
+      await writer.close();
+      expect(await verifySqliteStore(forged)).toMatchObject({ ok: true, events: 9 });
+      expect(await verifySqliteStore(forged, undefined, { notedHead })).toMatchObject({
+        ok: false,
+        problem: { position: 9, reason: expect.stringContaining('noted head') },
+      });
+    });
+  });
 });

@@ -23,6 +23,7 @@ import {
   globalHash,
   type IntegrityReport,
   type ProgressCallback,
+  type VerifyOptions,
 } from '../integrity.js';
 import { migrate } from './schema.js';
 
@@ -387,8 +388,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** Walks this store's log (works for ':memory:' too); see verifySqliteStore. */
-  verify(onProgress?: ProgressCallback): Promise<IntegrityReport> {
-    return verifyDatabase(this.db, onProgress);
+  verify(onProgress?: ProgressCallback, options: VerifyOptions = {}): Promise<IntegrityReport> {
+    return verifyDatabase(this.db, onProgress, options);
   }
 
   async close(): Promise<void> {
@@ -477,13 +478,17 @@ class SqliteSubscription implements Subscription {
 
 const VERIFY_PAGE = 2000;
 
-const verifyDatabase = async (db: Db, onProgress?: ProgressCallback): Promise<IntegrityReport> => {
+const verifyDatabase = async (
+  db: Db,
+  onProgress: ProgressCallback | undefined,
+  options: VerifyOptions,
+): Promise<IntegrityReport> => {
   const page = db.prepare<[number, number], EventRow>(
     `SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
   );
   const headPosition =
     db.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck().get() ?? 0;
-  const verifier = new ChainVerifier({ contiguousPositions: true });
+  const verifier = new ChainVerifier({ ...options, contiguousPositions: true });
   let after = 0;
   let checked = 0;
   for (;;) {
@@ -518,17 +523,18 @@ const verifyDatabase = async (db: Db, onProgress?: ProgressCallback): Promise<In
 
 /**
  * Walks a ledger file in position order and checks every hash, the per-stream revision sequence,
- * the global chain and that positions have no holes. Note `head` from an ok report: a later report
- * with another head for the same position, or a lower position, means events were removed from the end.
+ * the global chain and that positions have no holes. Note `head` and `headPosition` of an ok report
+ * and pass them back as `notedHead`: a log cut short or rewritten up to that point then fails too.
  */
 export const verifySqliteStore = async (
   path: string,
   onProgress?: ProgressCallback,
+  options: VerifyOptions = {},
 ): Promise<IntegrityReport> => {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
     migrate(db, { readonly: true });
-    return await verifyDatabase(db, onProgress);
+    return await verifyDatabase(db, onProgress, options);
   } finally {
     db.close();
   }
