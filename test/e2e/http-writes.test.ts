@@ -20,7 +20,8 @@ import {
   expectWritten,
   expenseBody,
   extensionBody,
-  fundBody,
+  depositBody,
+  drawBody,
   holidayBody,
   leaseBody,
   rejectionBody,
@@ -428,7 +429,7 @@ describe('the letter of 2005-01-13, recorded write by write', () => {
   test('close: USD 1,800 placed in the return airfreight fund, 1,200 drawn', async () => {
     const deposit = await write(
       '/funds/return-airfreight/deposits',
-      fundBody('2006-03-25', '1800.00'),
+      depositBody('2006-03-25', '1800.00'),
       'ReturnAirfreightFundDeposited',
     );
     expect(await dataOf(deposit.events[0]!.eventId)).toMatchObject({
@@ -437,7 +438,7 @@ describe('the letter of 2005-01-13, recorded write by write', () => {
     });
     const draw = await write(
       '/funds/return-airfreight/draws',
-      fundBody('2006-03-29', '1200.00', { description: 'Airfreight of clothing' }),
+      drawBody('2006-03-29', '1200.00', 'Airfreight of clothing'),
       'ReturnAirfreightFundDrawn',
     );
     expect(await dataOf(draw.events[0]!.eventId)).toMatchObject({

@@ -1,5 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { GetAssignmentEvents } from '../../application/queries/assignment.queries.js';
+import { flattenValidationErrors, RequestValidationError } from '../problem/validation-error.js';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AssignmentCommand } from '../../domain/assignment/index.js';
@@ -20,7 +24,8 @@ import {
   CorrectionDto,
   EndAssignmentDto,
   ExtendAssignmentDto,
-  FundMovementDto,
+  DepositReturnAirfreightFundDto,
+  DrawReturnAirfreightFundDto,
   ObserveHostHolidayDto,
   PayMiscellaneousAllowanceDto,
   PaySalaryDto,
@@ -31,6 +36,7 @@ import {
   StartAssignmentDto,
   TakeHomeLeaveTripDto,
   TakeVacationDto,
+  REPLACEMENT_DTOS,
   type WriteDto,
 } from '../dto/assignment-writes.dto.js';
 
@@ -55,7 +61,10 @@ const fieldsOf = <T extends WriteDto>(dto: T): Omit<T, 'commandId' | 'source'> =
 @Roles(...WRITE)
 @Controller('assignments')
 export class AssignmentWritesController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -213,12 +222,12 @@ export class AssignmentWritesController {
   @ApiOperation({ summary: 'Deposit into the return airfreight fund (ReturnAirfreightFundDeposited)' })
   deposit(
     @Param() p: AssignmentIdParam,
-    @Body() body: FundMovementDto,
+    @Body() body: DepositReturnAirfreightFundDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
     @CallerOf() caller: Caller,
   ) {
-    const data = { depositedOn: body.on, amount: body.amount };
+    const data = fieldsOf(body);
     return this.record(p, { type: 'DepositReturnAirfreightFund', data }, body, req, res, caller);
   }
 
@@ -227,12 +236,12 @@ export class AssignmentWritesController {
   @ApiOperation({ summary: 'Draw from the return airfreight fund (ReturnAirfreightFundDrawn)' })
   draw(
     @Param() p: AssignmentIdParam,
-    @Body() body: FundMovementDto,
+    @Body() body: DrawReturnAirfreightFundDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
     @CallerOf() caller: Caller,
   ) {
-    const data = { drawnOn: body.on, amount: body.amount, description: body.description ?? '' };
+    const data = fieldsOf(body);
     return this.record(p, { type: 'DrawReturnAirfreightFund', data }, body, req, res, caller);
   }
 
@@ -305,13 +314,14 @@ export class AssignmentWritesController {
   @Post(':assignmentId/corrections')
   @HttpCode(201)
   @ApiOperation({ summary: 'Correct or void an earlier event (EventCorrected / EventVoided)' })
-  correct(
+  async correct(
     @Param() p: AssignmentIdParam,
     @Body() body: CorrectionDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
     @CallerOf() caller: Caller,
   ) {
+    if (!body.void && body.replacement) await this.validateReplacement(p.assignmentId, body);
     const command: AssignmentCommand = body.void
       ? { type: 'VoidEvent', data: { correctsEventId: body.correctsEventId, reason: body.reason } }
       : {
@@ -323,6 +333,31 @@ export class AssignmentWritesController {
           },
         };
     return this.record(p, command, body, req, res, caller);
+  }
+
+  /** A replacement is checked by the DTO of the write that recorded the corrected event. */
+  private async validateReplacement(assignmentId: string, body: CorrectionDto): Promise<void> {
+    const events = await this.queries.execute(new GetAssignmentEvents(assignmentId));
+    const corrected = events.find((e) => e.eventId === body.correctsEventId);
+    const dto = corrected ? REPLACEMENT_DTOS[corrected.type as keyof typeof REPLACEMENT_DTOS] : undefined;
+    if (!dto) return; // unknown or not correctable: the decider refuses it with its clause
+    const replacement = body.replacement as Record<string, unknown>;
+    const envelope = ['commandId', 'source'].filter((field) => field in replacement);
+    const errors = await validate(plainToInstance(dto, replacement), {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      skipMissingProperties: true,
+      validationError: { target: false, value: false },
+    });
+    const fieldErrors = [
+      ...envelope.map((field) => ({
+        field: `replacement.${field}`,
+        messages: [`${field} is not a field of the event`],
+      })),
+      ...flattenValidationErrors(errors, 'replacement'),
+    ];
+    if (fieldErrors.length > 0) throw new RequestValidationError(fieldErrors);
   }
 
   private record(

@@ -439,21 +439,31 @@ export class RecordRepatriationDto extends WriteDto {
   fare!: MoneyDto;
 }
 
-export class FundMovementDto extends WriteDto {
-  @ApiProperty({ example: '2006-01-10' })
+export class DepositReturnAirfreightFundDto extends WriteDto {
+  @ApiProperty({ example: '2006-03-25' })
   @IsBusinessDate()
-  on!: string;
+  depositedOn!: string;
+
+  @ApiProperty({ type: MoneyDto })
+  @IsObject()
+  @NestedMoney()
+  amount!: MoneyDto;
+}
+
+export class DrawReturnAirfreightFundDto extends WriteDto {
+  @ApiProperty({ example: '2006-04-05' })
+  @IsBusinessDate()
+  drawnOn!: string;
 
   @ApiProperty({ type: MoneyDto })
   @IsObject()
   @NestedMoney()
   amount!: MoneyDto;
 
-  @ApiPropertyOptional()
-  @IsOptional()
+  @ApiProperty({ example: 'Airfreight of clothing, 380 lb' })
   @IsString()
   @Length(1, 1000)
-  description?: string;
+  description!: string;
 }
 
 export class PaySalaryDto extends WriteDto {
@@ -579,4 +589,21 @@ export class CorrectionDto extends WriteDto {
   replacement?: Record<string, unknown>;
 }
 
-export { CORRECTABLE_EVENT_TYPES };
+/**
+ * The write each correctable event came from: a correction's replacement fields are named as in that
+ * write and validated by its DTO, so a correction can never store what the write would have refused.
+ */
+export const REPLACEMENT_DTOS: Record<(typeof CORRECTABLE_EVENT_TYPES)[number], new () => WriteDto> = {
+  ShipmentRecorded: RecordShipmentDto,
+  HomeLeaveTripTaken: TakeHomeLeaveTripDto,
+  ExpenseClaimed: ClaimExpenseDto,
+  MiscellaneousAllowancePaid: PayMiscellaneousAllowanceDto,
+  RepatriationTravelled: RecordRepatriationDto,
+  ReturnAirfreightFundDeposited: DepositReturnAirfreightFundDto,
+  ReturnAirfreightFundDrawn: DrawReturnAirfreightFundDto,
+  SalaryPaid: PaySalaryDto,
+  TaxEqualizationSettled: SettleTaxEqualizationDto,
+  HousingLeaseApproved: ApproveHousingLeaseDto,
+  HostHolidayObserved: ObserveHostHolidayDto,
+  VacationTaken: TakeVacationDto,
+};

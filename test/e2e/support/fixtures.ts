@@ -115,11 +115,18 @@ export const repatriationBody = (overrides: Body = {}): Body => ({
 });
 
 /** Close: money for the return airfreight placed in a separate account, then drawn. */
-export const fundBody = (on: string, amount: string, overrides: Body = {}): Body => ({
-  on,
+export const depositBody = (depositedOn: string, amount: string, overrides: Body = {}): Body => ({
+  depositedOn,
   amount: usd(amount),
   ...overrides,
 });
+
+export const drawBody = (
+  drawnOn: string,
+  amount: string,
+  description = 'Airfreight of clothing',
+  overrides: Body = {},
+): Body => ({ drawnOn, amount: usd(amount), description, ...overrides });
 
 /** Clause 2: a month's salary, prorated by the ledger, with the hypothetical tax withheld. */
 export const salaryBody = (overrides: Body = {}): Body => ({
@@ -365,15 +372,15 @@ export const WRITE_ROUTES: WriteRoute[] = [
     route: 'POST /assignments/{id}/funds/return-airfreight/deposits',
     event: 'ReturnAirfreightFundDeposited',
     path: under('/funds/return-airfreight/deposits'),
-    body: () => fundBody('2005-07-10', '1800.00'),
-    fields: { ...ENVELOPE, on: req('date'), amount: req('money'), description: opt('text') },
+    body: () => depositBody('2005-07-10', '1800.00'),
+    fields: { ...ENVELOPE, depositedOn: req('date'), amount: req('money') },
   },
   {
     route: 'POST /assignments/{id}/funds/return-airfreight/draws',
     event: 'ReturnAirfreightFundDrawn',
     path: under('/funds/return-airfreight/draws'),
-    body: () => fundBody('2005-07-20', '0.01', { description: 'Return airfreight invoice' }),
-    fields: { ...ENVELOPE, on: req('date'), amount: req('money'), description: opt('text') },
+    body: () => drawBody('2005-07-20', '0.01', 'Return airfreight invoice'),
+    fields: { ...ENVELOPE, drawnOn: req('date'), amount: req('money'), description: req('text') },
   },
   {
     route: 'POST /assignments/{id}/salary-payments',
@@ -459,7 +466,7 @@ export const prepareTarget = async (ledger: LedgerUnderTest, assignmentId: strin
     `/${id}/shipments`,
     shipmentBody('outbound', 'air', '480', { shipmentId: 'ship-air' }),
   );
-  await post(`/${id}/funds/return-airfreight/deposits`, fundBody('2005-07-01', '1800.00'));
+  await post(`/${id}/funds/return-airfreight/deposits`, depositBody('2005-07-01', '1800.00'));
   return { assignmentId, expenseId: 'exp-pending', correctableEventId: shipment.events[0]!.eventId };
 };
 
