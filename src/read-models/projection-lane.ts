@@ -5,19 +5,28 @@
  * all and the caller re-reads from `committed`.
  */
 import type { StoredEvent } from '../event-store/event-store.port.js';
+import { storedSchemaVersion } from '../schemas/schema-versions.js';
+import { upcast } from '../schemas/upcasters.js';
 import type { AnyProjection, ProjectedEvent } from '../../projections/projection.js';
 import type { Generation, GenerationBatch, ReadModelStore } from './read-model-store.js';
 
+/** What a projection sees of a stored event: upcast to the current schema of its type, like every reader. */
 export const toProjectedEvent = (event: StoredEvent): ProjectedEvent => ({
   streamId: event.streamId,
   eventId: event.eventId,
   type: event.type,
-  data: event.data,
+  data: upcast(event.type, storedSchemaVersion(event.metadata), event.data).data,
   recordedAt: event.metadata.recordedAt,
   position: event.position,
   revision: event.revision,
   metadata: event.metadata,
 });
+
+const keyMemo: {
+  event: ProjectedEvent | undefined;
+  keyOf: AnyProjection['keyOf'] | undefined;
+  key: string | null;
+} = { event: undefined, keyOf: undefined, key: null };
 
 export class ProjectionLane {
   committed: number;
@@ -28,6 +37,8 @@ export class ProjectionLane {
   /** Recently used documents, oldest first; holds every dirty one. */
   private readonly cache = new Map<string, unknown>();
   private dirty = new Map<string, unknown>();
+  /** Every stored document is also in the cache (a fresh generation, nothing evicted): skip the lookups. */
+  private knownEmpty: boolean;
 
   constructor(
     private readonly store: ReadModelStore,
@@ -37,6 +48,8 @@ export class ProjectionLane {
   ) {
     this.committed = generation.position;
     this.applied = generation.position;
+    // Documents are only ever stored with a checkpoint past 0.
+    this.knownEmpty = generation.position === 0;
     this.handles = new Set(projection.canHandle);
   }
 
@@ -57,11 +70,20 @@ export class ProjectionLane {
     if (event.position <= this.applied || event.position > this.until) return;
     this.applied = event.position;
     if (!this.handles.has(event.type)) return;
-    const key = this.projection.keyOf(event);
+    let key: string | null;
+    // Projections usually share one keyOf: compute it once per event, not once per projection.
+    if (keyMemo.event === event && keyMemo.keyOf === this.projection.keyOf) key = keyMemo.key;
+    else {
+      key = this.projection.keyOf(event);
+      keyMemo.event = event;
+      keyMemo.keyOf = this.projection.keyOf;
+      keyMemo.key = key;
+    }
     if (key === null) return;
     let doc = this.cache.get(key);
     if (doc === undefined) {
-      doc = this.store.getFrom(this.generation, key) ?? this.projection.init(key);
+      const stored = this.knownEmpty ? undefined : this.store.getFrom(this.generation, key);
+      doc = stored ?? this.projection.init(key);
     } else {
       this.cache.delete(key);
     }
@@ -88,6 +110,7 @@ export class ProjectionLane {
     if (batch.docs === this.dirty) this.dirty = new Map();
     let excess = this.cache.size - this.maxCachedDocs;
     if (excess <= 0) return;
+    this.knownEmpty = false;
     for (const key of this.cache.keys()) {
       if (excess-- <= 0) break;
       if (!this.dirty.has(key)) this.cache.delete(key);
@@ -96,6 +119,7 @@ export class ProjectionLane {
 
   /** Forgets every uncommitted change: documents may have been mutated past the checkpoint. */
   reset(): void {
+    this.knownEmpty = this.committed === 0;
     this.cache.clear();
     this.dirty = new Map();
     this.applied = this.committed;

@@ -75,6 +75,8 @@ class Session {
   active = true;
   error: unknown;
   private readonly aborters = new Set<() => void>();
+  /** Settles when the session is aborted (to race against waits that cannot be cancelled). */
+  readonly aborted = new Promise<void>((resolve) => this.aborters.add(resolve));
 
   fail(error: unknown): void {
     if (!this.active) return;
@@ -470,7 +472,7 @@ export class ProjectionRunner {
       const hook = this.opts.hooks?.beforeActivate;
       if (hook && !hooked) {
         hooked = true;
-        for (const lane of lanes) await hook(lane.name, lane.version);
+        for (const lane of lanes) await Promise.race([hook(lane.name, lane.version), session.aborted]);
         continue; // the log may have moved while the hook ran
       }
       // Synchronous from here: the feed cannot dispatch between the check above and the hand-over.

@@ -2,9 +2,18 @@
  * Rebuilding read models from the first event (`ledger replay`) and checking that a rebuild gives the
  * very same documents as the live read models (`ledger replay --verify`, the auditors' question).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { EventStore } from '../event-store/event-store.port.js';
 import type { AnyProjection } from '../../projections/projection.js';
@@ -115,6 +124,9 @@ export const replayAll = async (
   onProgress?: ReplayProgressCallback,
   options: ReplayOptions = {},
 ): Promise<ReplayResult> => {
+  if (typeof target === 'string' && target !== ':memory:' && !existsSync(target)) {
+    return replayIntoNewFile(store, target, projections, onProgress, options);
+  }
   const opts = { ...DEFAULTS, ...options };
   const readModels = typeof target === 'string' ? new ReadModelStore(target) : target;
   const created: Generation[] = [];
@@ -145,6 +157,50 @@ export const replayAll = async (
     throw error;
   } finally {
     if (typeof target === 'string') readModels.close();
+  }
+};
+
+const removeDatabase = (path: string): void => {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
+};
+
+const fsyncPath = (path: string): void => {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+};
+
+/**
+ * No read models yet: build them in a side file without journal or fsync (nothing reads it, and a crash
+ * only leaves a file to delete), then make it an ordinary WAL file, sync it and link it into place.
+ * `link` never replaces a file that appeared meanwhile (a server that started): that fails the replay.
+ */
+const replayIntoNewFile = async (
+  store: EventStore,
+  target: string,
+  projections: readonly AnyProjection[],
+  onProgress: ReplayProgressCallback | undefined,
+  options: ReplayOptions,
+): Promise<ReplayResult> => {
+  const path = resolve(target);
+  mkdirSync(dirname(path), { recursive: true });
+  const building = `${path}.building-${process.pid}`;
+  removeDatabase(building);
+  const readModels = new ReadModelStore(building, { scratch: true });
+  try {
+    const result = await replayAll(store, readModels, projections, onProgress, options);
+    readModels.makeDurable();
+    readModels.close();
+    fsyncPath(building);
+    linkSync(building, path);
+    fsyncPath(dirname(path));
+    return result;
+  } finally {
+    readModels.close();
+    removeDatabase(building);
   }
 };
 
