@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
+import { ReadModelStore, StaleGenerationError } from '../../../src/read-models/read-model-store.js';
+import { tempDir } from './fixtures.js';
+
+interface Summary {
+  assignmentId: string;
+  status: 'active' | 'ended';
+  employee: { id: string } | null;
+  vip?: boolean;
+}
+
+const summary = (
+  id: string,
+  status: Summary['status'],
+  employeeId: string | null,
+  vip?: boolean,
+): Summary => ({
+  assignmentId: id,
+  status,
+  employee: employeeId === null ? null : { id: employeeId },
+  ...(vip === undefined ? {} : { vip }),
+});
+
+describe('ReadModelStore', () => {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+  });
+  const open = (path = ':memory:') => {
+    const store = new ReadModelStore(path);
+    cleanups.push(() => store.close());
+    return store;
+  };
+
+  it('writes documents and the checkpoint in one transaction, and lists them filtered on JSON fields', () => {
+    const store = open();
+    store.createGeneration('assignment-summary', 1, { activate: true });
+    store.applyBatch(
+      'assignment-summary',
+      1,
+      new Map<string, Summary>([
+        ['a', summary('a', 'active', 'e1', true)],
+        ['b', summary('b', 'ended', 'e1')],
+        ['c', summary('c', 'active', 'e2', false)],
+        ['d', summary('d', 'active', null)],
+      ]),
+      7,
+    );
+    expect(store.checkpoint('assignment-summary')).toBe(7);
+    expect(store.get<Summary>('assignment-summary', 'b')).toEqual(summary('b', 'ended', 'e1'));
+    expect(store.get('assignment-summary', 'zz')).toBeUndefined();
+    const ids = (docs: Summary[]) => docs.map((d) => d.assignmentId);
+    expect(ids(store.list<Summary>('assignment-summary', { filter: { status: 'active' } }))).toEqual([
+      'a',
+      'c',
+      'd',
+    ]);
+    expect(
+      ids(store.list<Summary>('assignment-summary', { filter: { 'employee.id': 'e1', status: 'active' } })),
+    ).toEqual(['a']);
+    expect(ids(store.list<Summary>('assignment-summary', { filter: { employee: null } }))).toEqual(['d']);
+    expect(ids(store.list<Summary>('assignment-summary', { filter: { vip: true } }))).toEqual(['a']);
+    expect(ids(store.list<Summary>('assignment-summary', { limit: 2, offset: 1 }))).toEqual(['b', 'c']);
+    expect(store.count('assignment-summary', { status: 'active' })).toBe(3);
+    expect(() => store.list('assignment-summary', { filter: { "status') OR 1=1 --": 'x' } })).toThrow(
+      RangeError,
+    );
+    // A null document removes the key.
+    store.applyBatch('assignment-summary', 1, new Map([['d', null]]), 8);
+    expect(store.count('assignment-summary')).toBe(3);
+    expect(store.list('unknown')).toEqual([]);
+    expect(store.checkpoint('unknown')).toBe(0);
+  });
+
+  it('refuses a commit from a stale checkpoint: nothing of it is written', () => {
+    const store = open();
+    const gen = store.createGeneration('p', 1, { activate: true });
+    store.commit([{ generation: gen.id, docs: new Map([['k', { n: 1 }]]), from: 0, position: 5 }]);
+    expect(() =>
+      store.commit([{ generation: gen.id, docs: new Map([['k', { n: 99 }]]), from: 0, position: 9 }]),
+    ).toThrow(StaleGenerationError);
+    expect(store.get('p', 'k')).toEqual({ n: 1 });
+    expect(store.checkpoint('p')).toBe(5);
+  });
+
+  it('switches the active generation atomically and drops the old table', () => {
+    const { dir, remove } = tempDir();
+    cleanups.push(remove);
+    const path = join(dir, 'rm.sqlite');
+    const store = open(path);
+    const v1 = store.createGeneration('p', 1, { activate: true });
+    store.applyBatch('p', 1, new Map([['k', { v: 1 }]]), 10);
+    const v2 = store.createGeneration('p', 2);
+    expect(store.generations('p').map((g) => [g.version, g.status])).toEqual([
+      [1, 'live'],
+      [2, 'building'],
+    ]);
+    store.applyBatch('p', 2, new Map([['k', { v: 2 }]]), 10);
+    expect(store.get('p', 'k')).toEqual({ v: 1 });
+    expect(() => store.activate(v2.id, 3)).toThrow(StaleGenerationError);
+    store.activate(v2.id, 10);
+    expect(store.get('p', 'k')).toEqual({ v: 2 });
+    expect(store.generations('p').map((g) => [g.version, g.status])).toEqual([[2, 'live']]);
+    expect(() => store.getFrom(v1, 'k')).toThrow(/no such table/);
+
+    // Another connection (another process) sees the same, and the file is WAL.
+    const other = new ReadModelStore(path, { readonly: true });
+    cleanups.push(() => other.close());
+    expect(other.get('p', 'k')).toEqual({ v: 2 });
+    expect(other.activeAll().get('p')?.version).toBe(2);
+  });
+});
