@@ -5,7 +5,8 @@ import { createEventStore } from './event-store/create-event-store.js';
 import { isBusinessDate } from './domain/shared/calendar.js';
 import { EXIT } from './cli/exit-codes.js';
 import { exportLedger } from './cli/export.command.js';
-import { verifyLedger } from './cli/verify.command.js';
+import { parseNotedHead, verifyLedger } from './cli/verify.command.js';
+import type { NotedHead } from './event-store/integrity.js';
 import { replayLedger } from './cli/replay.command.js';
 import { runDemo } from './cli/demo.command.js';
 import { serve } from './serve.js';
@@ -72,32 +73,35 @@ program
 program
   .command('verify')
   .description('check that no stored event was altered, removed or reordered since it was written')
-  .option('--head', 'print the head hash of the log, to note now and compare later')
+  .option('--head', 'print the head of the log as <position>:<hash>, to note now and compare later')
   .option(
-    '--expect-head <hash>',
-    'exit 1 unless the log still holds this head hash (catches a truncated end)',
+    '--expect-head <position:hash>',
+    'exit 1 unless the log still holds this noted head (catches a truncated end or a rewritten history)',
+    (value) => {
+      const noted = parseNotedHead(value);
+      if (!noted)
+        throw new InvalidArgumentError('expected <position>:<64 hex digits>, as verify --head prints it');
+      return noted;
+    },
   )
   .option('--quiet', 'no progress bar')
-  .action(async (options: { head?: boolean; expectHead?: string; quiet?: boolean }) => {
+  .action(async (options: { head?: boolean; expectHead?: NotedHead; quiet?: boolean }) => {
     const cfg = config();
-    const report = await verifyLedger(cfg, () => openStore(cfg.storeUrl), !!options.quiet);
+    const report = await verifyLedger(
+      cfg,
+      () => openStore(cfg.storeUrl),
+      !!options.quiet,
+      options.expectHead,
+    );
     if (!report.ok) {
       const p = report.problem;
-      console.error(
-        `verify FAILED at position ${p.position}, event ${p.eventId} in ${p.streamId}: ${p.reason}`,
-      );
-      process.exitCode = EXIT.CHECK_FAILED;
-      return;
-    }
-    if (options.expectHead && options.expectHead !== report.head) {
-      console.error(
-        `verify FAILED: head hash is ${report.head} at position ${report.headPosition}, not the noted ${options.expectHead}`,
-      );
+      const event = p.eventId ? `, event ${p.eventId} in ${p.streamId}` : '';
+      console.error(`verify FAILED at position ${p.position}${event}: ${p.reason}`);
       process.exitCode = EXIT.CHECK_FAILED;
       return;
     }
     console.log(`verify ok: ${report.events} events, head position ${report.headPosition}`);
-    if (options.head || options.expectHead) console.log(`head ${report.head}`);
+    if (options.head || options.expectHead) console.log(`head ${report.headPosition}:${report.head}`);
   });
 
 program

@@ -1,5 +1,5 @@
 import type { EventStore } from '../event-store/event-store.port.js';
-import { verifyEventStore, type IntegrityReport } from '../event-store/integrity.js';
+import { verifyEventStore, type IntegrityReport, type NotedHead } from '../event-store/integrity.js';
 import { verifySqliteStore } from '../event-store/sqlite/sqlite-event-store.js';
 import type { LedgerConfig } from '../config/ledger-config.js';
 import { progressBar } from './progress.js';
@@ -12,6 +12,7 @@ export const verifyLedger = async (
   config: LedgerConfig,
   openStore: () => Promise<EventStore>,
   quiet: boolean,
+  notedHead?: NotedHead,
 ): Promise<IntegrityReport> => {
   const file = config.storeKind === 'sqlite' ? config.storeUrl.slice('sqlite:'.length) : undefined;
   const store = file && file !== ':memory:' ? undefined : await openStore();
@@ -20,10 +21,16 @@ export const verifyLedger = async (
     const onProgress = (p: { position: number; headPosition: number }) =>
       bar.update(p.position, p.headPosition);
     return file && file !== ':memory:'
-      ? await verifySqliteStore(file, onProgress)
-      : await verifyEventStore(store!, onProgress);
+      ? await verifySqliteStore(file, onProgress, { notedHead })
+      : await verifyEventStore(store!, onProgress, { notedHead });
   } finally {
     bar.stop();
     await store?.close();
   }
+};
+
+/** `<position>:<hash>` as `verify --head` prints it. */
+export const parseNotedHead = (text: string): NotedHead | undefined => {
+  const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(text.trim());
+  return m ? { position: Number(m[1]), head: m[2]! } : undefined;
 };

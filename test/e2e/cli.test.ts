@@ -110,7 +110,7 @@ describe('ledger verify', () => {
     const ok = await ledger(pristine, 'verify', '--head', '--quiet');
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/verify ok: 28 events/);
-    expect(ok.stdout).toMatch(/head [0-9a-f]{64}/);
+    expect(ok.stdout).toMatch(/head 28:[0-9a-f]{64}/);
   });
 
   it('catches an edited field and names the event', async () => {
@@ -148,7 +148,7 @@ describe('ledger verify', () => {
   });
 
   it('catches a dropped last event against the head noted earlier', async () => {
-    const noted = /head ([0-9a-f]{64})/.exec(
+    const noted = /head (\d+:[0-9a-f]{64})/.exec(
       (await ledger(pristine, 'verify', '--head', '--quiet')).stdout,
     )![1]!;
     const file = tampered(
@@ -159,7 +159,25 @@ describe('ledger verify', () => {
     expect(alone.code).toBe(0);
     const against = await ledger(file, 'verify', '--quiet', '--expect-head', noted);
     expect(against.code).toBe(1);
-    expect(against.stderr).toMatch(/head hash is [0-9a-f]{64} at position 27, not the noted/);
+    expect(against.stderr).toMatch(/verify FAILED at position 28: the log ends at position 27/);
+  });
+
+  it('still accepts a noted head after later appends, and catches a history rewritten with fresh hashes', async () => {
+    const noted = /head (\d+:[0-9a-f]{64})/.exec(
+      (await ledger(pristine, 'verify', '--head', '--quiet')).stdout,
+    )![1]!;
+    const grown = join(dir, 'grown.sqlite');
+    copyFileSync(pristine, grown);
+    expect((await ledger(grown, 'demo', '--assignment', 'second-letter', '--as-of', '2006-04-30')).code).toBe(
+      0,
+    );
+    expect((await ledger(grown, 'verify', '--quiet', '--expect-head', noted)).code).toBe(0);
+    const [position, hash] = noted.split(':');
+    const forged = `${position}:${'0'.repeat(64)}`;
+    const out = await ledger(grown, 'verify', '--quiet', '--expect-head', forged);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain('differs from the noted head');
+    expect(hash).toHaveLength(64);
   });
 });
 
