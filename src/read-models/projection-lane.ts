@@ -84,12 +84,15 @@ export class ProjectionLane {
     if (doc === undefined) {
       const stored = this.knownEmpty ? undefined : this.store.getFrom(this.generation, key);
       doc = stored ?? this.projection.init(key);
-    } else {
+      this.cache.set(key, doc);
+    } else if (this.cache.size > this.maxCachedDocs >> 1) {
+      // Recency matters only once eviction is near: until then skip the reordering.
       this.cache.delete(key);
+      this.cache.set(key, doc);
     }
-    doc = this.projection.evolve(doc, event);
-    this.cache.set(key, doc);
-    this.dirty.set(key, doc);
+    const evolved = this.projection.evolve(doc, event);
+    if (evolved !== doc) this.cache.set(key, evolved);
+    this.dirty.set(key, evolved);
   }
 
   /** Marks everything up to `position` as seen (events this lane has no use for, or none at all). */

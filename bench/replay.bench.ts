@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
+import { replayAll } from '../src/read-models/replay.js';
+import { ALL_PROJECTIONS } from '../projections/index.js';
+import { HistoryBuilder } from '../test/unit/read-models/history.js';
+
+/**
+ * Rebuilding every read model from 1,000,000 stored events (target >= 200,000 events/s). The history is
+ * realistic: 40,000 assignments of ~25 events each, about 1,000 of them active at any point of the log,
+ * with the real event shapes. Also prints the cost of reading and parsing the log alone, for scale.
+ */
+
+const TOTAL = Number(process.env.BENCH_REPLAY_EVENTS ?? 1_000_000);
+const ASSIGNMENTS = Math.max(1, Math.round(TOTAL / 25));
+const WINDOW = Math.min(1000, ASSIGNMENTS);
+const APPENDS_PER_TURN = 10_000;
+
+/** mulberry32: a tiny seeded PRNG, so every run stores the same history. */
+const prng = (seed: number): (() => number) => {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+};
+
+const rate = (events: number, ms: number): string =>
+  `${Math.round((events * 1000) / ms).toLocaleString('en-US')} events/s`;
+
+const fill = async (store: SqliteEventStore, total: number): Promise<void> => {
+  const history = new HistoryBuilder(ASSIGNMENTS, '0000bec4');
+  const random = prng(20050113);
+  for (let done = 0; done < total;) {
+    const appends: Promise<unknown>[] = [];
+    for (let i = 0; i < APPENDS_PER_TURN && done < total; i++) {
+      // Assignments come and go: the window of active ones slides along the log.
+      const base = Math.min(ASSIGNMENTS - WINDOW, Math.floor((done * (ASSIGNMENTS - WINDOW)) / total));
+      const which = base + (random() % WINDOW);
+      // A command records one to three events of one assignment in one append.
+      const run = Math.min(total - done, 1 + (random() % 3));
+      const appended = Array.from({ length: run }, () => history.next(which, random()));
+      done += run;
+      const events = appended.map((a) => a.event);
+      appends.push(store.appendToStream(appended[0]!.streamId, events, { expectedRevision: 'any' }));
+    }
+    // One setImmediate turn of appends is one group-committed transaction.
+    await Promise.all(appends);
+  }
+};
+
+const readOnly = async (store: SqliteEventStore, pageSize: number): Promise<number> => {
+  const started = performance.now();
+  let after = 0;
+  for (;;) {
+    const page = await store.readAll({ after, limit: pageSize });
+    if (page.length === 0) break;
+    after = page[page.length - 1]!.position;
+  }
+  return performance.now() - started;
+};
+
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ledger-replay-bench-'));
+  try {
+    const store = new SqliteEventStore(join(dir, 'ledger.sqlite'));
+    try {
+      const writeStarted = performance.now();
+      await fill(store, TOTAL);
+      const writeMs = performance.now() - writeStarted;
+      console.log(`replay.setup: ${TOTAL.toLocaleString('en-US')} events stored at ${rate(TOTAL, writeMs)}`);
+      const readMs = await readOnly(store, 5000);
+      console.log(`replay.read-and-parse-only (for scale): ${rate(TOTAL, readMs)}`);
+      const result = await replayAll(store, join(dir, 'read-models.sqlite'), ALL_PROJECTIONS);
+      if (result.events !== TOTAL) throw new Error(`replayed ${result.events} events, expected ${TOTAL}`);
+      console.log(
+        `replay.rebuild-all: ${rate(result.events, result.elapsedMs)} (${ALL_PROJECTIONS.length} projections, ${ASSIGNMENTS.toLocaleString('en-US')} assignments, ${(result.elapsedMs / 1000).toFixed(2)} s; target >= 200,000 events/s)`,
+      );
+    } finally {
+      await store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

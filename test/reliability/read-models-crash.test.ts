@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { ALL_PROJECTIONS } from '../../projections/index.js';
+import type { AnyProjection } from '../../projections/projection.js';
+import { ProjectionRunner } from '../../src/read-models/projection-runner.js';
+import { ReadModelStore } from '../../src/read-models/read-model-store.js';
+import { replayAll, verifyReplay } from '../../src/read-models/replay.js';
+import { appendEvents, countingProjection, dump, HistoryBuilder } from '../unit/read-models/fixtures.js';
+
+/**
+ * kill -9 of a process that is catching its read models up (committing every 250 events), three times
+ * at random moments, then a clean restart: every read model equals a replay from scratch, and a counting
+ * projection that is not idempotent shows each event applied exactly once.
+ */
+
+const root = resolve(import.meta.dirname, '../..');
+// Inside node_modules so the compiled sources resolve better-sqlite3 and decimal.js like the sources do.
+const buildDir = join(
+  root,
+  'node_modules',
+  '.cache',
+  'ledger-reliability',
+  `read-models-${process.pid}-${Date.now()}`,
+);
+const dataDir = mkdtempSync(join(tmpdir(), 'ledger-read-models-crash-'));
+
+/** Transpiles the entry modules and every relative import they reach, keeping the source layout. */
+const build = (entries: string[]): void => {
+  const pending = [...entries];
+  const done = new Set<string>();
+  while (pending.length > 0) {
+    const source = pending.pop()!;
+    if (done.has(source)) continue;
+    done.add(source);
+    const text = readFileSync(source, 'utf8');
+    for (const match of text.matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)) {
+      pending.push(resolve(dirname(source), `${match[1]}.ts`));
+    }
+    const { outputText } = ts.transpileModule(text, {
+      compilerOptions: {
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2022,
+        esModuleInterop: true,
+      },
+    });
+    const target = join(buildDir, relative(root, source)).replace(/\.ts$/, '.js');
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, outputText);
+  }
+  writeFileSync(join(buildDir, 'package.json'), '{ "type": "module" }\n');
+};
+
+/** The same counting projection as the unit tests' (kept in step by the final comparison). */
+const CHILD = `
+const [buildDir, eventsPath, readModelsPath] = process.argv.slice(2);
+const { SqliteEventStore } = await import(buildDir + '/src/event-store/sqlite/sqlite-event-store.js');
+const { ReadModelStore } = await import(buildDir + '/src/read-models/read-model-store.js');
+const { ProjectionRunner } = await import(buildDir + '/src/read-models/projection-runner.js');
+const { ALL_PROJECTIONS } = await import(buildDir + '/projections/index.js');
+const { countingProjection } = await import(buildDir + '/test/unit/read-models/fixtures.js');
+const store = new SqliteEventStore(eventsPath);
+const readModels = new ReadModelStore(readModelsPath);
+const runner = new ProjectionRunner(store, readModels, [...ALL_PROJECTIONS, countingProjection()], {
+  pageSize: 50,
+  catchUpFlushEvents: 250,
+  onError: (error) => process.stderr.write(String(error) + '\\n'),
+});
+await runner.start();
+setInterval(() => process.stdout.write('at ' + runner.position() + '\\n'), 1);
+`;
+
+/** Runs the child until its read models passed `position`, then a random few ms more, then SIGKILLs it. */
+const catchUpUntilKilled = (position: number): Promise<number> =>
+  new Promise((resolvePromise, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        join(buildDir, 'child.mjs'),
+        buildDir,
+        join(dataDir, 'ledger.sqlite'),
+        join(dataDir, 'read-models.sqlite'),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    let last = 0;
+    let killing = false;
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      for (const line of chunk.split('\n'))
+        if (line.startsWith('at ')) last = Math.max(last, Number(line.slice(3)));
+      if (last >= position && !killing) {
+        killing = true;
+        setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 15));
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (_code, signal) => {
+      if (signal !== 'SIGKILL') reject(new Error(`child ended by itself (${String(signal)}): ${stderr}`));
+      else resolvePromise(last);
+    });
+  });
+
+describe('read models survive kill -9 mid-commit', () => {
+  const events = 12_000;
+
+  beforeAll(async () => {
+    build([
+      join(root, 'src/event-store/sqlite/sqlite-event-store.ts'),
+      join(root, 'src/read-models/projection-runner.ts'),
+      join(root, 'src/read-models/read-model-store.ts'),
+      join(root, 'projections/index.ts'),
+      join(root, 'test/unit/read-models/fixtures.ts'),
+    ]);
+    writeFileSync(join(buildDir, 'child.mjs'), CHILD);
+    const store = new SqliteEventStore(join(dataDir, 'ledger.sqlite'));
+    try {
+      await appendEvents(store, new HistoryBuilder(120), events, undefined, 500);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
+  afterAll(() => {
+    rmSync(buildDir, { recursive: true, force: true });
+    try {
+      rmdirSync(dirname(buildDir));
+    } catch {
+      // Another run is still using it.
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('applies every event exactly once across three kills and a restart', async () => {
+    const reached: number[] = [];
+    for (const target of [2_000, 5_000, 8_000]) reached.push(await catchUpUntilKilled(target));
+    expect(reached.every((r, i) => r >= [2_000, 5_000, 8_000][i]!)).toBe(true);
+
+    const store = new SqliteEventStore(join(dataDir, 'ledger.sqlite'));
+    const readModels = new ReadModelStore(join(dataDir, 'read-models.sqlite'));
+    const scratch = new ReadModelStore(':memory:');
+    const counting = countingProjection() as AnyProjection;
+    const projections = [...ALL_PROJECTIONS, counting];
+    const runner = new ProjectionRunner(store, readModels, projections);
+    try {
+      const resumedFrom = readModels.checkpoint('event-count');
+      expect(resumedFrom).toBeGreaterThanOrEqual(reached[2]!);
+      expect(resumedFrom).toBeLessThan(events);
+      await runner.start();
+      expect(await runner.waitFor(events, 20_000)).toBe(true);
+      await runner.stop();
+
+      await replayAll(store, scratch, projections);
+      const names = projections.map((p) => p.name);
+      expect(dump(readModels, names)).toEqual(dump(scratch, names));
+      const counts = dump(readModels, ['event-count'])['event-count'] as Record<
+        string,
+        { positions: number[] }
+      >;
+      const handled = await store.readAll({ types: countingProjection().canHandle });
+      const applied = Object.values(counts).flatMap((doc) => doc.positions);
+      expect(applied.sort((a, b) => a - b)).toEqual(handled.map((e) => e.position));
+      expect(await verifyReplay(store, readModels, projections)).toEqual([]);
+    } finally {
+      await runner.stop();
+      scratch.close();
+      readModels.close();
+      await store.close();
+    }
+  }, 60_000);
+});
