@@ -135,6 +135,7 @@ export class ProjectionRunner {
   private sinceFlush = 0;
   private flushTimer: NodeJS.Timeout | undefined;
   private lastError: unknown;
+  private changes = 0;
 
   constructor(
     private readonly events: EventStore,
@@ -148,7 +149,7 @@ export class ProjectionRunner {
       catchUpFlushMs: options.catchUpFlushMs ?? 1000,
       liveFlushEvents: options.liveFlushEvents ?? 1000,
       flushDelayMs: options.flushDelayMs ?? 2,
-      maxCachedDocs: options.maxCachedDocs ?? 10_000,
+      maxCachedDocs: options.maxCachedDocs ?? 2000,
       retryDelayMs: options.retryDelayMs ?? 1000,
       hooks: options.hooks,
       onError: options.onError,
@@ -197,6 +198,11 @@ export class ProjectionRunner {
     }
     this.waiters.clear();
     this.state = 'stopped';
+  }
+
+  /** Changes whenever an answering document may have changed (a commit, a switch, a reload): for caches. */
+  epoch(): number {
+    return this.changes;
   }
 
   /** Lowest checkpoint among the answering read models (or of one projection). */
@@ -325,6 +331,7 @@ export class ProjectionRunner {
       }
     }
     this.feedIsLive = false;
+    this.changes++;
   }
 
   private async supervise(): Promise<void> {
@@ -429,7 +436,10 @@ export class ProjectionRunner {
   private commitFeed(): void {
     this.clearFlushTimer();
     this.sinceFlush = 0;
-    if (commitLanes(this.readModels, this.feedLanes.values())) this.notifyWaiters();
+    if (commitLanes(this.readModels, this.feedLanes.values())) {
+      this.changes++;
+      this.notifyWaiters();
+    }
   }
 
   private notifyWaiters(): void {
@@ -482,6 +492,7 @@ export class ProjectionRunner {
         this.buildLanes.delete(lane.name);
         this.frozen.delete(lane.name);
       }
+      this.changes++;
       this.notifyWaiters();
       return;
     }
