@@ -28,17 +28,27 @@ const keyMemo: {
   key: string | null;
 } = { event: undefined, keyOf: undefined, key: null };
 
+interface Cached {
+  doc: unknown;
+  /** When it was last used: the least recently used leave the cache first. */
+  tick: number;
+  /** Changed since the last commit (then it is in `dirty`). */
+  dirty: boolean;
+}
+
 export class ProjectionLane {
   committed: number;
   applied: number;
   /** Stop applying after this position (verification compares at the live checkpoint). */
   until = Number.POSITIVE_INFINITY;
   private readonly handles: ReadonlySet<string>;
-  /** Recently used documents, oldest first; holds every dirty one. */
-  private readonly cache = new Map<string, unknown>();
-  private dirty = new Map<string, unknown>();
-  /** Every stored document is also in the cache (a fresh generation, nothing evicted): skip the lookups. */
-  private knownEmpty: boolean;
+  /** Documents in memory; holds every dirty one. */
+  private readonly cache = new Map<string, Cached>();
+  /** Documents changed since the last commit (a subset of the cache). */
+  private dirty = new Map<string, Cached>();
+  private clock = 0;
+  /** Keys that may be stored, when known (a generation this lane started): others need no lookup. */
+  private readonly storedKeys: Set<string> | undefined;
 
   constructor(
     private readonly store: ReadModelStore,
@@ -49,7 +59,7 @@ export class ProjectionLane {
     this.committed = generation.position;
     this.applied = generation.position;
     // Documents are only ever stored with a checkpoint past 0.
-    this.knownEmpty = generation.position === 0;
+    this.storedKeys = generation.position === 0 ? new Set() : undefined;
     this.handles = new Set(projection.canHandle);
   }
 
@@ -80,19 +90,19 @@ export class ProjectionLane {
       keyMemo.key = key;
     }
     if (key === null) return;
-    let doc = this.cache.get(key);
-    if (doc === undefined) {
-      const stored = this.knownEmpty ? undefined : this.store.getFrom(this.generation, key);
-      doc = stored ?? this.projection.init(key);
-      this.cache.set(key, doc);
-    } else if (this.cache.size > this.maxCachedDocs >> 1) {
-      // Recency matters only once eviction is near: until then skip the reordering.
-      this.cache.delete(key);
-      this.cache.set(key, doc);
+    let cached = this.cache.get(key);
+    if (cached === undefined) {
+      const stored =
+        this.storedKeys && !this.storedKeys.has(key) ? undefined : this.store.getFrom(this.generation, key);
+      cached = { doc: stored ?? this.projection.init(key), tick: 0, dirty: false };
+      this.cache.set(key, cached);
     }
-    const evolved = this.projection.evolve(doc, event);
-    if (evolved !== doc) this.cache.set(key, evolved);
-    this.dirty.set(key, evolved);
+    cached.tick = ++this.clock;
+    cached.doc = this.projection.evolve(cached.doc, event);
+    if (!cached.dirty) {
+      cached.dirty = true;
+      this.dirty.set(key, cached);
+    }
   }
 
   /** Marks everything up to `position` as seen (events this lane has no use for, or none at all). */
@@ -100,29 +110,66 @@ export class ProjectionLane {
     if (position > this.applied && position <= this.until) this.applied = position;
   }
 
+  private dirtyDocs(): Map<string, unknown> {
+    const docs = new Map<string, unknown>();
+    for (const [key, cached] of this.dirty) docs.set(key, cached.doc);
+    return docs;
+  }
+
   /** The writes since the last commit, or undefined when there is nothing to store. */
   batch(): GenerationBatch | undefined {
     if (this.applied === this.committed && this.dirty.size === 0) return undefined;
-    return { generation: this.generation.id, docs: this.dirty, from: this.committed, position: this.applied };
+    return {
+      generation: this.generation.id,
+      docs: this.dirtyDocs(),
+      from: this.committed,
+      position: this.applied,
+    };
   }
 
   /** After the batch was committed: it is the new baseline; cold documents leave the cache. */
   committedBatch(batch: GenerationBatch): void {
     this.committed = batch.position;
     this.generation = { ...this.generation, position: batch.position };
-    if (batch.docs === this.dirty) this.dirty = new Map();
-    let excess = this.cache.size - this.maxCachedDocs;
-    if (excess <= 0) return;
-    this.knownEmpty = false;
-    for (const key of this.cache.keys()) {
-      if (excess-- <= 0) break;
-      if (!this.dirty.has(key)) this.cache.delete(key);
+    if (this.storedKeys) for (const key of batch.docs.keys()) this.storedKeys.add(key);
+    for (const cached of this.dirty.values()) cached.dirty = false;
+    this.dirty = new Map();
+    if (this.cache.size > this.maxCachedDocs) this.evict(this.cache.size - (this.maxCachedDocs >> 1));
+  }
+
+  /** Forgets the `count` least recently used clean documents. */
+  private evict(count: number): void {
+    const ticks = [...this.cache.values()].map((c) => c.tick).sort((a, b) => a - b);
+    const threshold = ticks[Math.min(count, ticks.length) - 1] ?? 0;
+    for (const [key, cached] of this.cache) {
+      if (cached.tick <= threshold && !cached.dirty) this.cache.delete(key);
     }
+  }
+
+  /**
+   * When more than `maxDocs` are cached, writes the least recently used half out without a checkpoint and
+   * forgets them. Only for a generation nothing reads or resumes until the final commit (bulk rebuilds):
+   * on the way its stored documents are ahead of its checkpoint.
+   */
+  spill(maxDocs: number): void {
+    if (this.cache.size <= maxDocs) return;
+    const ticks = [...this.cache.values()].map((c) => c.tick).sort((a, b) => a - b);
+    const threshold = ticks[this.cache.size - (maxDocs >> 1) - 1] ?? 0;
+    const out = new Map<string, unknown>();
+    for (const [key, cached] of this.cache) {
+      if (cached.tick > threshold) continue;
+      if (cached.dirty) {
+        out.set(key, cached.doc);
+        this.dirty.delete(key);
+      }
+      this.cache.delete(key);
+    }
+    this.store.writeDocs(this.generation.id, out);
+    if (this.storedKeys) for (const key of out.keys()) this.storedKeys.add(key);
   }
 
   /** Forgets every uncommitted change: documents may have been mutated past the checkpoint. */
   reset(): void {
-    this.knownEmpty = this.committed === 0;
     this.cache.clear();
     this.dirty = new Map();
     this.applied = this.committed;

@@ -263,23 +263,38 @@ export class ReadModelStore {
             gen ? `checkpoint is ${gen.position}, this writer expected ${batch.from}` : 'was dropped',
           );
         }
-        if (batch.docs.size === 0) continue;
-        const { table } = this.generation(batch.generation)!;
-        const upsert = this.stmt(
-          `INSERT INTO "${table}" (key, doc) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET doc = excluded.doc`,
-        );
-        const remove = this.stmt(`DELETE FROM "${table}" WHERE key = ?`);
-        for (const [key, doc] of batch.docs) {
-          if (doc === null || doc === undefined) remove.run(key);
-          else upsert.run(key, JSON.stringify(doc));
-        }
+        this.writeInto(this.generation(batch.generation)!.table, batch.docs);
       }
       this.afterWrites();
     })();
   }
 
+  private writeInto(table: string, docs: ReadonlyMap<string, unknown>): void {
+    if (docs.size === 0) return;
+    const upsert = this.stmt(
+      `INSERT INTO "${table}" (key, doc) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET doc = excluded.doc`,
+    );
+    const remove = this.stmt(`DELETE FROM "${table}" WHERE key = ?`);
+    for (const [key, doc] of docs) {
+      if (doc === null || doc === undefined) remove.run(key);
+      else upsert.run(key, JSON.stringify(doc));
+    }
+  }
+
   /** Runs inside every commit after all its writes, before COMMIT: tests throw here to crash at the worst moment. */
   protected afterWrites(): void {}
+
+  /**
+   * Documents without moving the checkpoint: only for a generation nothing reads or resumes before its
+   * final `commit` (a bulk rebuild writing out documents it has no room for).
+   */
+  writeDocs(generation: number, docs: ReadonlyMap<string, unknown>): void {
+    this.db.transaction(() => {
+      const gen = this.generation(generation);
+      if (!gen) throw new StaleGenerationError(generation, 'was dropped');
+      this.writeInto(gen.table, docs);
+    })();
+  }
 
   /**
    * Documents and checkpoint of one generation, in one transaction. The generation is `generation` if

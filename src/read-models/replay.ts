@@ -17,6 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { EventStore } from '../event-store/event-store.port.js';
 import type { AnyProjection } from '../../projections/projection.js';
+import { logPages } from './log-reader.js';
 import { commitLanes, ProjectionLane, toProjectedEvent } from './projection-lane.js';
 import { ReadModelStore, type Generation } from './read-model-store.js';
 
@@ -38,6 +39,8 @@ export interface ReplayOptions {
   flushEvents?: number;
   /** Documents kept in memory per projection between commits. */
   maxCachedDocs?: number;
+  /** Read the log ahead in a worker thread when the store is a SQLite file (default true). */
+  readAhead?: boolean;
 }
 
 export interface ReplayResult {
@@ -50,7 +53,7 @@ export interface ReplayResult {
   generations: Generation[];
 }
 
-const DEFAULTS = { pageSize: 5000, flushEvents: 200_000, maxCachedDocs: 50_000 };
+const DEFAULTS = { pageSize: 5000, flushEvents: 100_000, maxCachedDocs: 4000 };
 
 /** The highest version of each projection name. */
 export const latestVersions = (projections: readonly AnyProjection[]): AnyProjection[] => {
@@ -67,7 +70,9 @@ const pump = async (
   events: EventStore,
   readModels: ReadModelStore,
   lanes: readonly ProjectionLane[],
-  options: Required<Pick<ReplayOptions, 'pageSize' | 'flushEvents'>> & {
+  options: Required<Pick<ReplayOptions, 'pageSize' | 'flushEvents' | 'maxCachedDocs'>> & {
+    bulk: boolean;
+    readAhead?: boolean | undefined;
     stopAt?: number;
     onProgress?: ReplayProgressCallback | undefined;
   },
@@ -86,9 +91,12 @@ const pump = async (
       elapsedMs: performance.now() - started,
     });
   progress();
-  while (after < stopAt) {
-    const limit = Math.min(options.pageSize, stopAt - after);
-    const page = await events.readAll({ after, limit });
+  for await (const page of logPages(events, {
+    after,
+    pageSize: options.pageSize,
+    stopAt,
+    readAhead: options.readAhead,
+  })) {
     for (const stored of page) {
       const event = toProjectedEvent(stored);
       for (const lane of lanes) lane.apply(event);
@@ -97,15 +105,14 @@ const pump = async (
     for (const lane of lanes) lane.advanceTo(after);
     count += page.length;
     sinceFlush += page.length;
-    if (sinceFlush >= options.flushEvents) {
+    if (options.bulk) {
+      for (const lane of lanes) lane.spill(options.maxCachedDocs);
+    } else if (sinceFlush >= options.flushEvents) {
       commitLanes(readModels, lanes);
       sinceFlush = 0;
     }
     head = Math.max(head, after);
     progress();
-    if (page.length < limit) break;
-    // Let a progress bar draw and signals arrive between pages.
-    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   commitLanes(readModels, lanes);
   return { events: count, position: after, elapsedMs: performance.now() - started };
@@ -127,8 +134,29 @@ export const replayAll = async (
   if (typeof target === 'string' && target !== ':memory:' && !existsSync(target)) {
     return replayIntoNewFile(store, target, projections, onProgress, options);
   }
-  const opts = { ...DEFAULTS, ...options };
   const readModels = typeof target === 'string' ? new ReadModelStore(target) : target;
+  try {
+    return await rebuildInto(store, readModels, projections, onProgress, options, false);
+  } finally {
+    if (typeof target === 'string') readModels.close();
+  }
+};
+
+/**
+ * `bulk`: storage nobody reads or resumes before this returns (a new file, scratch). Then there is no
+ * checkpoint to keep consistent on the way, so instead of committing every `flushEvents` (which writes
+ * the documents still growing again and again) only the least recently used documents are written out
+ * when the cache is full, and everything else once at the end.
+ */
+const rebuildInto = async (
+  store: EventStore,
+  readModels: ReadModelStore,
+  projections: readonly AnyProjection[],
+  onProgress: ReplayProgressCallback | undefined,
+  options: ReplayOptions,
+  bulk: boolean,
+): Promise<ReplayResult> => {
+  const opts = { ...DEFAULTS, ...options };
   const created: Generation[] = [];
   try {
     const lanes = latestVersions(projections).map((p) => {
@@ -139,7 +167,7 @@ export const replayAll = async (
       created.push(generation);
       return new ProjectionLane(readModels, p, generation, opts.maxCachedDocs);
     });
-    const run = await pump(store, readModels, lanes, { ...opts, onProgress });
+    const run = await pump(store, readModels, lanes, { ...opts, onProgress, bulk });
     for (const lane of lanes) readModels.activate(lane.generation.id, lane.committed);
     return {
       ...run,
@@ -155,8 +183,6 @@ export const replayAll = async (
       }
     }
     throw error;
-  } finally {
-    if (typeof target === 'string') readModels.close();
   }
 };
 
@@ -191,7 +217,7 @@ const replayIntoNewFile = async (
   removeDatabase(building);
   const readModels = new ReadModelStore(building, { scratch: true });
   try {
-    const result = await replayAll(store, readModels, projections, onProgress, options);
+    const result = await rebuildInto(store, readModels, projections, onProgress, options, true);
     readModels.makeDurable();
     readModels.close();
     fsyncPath(building);
@@ -347,7 +373,7 @@ export const verifyReplay = async (
     }
     const lanes = compared.map(([lane]) => lane);
     const stopAt = Math.max(0, ...compared.map(([, g]) => g.position));
-    await pump(store, scratch, lanes, { ...opts, stopAt, onProgress: options.onProgress });
+    await pump(store, scratch, lanes, { ...opts, stopAt, onProgress: options.onProgress, bulk: true });
 
     for (const [lane, active] of compared) {
       const name = lane.name;

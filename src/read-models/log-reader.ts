@@ -1,0 +1,94 @@
+/**
+ * Pages of the global log for rebuilds. Reading and parsing the log costs as much as everything else a
+ * rebuild does, so for a SQLite file store the pages are read ahead in a worker thread (its own
+ * connection, the same `readAll`), while this thread applies the previous ones. Other stores, in-memory
+ * files, or sources run without their compiled worker (ts-jest) read in this thread.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { EventStore, StoredEvent } from '../event-store/event-store.port.js';
+
+export interface LogPagesOptions {
+  after: number;
+  pageSize: number;
+  /** Read nothing past this position. */
+  stopAt?: number;
+  /** Use a read-ahead worker when the store allows it (default true). */
+  readAhead?: boolean;
+}
+
+/** What the worker receives. */
+export interface LogReaderJob {
+  url: string;
+  after: number;
+  pageSize: number;
+  stopAt: number;
+  /** Pages the worker may have sent and not yet seen consumed. */
+  window: number;
+}
+
+export type LogReaderMessage = { page: StoredEvent[] } | { done: true } | { error: string };
+
+const WORKER = new URL('./log-reader.worker.js', import.meta.url);
+
+/** `sqlite:<file>` for a SQLite store on a file: what a second connection can open. */
+const sqliteUrlOf = (store: EventStore): string | undefined => {
+  const path = (store as { path?: unknown }).path;
+  return store.kind === 'sqlite' && typeof path === 'string' && path !== ':memory:'
+    ? `sqlite:${path}`
+    : undefined;
+};
+
+const workerAvailable = (): boolean => WORKER.protocol === 'file:' && existsSync(fileURLToPath(WORKER));
+
+async function* inThread(store: EventStore, after: number, pageSize: number, stopAt: number) {
+  let position = after;
+  while (position < stopAt) {
+    const limit = Math.min(pageSize, stopAt - position);
+    const page = await store.readAll({ after: position, limit });
+    yield page;
+    if (page.length > 0) position = page[page.length - 1]!.position;
+    if (page.length < limit) return;
+    // Let a progress bar draw and signals arrive between pages.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+async function* readAhead(job: LogReaderJob): AsyncGenerator<StoredEvent[]> {
+  const worker = new Worker(WORKER, { workerData: job });
+  const inbox: LogReaderMessage[] = [];
+  let wake: (() => void) | undefined;
+  const deliver = (message: LogReaderMessage): void => {
+    inbox.push(message);
+    wake?.();
+  };
+  worker.on('message', deliver);
+  worker.on('error', (error) => deliver({ error: error.stack ?? String(error) }));
+  // A normal end says `done` itself; only a failed exit needs reporting.
+  worker.on('exit', (code) => {
+    if (code !== 0) deliver({ error: `log reader exited with code ${code}` });
+  });
+  try {
+    for (;;) {
+      while (inbox.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      const message = inbox.shift()!;
+      if ('error' in message) throw new Error(`reading the log ahead failed: ${message.error}`);
+      if ('done' in message) return;
+      worker.postMessage('more');
+      yield message.page;
+    }
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/** The log after `after` in pages of `pageSize`, until a short page (the end) or `stopAt`. */
+export const logPages = (store: EventStore, options: LogPagesOptions): AsyncGenerator<StoredEvent[]> => {
+  const stopAt = options.stopAt ?? Number.POSITIVE_INFINITY;
+  const url = sqliteUrlOf(store);
+  if (url && (options.readAhead ?? true) && workerAvailable()) {
+    return readAhead({ url, after: options.after, pageSize: options.pageSize, stopAt, window: 4 });
+  }
+  return inThread(store, options.after, options.pageSize, stopAt);
+};
