@@ -32,6 +32,9 @@ export type LogReaderMessage = { page: StoredEvent[] } | { done: true } | { erro
 
 const WORKER = new URL('./log-reader.worker.js', import.meta.url);
 
+/** How many read-ahead workers this process has started (for tests and diagnostics). */
+export const readAheadStats = { workers: 0 };
+
 /** `sqlite:<file>` for a SQLite store on a file: what a second connection can open. */
 const sqliteUrlOf = (store: EventStore): string | undefined => {
   const path = (store as { path?: unknown }).path;
@@ -57,6 +60,7 @@ async function* inThread(store: EventStore, after: number, pageSize: number, sto
 
 async function* readAhead(job: LogReaderJob): AsyncGenerator<StoredEvent[]> {
   const worker = new Worker(WORKER, { workerData: job });
+  readAheadStats.workers += 1;
   const inbox: LogReaderMessage[] = [];
   let wake: (() => void) | undefined;
   const deliver = (message: LogReaderMessage): void => {

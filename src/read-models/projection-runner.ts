@@ -15,6 +15,7 @@
  */
 import type { EventStore, StoredEvent, Subscription } from '../event-store/event-store.port.js';
 import type { AnyProjection } from '../../projections/projection.js';
+import { logPages } from './log-reader.js';
 import { commitLanes, ProjectionLane, toProjectedEvent } from './projection-lane.js';
 import type { Generation, ReadModelStore } from './read-model-store.js';
 
@@ -29,6 +30,8 @@ export interface ProjectionRunnerOptions {
   flushDelayMs?: number;
   /** Documents kept in memory per projection between commits. */
   maxCachedDocs?: number;
+  /** A backlog of at least this many events is read ahead in a worker thread (SQLite files only). */
+  readAheadFrom?: number;
   /** Pause before restarting after an error (store unreachable, generation replaced by another process). */
   retryDelayMs?: number;
   onError?: (error: unknown) => void;
@@ -151,6 +154,7 @@ export class ProjectionRunner {
       flushDelayMs: options.flushDelayMs ?? 2,
       maxCachedDocs: options.maxCachedDocs ?? 2000,
       retryDelayMs: options.retryDelayMs ?? 1000,
+      readAheadFrom: options.readAheadFrom ?? 50_000,
       hooks: options.hooks,
       onError: options.onError,
     };
@@ -377,14 +381,18 @@ export class ProjectionRunner {
     this.dispatched = after;
     this.sinceFlush = 0;
     let lastFlush = Date.now();
-    while (session.active) {
-      const page = await this.events.readAll({ after, limit: this.opts.pageSize });
+    const backlog = (await this.events.headPosition()) - after;
+    const pages = logPages(this.events, {
+      after,
+      pageSize: this.opts.pageSize,
+      readAhead: backlog >= this.opts.readAheadFrom,
+    });
+    for await (const page of pages) {
       if (!session.active) return;
       this.dispatchTo([...this.feedLanes.values()], page);
       if (page.length > 0) after = this.dispatched = page[page.length - 1]!.position;
       for (const lane of this.feedLanes.values()) lane.advanceTo(after);
       this.sinceFlush += page.length;
-      if (page.length < this.opts.pageSize) break;
       if (
         this.sinceFlush >= this.opts.catchUpFlushEvents ||
         Date.now() - lastFlush >= this.opts.catchUpFlushMs
@@ -392,7 +400,6 @@ export class ProjectionRunner {
         this.commitFeed();
         lastFlush = Date.now();
       }
-      await nextTurn();
     }
     if (!session.active) return;
     this.commitFeed();

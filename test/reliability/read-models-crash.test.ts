@@ -55,7 +55,7 @@ const build = (entries: string[]): void => {
   writeFileSync(join(buildDir, 'package.json'), '{ "type": "module" }\n');
 };
 
-/** The same counting projection as the unit tests' (kept in step by the final comparison). */
+/** Catches up with the read-ahead worker, committing every 250 events, printing its checkpoint. */
 const CHILD = `
 const [buildDir, eventsPath, readModelsPath] = process.argv.slice(2);
 const { SqliteEventStore } = await import(buildDir + '/src/event-store/sqlite/sqlite-event-store.js');
@@ -68,10 +68,26 @@ const readModels = new ReadModelStore(readModelsPath);
 const runner = new ProjectionRunner(store, readModels, [...ALL_PROJECTIONS, countingProjection()], {
   pageSize: 50,
   catchUpFlushEvents: 250,
+  readAheadFrom: 0,
   onError: (error) => process.stderr.write(String(error) + '\\n'),
 });
 await runner.start();
 setInterval(() => process.stdout.write('at ' + runner.position() + '\\n'), 1);
+`;
+
+/** Rebuilds into a new file with the compiled modules, where the read-ahead worker exists. */
+const REPLAY_CHILD = `
+const [buildDir, eventsPath, target] = process.argv.slice(2);
+const { SqliteEventStore } = await import(buildDir + '/src/event-store/sqlite/sqlite-event-store.js');
+const { replayAll, verifyReplay } = await import(buildDir + '/src/read-models/replay.js');
+const { readAheadStats } = await import(buildDir + '/src/read-models/log-reader.js');
+const { ALL_PROJECTIONS } = await import(buildDir + '/projections/index.js');
+const store = new SqliteEventStore(eventsPath);
+const result = await replayAll(store, target, ALL_PROJECTIONS, undefined, { pageSize: 700 });
+const readAhead = await verifyReplay(store, target, ALL_PROJECTIONS, { pageSize: 333 });
+const inThread = await verifyReplay(store, target, ALL_PROJECTIONS, { readAhead: false });
+await store.close();
+process.stdout.write(JSON.stringify({ events: result.events, workers: readAheadStats.workers, readAhead, inThread }));
 `;
 
 /** Runs the child until its read models passed `position`, then a random few ms more, then SIGKILLs it. */
@@ -107,7 +123,7 @@ const catchUpUntilKilled = (position: number): Promise<number> =>
     });
   });
 
-describe('read models survive kill -9 mid-commit', () => {
+describe('read models across real processes', () => {
   const events = 12_000;
 
   beforeAll(async () => {
@@ -115,10 +131,13 @@ describe('read models survive kill -9 mid-commit', () => {
       join(root, 'src/event-store/sqlite/sqlite-event-store.ts'),
       join(root, 'src/read-models/projection-runner.ts'),
       join(root, 'src/read-models/read-model-store.ts'),
+      join(root, 'src/read-models/replay.ts'),
+      join(root, 'src/read-models/log-reader.worker.ts'),
       join(root, 'projections/index.ts'),
       join(root, 'test/unit/read-models/fixtures.ts'),
     ]);
     writeFileSync(join(buildDir, 'child.mjs'), CHILD);
+    writeFileSync(join(buildDir, 'replay-child.mjs'), REPLAY_CHILD);
     const store = new SqliteEventStore(join(dataDir, 'ledger.sqlite'));
     try {
       await appendEvents(store, new HistoryBuilder(120), events, undefined, 500);
@@ -169,6 +188,38 @@ describe('read models survive kill -9 mid-commit', () => {
       expect(await verifyReplay(store, readModels, projections)).toEqual([]);
     } finally {
       await runner.stop();
+      scratch.close();
+      readModels.close();
+      await store.close();
+    }
+  }, 60_000);
+
+  it('reading the log ahead in a worker thread gives the same read models as reading in one thread', async () => {
+    const target = join(dataDir, 'replayed-with-worker.sqlite');
+    const output = await new Promise<string>((resolvePromise, reject) => {
+      const child = spawn(
+        process.execPath,
+        [join(buildDir, 'replay-child.mjs'), buildDir, join(dataDir, 'ledger.sqlite'), target],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolvePromise(stdout) : reject(new Error(stderr))));
+    });
+    // One worker for the rebuild, one for the first verification; none when asked not to.
+    expect(JSON.parse(output)).toEqual({ events, workers: 2, readAhead: [], inThread: [] });
+
+    const store = new SqliteEventStore(join(dataDir, 'ledger.sqlite'));
+    const readModels = new ReadModelStore(target, { readonly: true });
+    const scratch = new ReadModelStore(':memory:');
+    try {
+      await replayAll(store, scratch, ALL_PROJECTIONS);
+      const names = ALL_PROJECTIONS.map((p) => p.name);
+      expect(dump(readModels, names)).toEqual(dump(scratch, names));
+    } finally {
       scratch.close();
       readModels.close();
       await store.close();
