@@ -71,11 +71,6 @@ export class ProjectionLane {
     return this.generation.version;
   }
 
-  /** Documents changed since the last commit. */
-  get pendingDocs(): number {
-    return this.dirty.size;
-  }
-
   apply(event: ProjectedEvent): void {
     if (event.position <= this.applied || event.position > this.until) return;
     this.applied = event.position;

@@ -35,9 +35,13 @@ export type ReplayProgressCallback = (progress: ReplayProgress) => void;
 export interface ReplayOptions {
   /** Events per `readAll` page. */
   pageSize?: number;
-  /** Commit every this many events (bounds what a crash mid-replay loses, and memory). */
+  /**
+   * Rebuilding inside an existing file: commit every this many events. A new file or scratch storage is
+   * committed once at the end (a crash there leaves nothing to resume), writing out on the way only the
+   * documents the cache has no room for.
+   */
   flushEvents?: number;
-  /** Documents kept in memory per projection between commits. */
+  /** Documents kept in memory per projection. */
   maxCachedDocs?: number;
   /** Read the log ahead in a worker thread when the store is a SQLite file (default true). */
   readAhead?: boolean;
