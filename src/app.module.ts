@@ -24,7 +24,7 @@ const readModelsOf = (store: ReadModelStore, runner: ProjectionRunner): ReadMode
   count: (projection, filter) => store.count(projection, filter),
   waitFor: (position, timeoutMs) => runner.waitFor(position, timeoutMs),
   position: () => runner.position(),
-  epoch: () => runner.position(),
+  epoch: () => runner.epoch(),
 });
 
 /** Wires the ledger: the store chosen by LEDGER_STORE_URL, the CQRS handlers, read models and HTTP. */
