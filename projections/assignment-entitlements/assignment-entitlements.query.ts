@@ -261,7 +261,10 @@ export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): 
     let bucket = byCategory.get(category);
     if (!bucket) byCategory.set(category, (bucket = zeroSums()));
     const amount = new Decimal(amountUsd.amount);
-    const decision = decisions.get(c.data.expenseId);
+    // Only a decision recorded after this claim is its own: one before it belonged to a claim of the
+    // same expenseId that was voided and claimed again (the decider forgets it with the void).
+    const latest = decisions.get(c.data.expenseId);
+    const decision = latest && latest.position > c.position ? latest : undefined;
     for (const b of [bucket, totals]) {
       b.claims++;
       b.claimed = b.claimed.plus(amount);

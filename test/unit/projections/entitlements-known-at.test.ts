@@ -136,4 +136,36 @@ describe('corrections and voids', () => {
       totalReimbursable: { amount: '0.00', currency: 'USD' },
     });
   });
+
+  it('leaves a claim voided and claimed again undecided, as the decider does', () => {
+    // domain.md: a decided claim is mended by voiding it and claiming it again (same expenseId).
+    const story = new Story();
+    story.started();
+    const claim = story.claim('x-1', 'language-training', '2005-02-01', '300.00');
+    story.record('ExpenseApproved', {
+      expenseId: 'x-1',
+      approvedBy: 'hr',
+      approvedOn: '2005-02-05',
+      reimbursableUsd: { amount: '300.00', currency: 'USD' },
+    });
+    story.voided(claim);
+    story.claim('x-1', 'language-training', '2005-02-01', '250.00');
+    expect(view(story, { asOf: '2005-02-28' })!.expenses.totals).toMatchObject({
+      claimed: { amount: '250.00', currency: 'USD' },
+      approved: { amount: '0.00', currency: 'USD' },
+      pending: { amount: '250.00', currency: 'USD' },
+      reimbursable: { amount: '0.00', currency: 'USD' },
+    });
+    story.record('ExpenseApproved', {
+      expenseId: 'x-1',
+      approvedBy: 'hr',
+      approvedOn: '2005-03-02',
+      reimbursableUsd: { amount: '250.00', currency: 'USD' },
+    });
+    expect(view(story, { asOf: '2005-02-28' })!.expenses.totals.pending.amount).toBe('250.00');
+    expect(view(story, { asOf: '2005-03-31' })!.expenses.totals).toMatchObject({
+      approved: { amount: '250.00', currency: 'USD' },
+      reimbursable: { amount: '250.00', currency: 'USD' },
+    });
+  });
 });
