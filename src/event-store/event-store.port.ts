@@ -127,3 +127,31 @@ export const categoryOf = (streamId: string): string => {
   const dash = streamId.indexOf('-');
   return dash < 0 ? streamId : streamId.slice(0, dash);
 };
+
+/* Checks every adapter makes on an append, so they answer alike. */
+
+/** An append that lists one event id twice is refused whole. */
+export const assertDistinctEventIds = (streamId: string, events: readonly NewEvent[]): void => {
+  const seen = new Set<string>();
+  for (const event of events) {
+    if (seen.has(event.eventId)) throw new DuplicateEventError(streamId, event.eventId);
+    seen.add(event.eventId);
+  }
+};
+
+/** Throws unless a stream whose last revision is `current` (-1: no stream) is where `expected` says. */
+export const assertExpectedRevision = (
+  streamId: string,
+  expected: ExpectedRevision,
+  current: number,
+): void => {
+  const ok = expected === 'any' || (expected === 'no_stream' ? current === -1 : expected === current);
+  if (!ok) throw new ConcurrencyError(streamId, expected, current === -1 ? 'no_stream' : current);
+};
+
+/** The answer to a retried append: the events it stored the first time (sorted in place by revision). */
+export const duplicateAppendResult = (streamId: string, stored: StoredEvent[]): AppendResult => {
+  stored.sort((a, b) => a.revision - b.revision);
+  const last = stored[stored.length - 1]!;
+  return { streamId, revision: last.revision, position: last.position, events: stored, duplicate: true };
+};

@@ -21,8 +21,11 @@ import {
 } from '@eventstore/db-client';
 import { createHash } from 'node:crypto';
 import {
+  assertDistinctEventIds,
+  assertExpectedRevision,
   categoryOf,
   ConcurrencyError,
+  duplicateAppendResult,
   DuplicateEventError,
   type AppendResult,
   type EventMetadata,
@@ -175,11 +178,7 @@ export class EsdbEventStore implements EventStore {
     events: readonly NewEvent[],
     expected: ExpectedRevision,
   ): Promise<AppendResult> {
-    const seen = new Set<string>();
-    for (const event of events) {
-      if (seen.has(event.eventId)) throw new DuplicateEventError(streamId, event.eventId);
-      seen.add(event.eventId);
-    }
+    assertDistinctEventIds(streamId, events);
     const canonicalData = events.map((event) => canonicalJson(event.data));
 
     for (let attempt = 1; ; attempt += 1) {
@@ -190,8 +189,7 @@ export class EsdbEventStore implements EventStore {
 
       const head = tail[0];
       const current = head ? head.revision : -1;
-      const ok = expected === 'any' || (expected === 'no_stream' ? current === -1 : expected === current);
-      if (!ok) throw new ConcurrencyError(streamId, expected, current === -1 ? 'no_stream' : current);
+      assertExpectedRevision(streamId, expected, current);
       if (events.length === 0) {
         return { streamId, revision: current, position: head?.position ?? 0, events: [], duplicate: false };
       }
@@ -387,9 +385,7 @@ const findDuplicate = (
     }
     stored.push(match);
   });
-  stored.sort((a, b) => a.revision - b.revision);
-  const last = stored[stored.length - 1]!;
-  return { streamId, revision: last.revision, position: last.position, events: stored, duplicate: true };
+  return duplicateAppendResult(streamId, stored);
 };
 
 /** Resubscribes after a dropped connection from the last position seen, skipping anything at or before it. */

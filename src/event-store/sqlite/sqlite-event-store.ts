@@ -2,9 +2,11 @@ import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import { resolve as resolvePath } from 'node:path';
 import {
+  assertDistinctEventIds,
+  assertExpectedRevision,
   categoryOf,
-  ConcurrencyError,
   DuplicateEventError,
+  duplicateAppendResult,
   type AppendResult,
   type EventMetadata,
   type EventStore,
@@ -228,11 +230,7 @@ export class SqliteEventStore implements EventStore {
   /** Validates one append against the current state; answers a duplicate's original result, or what to write. */
   private check(append: PendingAppend, recordedAt: string): AppendPlan | AppendResult {
     const { streamId, events, expected } = append;
-    const seen = new Set<string>();
-    for (const event of events) {
-      if (seen.has(event.eventId)) throw new DuplicateEventError(streamId, event.eventId);
-      seen.add(event.eventId);
-    }
+    assertDistinctEventIds(streamId, events);
     const data = events.map((event) => canonicalJson(event.data));
 
     const existing = events.map((event) => this.selectByEventId.get(event.eventId));
@@ -244,21 +242,11 @@ export class SqliteEventStore implements EventStore {
         }
         return row;
       });
-      rows.sort((a, b) => a.revision - b.revision);
-      const last = rows[rows.length - 1]!;
-      return {
-        streamId,
-        revision: last.revision,
-        position: last.position,
-        events: rows.map(toStoredEvent),
-        duplicate: true,
-      };
+      return duplicateAppendResult(streamId, rows.map(toStoredEvent));
     }
 
     const head = this.selectStreamHead.get(streamId);
-    const current = head ? head.revision : -1;
-    const matches = expected === 'any' || (expected === 'no_stream' ? current === -1 : expected === current);
-    if (!matches) throw new ConcurrencyError(streamId, expected, current === -1 ? 'no_stream' : current);
+    assertExpectedRevision(streamId, expected, head ? head.revision : -1);
 
     const metadata = events.map((event) =>
       canonicalJson({ ...event.metadata, recordedAt: event.metadata.recordedAt ?? recordedAt }),
