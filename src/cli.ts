@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type LedgerConfig } from './config/ledger-config.js';
 import { createEventStore } from './event-store/create-event-store.js';
 import { isBusinessDate } from './domain/shared/calendar.js';
+import { today, toInstant } from './application/time.js';
 import { EXIT } from './cli/exit-codes.js';
 import { exportLedger } from './cli/export.command.js';
 import { parseNotedHead, verifyLedger } from './cli/verify.command.js';
@@ -11,15 +12,14 @@ import { replayLedger } from './cli/replay.command.js';
 import { runDemo } from './cli/demo.command.js';
 import { serve } from './serve.js';
 
-const today = (): string => new Date().toISOString().slice(0, 10);
-
 const businessDate = (value: string): string => {
   if (!isBusinessDate(value)) throw new InvalidArgumentError('expected a real calendar date YYYY-MM-DD');
   return value;
 };
 const instant = (value: string): string => {
-  if (Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('expected an ISO 8601 instant');
-  return new Date(value).toISOString();
+  const at = toInstant(value);
+  if (at === undefined) throw new InvalidArgumentError('expected an ISO 8601 instant');
+  return at;
 };
 
 const config = (): LedgerConfig => loadConfig(process.env);

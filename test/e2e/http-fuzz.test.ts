@@ -463,4 +463,25 @@ describe('random read parameters', () => {
       runOptions,
     );
   });
+
+  test('knownAt in ISO 8601 week or ordinal form (valid ISO, no instant) is 400, not 500', async () => {
+    for (const knownAt of ['2005-W03-2', '2005-018']) {
+      for (const route of ['events', 'entitlements']) {
+        const reply = await ledger.call(
+          'GET',
+          `/assignments/${target.assignmentId}/${route}?knownAt=${knownAt}`,
+          {
+            role: 'auditor',
+          },
+        );
+        expect([route, knownAt, reply.status, reply.body.code]).toEqual([
+          route,
+          knownAt,
+          400,
+          'REQUEST.INVALID',
+        ]);
+        expect(reply.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      }
+    }
+  });
 });

@@ -7,6 +7,7 @@ import {
   GetEntitlements,
   ListAssignments,
 } from '../../application/queries/assignment.queries.js';
+import { today, toInstant } from '../../application/time.js';
 import { ASSIGNMENT_READ, Roles } from '../auth/roles.decorator.js';
 import { AssignmentIdParam } from '../dto/params.js';
 import {
@@ -16,10 +17,8 @@ import {
   MinPositionQuery,
 } from '../dto/read-queries.dto.js';
 
-/** Today's business date, for `asOf` when none is given: the one place a clock decides a default. */
-const today = (): string => new Date().toISOString().slice(0, 10);
-const instant = (value: string | undefined) =>
-  value === undefined ? undefined : new Date(value).toISOString();
+/** A validated `knownAt` (see IsInstant) as the instant the queries compare with `recordedAt`. */
+const instant = (value: string | undefined) => (value === undefined ? undefined : toInstant(value));
 
 @ApiTags('reads')
 @ApiBearerAuth()
@@ -60,10 +59,11 @@ export class AssignmentReadsController {
   @Get(':assignmentId/events')
   @ApiOperation({ summary: "The stream's events in order, with data and metadata" })
   async events(@Param() p: AssignmentIdParam, @Query() q: KnownAtQueryDto) {
-    const events = await this.queries.execute(new GetAssignmentEvents(p.assignmentId, instant(q.knownAt)));
+    const knownAt = instant(q.knownAt);
+    const events = await this.queries.execute(new GetAssignmentEvents(p.assignmentId, knownAt));
     return {
       assignmentId: p.assignmentId,
-      knownAt: instant(q.knownAt) ?? null,
+      knownAt: knownAt ?? null,
       count: events.length,
       events,
     };

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
-import { IsBusinessDate, IsLedgerId } from './validators.js';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBusinessDate, IsInstant, IsLedgerId } from './validators.js';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
@@ -26,7 +26,7 @@ export class EntitlementsQueryDto extends MinPositionQuery {
     description: 'what the ledger knew at this instant',
   })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'knownAt must be an ISO 8601 instant' })
+  @IsInstant()
   knownAt?: string;
 }
 
@@ -60,6 +60,6 @@ export class ListAssignmentsQueryDto extends MinPositionQuery {
 export class KnownAtQueryDto {
   @ApiPropertyOptional({ description: 'leave out events recorded after this instant' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'knownAt must be an ISO 8601 instant' })
+  @IsInstant()
   knownAt?: string;
 }

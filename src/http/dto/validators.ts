@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import { ApiProperty } from '@nestjs/swagger';
 import {
   IsIn,
+  isISO8601,
   IsString,
   Matches,
   ValidateNested,
@@ -9,6 +10,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { isBusinessDate } from '../../domain/shared/calendar.js';
+import { toInstant } from '../../application/time.js';
 import { CURRENCIES } from '../../domain/shared/money.js';
 
 /** A real calendar date, `YYYY-MM-DD` (2005-02-30 is refused). */
@@ -21,6 +23,24 @@ export const IsBusinessDate =
       propertyName: propertyName as string,
       options: { message: '$property must be a real calendar date YYYY-MM-DD', ...options },
       validator: { validate: (value: unknown) => isBusinessDate(value) },
+    });
+
+/**
+ * An ISO 8601 instant the ledger can compare with `recordedAt`: strict ISO 8601 that also names a point
+ * in time (week and ordinal dates pass ISO 8601 but not `Date`, and must not reach the queries).
+ */
+export const IsInstant =
+  (options?: ValidationOptions): PropertyDecorator =>
+  (target, propertyName) =>
+    registerDecorator({
+      name: 'isInstant',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: '$property must be an ISO 8601 instant', ...options },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && isISO8601(value, { strict: true }) && toInstant(value) !== undefined,
+      },
     });
 
 const LEDGER_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
