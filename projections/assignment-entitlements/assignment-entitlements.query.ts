@@ -12,7 +12,7 @@
  */
 import { Decimal } from 'decimal.js';
 import { EXPENSE_CATEGORIES, type ExpenseCategory } from '../../src/domain/assignment/events.js';
-import { daysBetween, yearOf, type BusinessDate } from '../../src/domain/shared/calendar.js';
+import { daysBetween, maxDate, yearOf, type BusinessDate } from '../../src/domain/shared/calendar.js';
 import { roundMoney, type Money } from '../../src/domain/shared/money.js';
 import type { Fact } from '../projection.js';
 import { knownFilter, type KnownAtOptions } from '../shared/known-at.js';
@@ -143,7 +143,11 @@ export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): 
     ...(data.reason !== undefined ? { reason: data.reason } : {}),
     taxHomeStatus: data.taxHomeStatus,
   }));
-  const expectedEndDate = extensions.at(-1)?.newExpectedEndDate ?? start.expectedEndDate;
+  // Each extension ends later than the one recorded before it, whatever the order of their decidedOn.
+  const expectedEndDate = extensions.reduce(
+    (latest, e) => maxDate(latest, e.newExpectedEndDate),
+    start.expectedEndDate,
+  );
 
   // Tax home (Rev. Rul. 93-86): indefinite from the day the expected total length exceeds the limit,
   // or from the event (start or extension) that says so; an initial expectation beyond it counts from

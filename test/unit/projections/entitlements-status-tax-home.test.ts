@@ -61,6 +61,17 @@ describe('status, dates and extensions', () => {
       }),
     ]);
   });
+
+  it('keeps the latest expected end when an extension is recorded with an earlier decidedOn', () => {
+    // The decider takes any decidedOn from the effective date on, and each new end after the current one.
+    const story = new Story();
+    story.started();
+    story.extended('2005-06-01', '2005-07-18', '2005-09-30');
+    story.extended('2005-05-01', '2005-09-30', '2005-12-31');
+    expect(view(story, '2005-04-30').dates.expectedEndDate).toBe('2005-07-18');
+    expect(view(story, '2005-05-15').dates.expectedEndDate).toBe('2005-12-31');
+    expect(view(story, '2005-06-30').dates.expectedEndDate).toBe('2005-12-31');
+  });
 });
 
 describe('tax home (US one-year rule, Rev. Rul. 93-86)', () => {
