@@ -19,7 +19,7 @@ import {
   type ReadPosition,
   type RecordedEvent,
 } from '@eventstore/db-client';
-import { createHash } from 'node:crypto';
+import { nameBasedUuid } from '../../application/ids.js';
 import {
   assertDistinctEventIds,
   assertExpectedRevision,
@@ -71,12 +71,8 @@ const RESERVED_KEYS = [HASH_KEY, PREV_HASH_KEY, EVENT_ID_KEY];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-const esdbIdOf = (eventId: string): string => {
-  if (UUID.test(eventId)) return eventId;
-  const hex = createHash('sha1').update(`assignment-ledger:${eventId}`).digest('hex');
-  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-};
+const esdbIdOf = (eventId: string): string =>
+  UUID.test(eventId) ? eventId : nameBasedUuid(`assignment-ledger:${eventId}`);
 
 const positionOf = (position: Position | undefined): number => (position ? Number(position.commit) : 0);
 
