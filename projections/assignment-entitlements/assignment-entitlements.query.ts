@@ -12,7 +12,9 @@
  */
 import { Decimal } from 'decimal.js';
 import { EXPENSE_CATEGORIES, type ExpenseCategory } from '../../src/domain/assignment/events.js';
-import { daysBetween, maxDate, yearOf, type BusinessDate } from '../../src/domain/shared/calendar.js';
+import { taxHomeStatusOf } from '../../src/domain/assignment/policy.js';
+import { countedContainers } from '../../src/domain/assignment/state.js';
+import { maxDate, yearOf, type BusinessDate } from '../../src/domain/shared/calendar.js';
 import { roundMoney, type Money } from '../../src/domain/shared/money.js';
 import type { Fact } from '../projection.js';
 import { knownFilter, type KnownAtOptions } from '../shared/known-at.js';
@@ -153,7 +155,7 @@ export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): 
   // or from the event (start or extension) that says so; an initial expectation beyond it counts from
   // the effective date. Extensions only lengthen the assignment, so it never turns temporary again.
   const beyondLimit = (endDate: BusinessDate): boolean =>
-    daysBetween(start.effectiveDate, endDate) > policy.taxHomeLimitDays;
+    taxHomeStatusOf(start.effectiveDate, endDate, policy) === 'indefinite';
   let taxHomeIndefiniteFrom: BusinessDate | undefined =
     start.taxHomeStatus === 'indefinite' || beyondLimit(start.expectedEndDate)
       ? start.effectiveDate
@@ -395,8 +397,7 @@ export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): 
       },
       outboundSea: {
         containerLimit: policy.outboundContainerLimit,
-        // Any container size counts as one (clause 4); a sea shipment without a count is one container.
-        containersUsed: seaShipments.reduce((t, s) => t + (s.data.containers ?? 1), 0),
+        containersUsed: seaShipments.reduce((t, s) => t + countedContainers(s.data.containers), 0),
         weightLb: lbString(seaWeight),
       },
       outboundTotalLb: lbString(outboundTotal),
