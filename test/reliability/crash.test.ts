@@ -1,48 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import ts from 'typescript';
+import { join } from 'node:path';
 import { SqliteEventStore, verifySqliteStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { newBuildDir, removeBuildDir, root, transpileTree } from './transpile.js';
 
 /**
  * kill -9 in the middle of a storm of appends, twice, then: every append that was acknowledged is
  * in the file exactly once where it was acknowledged, positions run 1..N, and every hash verifies.
  */
 
-const root = resolve(import.meta.dirname, '../..');
 const childScript = join(import.meta.dirname, 'crash-child.mjs');
-// Inside node_modules so the compiled adapter resolves better-sqlite3 like the sources do.
-const buildDir = join(root, 'node_modules', '.cache', 'ledger-reliability', `${process.pid}-${Date.now()}`);
+const buildDir = newBuildDir('store');
 const dataDir = mkdtempSync(join(tmpdir(), 'ledger-crash-'));
-
-/** Transpiles the adapter and every relative import it reaches, keeping the source layout. */
-const buildAdapter = (entry: string): string => {
-  const pending = [entry];
-  const done = new Set<string>();
-  while (pending.length > 0) {
-    const source = pending.pop()!;
-    if (done.has(source)) continue;
-    done.add(source);
-    const text = readFileSync(source, 'utf8');
-    for (const match of text.matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)) {
-      pending.push(resolve(dirname(source), `${match[1]}.ts`));
-    }
-    const { outputText } = ts.transpileModule(text, {
-      compilerOptions: {
-        module: ts.ModuleKind.ESNext,
-        target: ts.ScriptTarget.ES2022,
-        esModuleInterop: true,
-      },
-    });
-    const target = join(buildDir, relative(root, source)).replace(/\.ts$/, '.js');
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, outputText);
-  }
-  writeFileSync(join(buildDir, 'package.json'), '{ "type": "module" }\n');
-  return join(buildDir, relative(root, entry)).replace(/\.ts$/, '.js');
-};
 
 interface Ack {
   streamId: string;
@@ -90,16 +61,11 @@ describe('crash safety of the SQLite store', () => {
   let adapter: string;
 
   beforeAll(() => {
-    adapter = buildAdapter(join(root, 'src/event-store/sqlite/sqlite-event-store.ts'));
+    [adapter] = transpileTree(buildDir, [join(root, 'src/event-store/sqlite/sqlite-event-store.ts')]);
   });
 
   afterAll(() => {
-    rmSync(buildDir, { recursive: true, force: true });
-    try {
-      rmdirSync(dirname(buildDir));
-    } catch {
-      // Another run is still using it.
-    }
+    removeBuildDir(buildDir);
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import ts from 'typescript';
+import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
 import { ALL_PROJECTIONS } from '../../projections/index.js';
 import type { AnyProjection } from '../../projections/projection.js';
@@ -11,6 +10,7 @@ import { ProjectionRunner } from '../../src/read-models/projection-runner.js';
 import { ReadModelStore } from '../../src/read-models/read-model-store.js';
 import { replayAll, verifyReplay } from '../../src/read-models/replay.js';
 import { appendEvents, countingProjection, dump, HistoryBuilder } from '../unit/read-models/fixtures.js';
+import { newBuildDir, removeBuildDir, root, transpileTree } from './transpile.js';
 
 /**
  * kill -9 of a process that is catching its read models up (committing every 250 events), three times
@@ -18,42 +18,8 @@ import { appendEvents, countingProjection, dump, HistoryBuilder } from '../unit/
  * projection that is not idempotent shows each event applied exactly once.
  */
 
-const root = resolve(import.meta.dirname, '../..');
-// Inside node_modules so the compiled sources resolve better-sqlite3 and decimal.js like the sources do.
-const buildDir = join(
-  root,
-  'node_modules',
-  '.cache',
-  'ledger-reliability',
-  `read-models-${process.pid}-${Date.now()}`,
-);
+const buildDir = newBuildDir('read-models');
 const dataDir = mkdtempSync(join(tmpdir(), 'ledger-read-models-crash-'));
-
-/** Transpiles the entry modules and every relative import they reach, keeping the source layout. */
-const build = (entries: string[]): void => {
-  const pending = [...entries];
-  const done = new Set<string>();
-  while (pending.length > 0) {
-    const source = pending.pop()!;
-    if (done.has(source)) continue;
-    done.add(source);
-    const text = readFileSync(source, 'utf8');
-    for (const match of text.matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)) {
-      pending.push(resolve(dirname(source), `${match[1]}.ts`));
-    }
-    const { outputText } = ts.transpileModule(text, {
-      compilerOptions: {
-        module: ts.ModuleKind.ESNext,
-        target: ts.ScriptTarget.ES2022,
-        esModuleInterop: true,
-      },
-    });
-    const target = join(buildDir, relative(root, source)).replace(/\.ts$/, '.js');
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, outputText);
-  }
-  writeFileSync(join(buildDir, 'package.json'), '{ "type": "module" }\n');
-};
 
 /** Catches up with the read-ahead worker, committing every 250 events, printing its checkpoint. */
 const CHILD = `
@@ -127,7 +93,7 @@ describe('read models across real processes', () => {
   const events = 12_000;
 
   beforeAll(async () => {
-    build([
+    transpileTree(buildDir, [
       join(root, 'src/event-store/sqlite/sqlite-event-store.ts'),
       join(root, 'src/read-models/projection-runner.ts'),
       join(root, 'src/read-models/read-model-store.ts'),
@@ -147,12 +113,7 @@ describe('read models across real processes', () => {
   }, 60_000);
 
   afterAll(() => {
-    rmSync(buildDir, { recursive: true, force: true });
-    try {
-      rmdirSync(dirname(buildDir));
-    } catch {
-      // Another run is still using it.
-    }
+    removeBuildDir(buildDir);
     rmSync(dataDir, { recursive: true, force: true });
   });
 

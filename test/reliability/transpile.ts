@@ -1,0 +1,56 @@
+import { mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
+
+/**
+ * Sources compiled for the child processes that the reliability tests kill: plain ESM, laid out like the
+ * sources, inside node_modules so they resolve better-sqlite3 and decimal.js like the sources do.
+ */
+
+export const root = resolve(import.meta.dirname, '../..');
+
+/** A build directory of its own for this test run. */
+export const newBuildDir = (name: string): string =>
+  join(root, 'node_modules', '.cache', 'ledger-reliability', `${name}-${process.pid}-${Date.now()}`);
+
+/**
+ * Transpiles the entry modules and every relative import they reach into `buildDir`, keeping the source
+ * layout; returns where each entry's JavaScript went.
+ */
+export const transpileTree = (buildDir: string, entries: readonly string[]): string[] => {
+  const pending = [...entries];
+  const done = new Set<string>();
+  while (pending.length > 0) {
+    const source = pending.pop()!;
+    if (done.has(source)) continue;
+    done.add(source);
+    const text = readFileSync(source, 'utf8');
+    for (const match of text.matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)) {
+      pending.push(resolve(dirname(source), `${match[1]}.ts`));
+    }
+    const { outputText } = ts.transpileModule(text, {
+      compilerOptions: {
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2022,
+        esModuleInterop: true,
+      },
+    });
+    mkdirSync(dirname(outputOf(buildDir, source)), { recursive: true });
+    writeFileSync(outputOf(buildDir, source), outputText);
+  }
+  writeFileSync(join(buildDir, 'package.json'), '{ "type": "module" }\n');
+  return entries.map((entry) => outputOf(buildDir, entry));
+};
+
+const outputOf = (buildDir: string, source: string): string =>
+  join(buildDir, relative(root, source)).replace(/\.ts$/, '.js');
+
+/** Removes the build directory, and the shared parent once no other run uses it. */
+export const removeBuildDir = (buildDir: string): void => {
+  rmSync(buildDir, { recursive: true, force: true });
+  try {
+    rmdirSync(dirname(buildDir));
+  } catch {
+    // Another run is still using it.
+  }
+};
