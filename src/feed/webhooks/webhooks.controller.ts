@@ -1,7 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { createHash } from 'node:crypto';
-import type { Request } from 'express';
 import type { Caller } from '../../http/auth/api-key.guard.js';
 import { CallerOf } from '../../http/auth/caller.decorator.js';
 import { Roles, WEBHOOKS } from '../../http/auth/roles.decorator.js';
@@ -12,14 +10,11 @@ import { WebhooksService, type WebhookCaller, type WebhookView } from './webhook
  * Ownership follows the API key, not the actor: X-Actor is free text any holder of a subscriber key
  * may set, so it cannot guard another subscriber's webhooks.
  */
-const callerOf = (req: Request, caller: Caller): WebhookCaller => {
-  const key = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
-  return {
-    owner: `${caller.role}:key-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`,
-    actor: caller.actor,
-    admin: caller.role === 'admin',
-  };
-};
+const callerOf = (caller: Caller): WebhookCaller => ({
+  owner: `${caller.role}:key-${caller.keyHash.slice(0, 16)}`,
+  actor: caller.actor,
+  admin: caller.role === 'admin',
+});
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
@@ -32,41 +27,37 @@ export class WebhooksController {
   @ApiOperation({
     summary: 'Register a webhook: events POSTed in position order, at least once, signed with the secret',
   })
-  create(
-    @Body() body: CreateWebhookDto,
-    @Req() req: Request,
-    @CallerOf() caller: Caller,
-  ): Promise<WebhookView> {
-    return this.webhooks.create(body, callerOf(req, caller));
+  create(@Body() body: CreateWebhookDto, @CallerOf() caller: Caller): Promise<WebhookView> {
+    return this.webhooks.create(body, callerOf(caller));
   }
 
   @Get()
   @ApiOperation({ summary: "The caller's webhooks (every webhook for admin), with status and checkpoint" })
-  list(@Req() req: Request, @CallerOf() caller: Caller): WebhookView[] {
-    return this.webhooks.list(callerOf(req, caller));
+  list(@CallerOf() caller: Caller): WebhookView[] {
+    return this.webhooks.list(callerOf(caller));
   }
 
   @Get(':id')
-  get(@Param('id') id: string, @Req() req: Request, @CallerOf() caller: Caller): WebhookView {
-    return this.webhooks.get(id, callerOf(req, caller));
+  get(@Param('id') id: string, @CallerOf() caller: Caller): WebhookView {
+    return this.webhooks.get(id, callerOf(caller));
   }
 
   @Post(':id/pause')
   @HttpCode(200)
-  pause(@Param('id') id: string, @Req() req: Request, @CallerOf() caller: Caller): Promise<WebhookView> {
-    return this.webhooks.pause(id, callerOf(req, caller));
+  pause(@Param('id') id: string, @CallerOf() caller: Caller): Promise<WebhookView> {
+    return this.webhooks.pause(id, callerOf(caller));
   }
 
   @Post(':id/resume')
   @HttpCode(200)
   @ApiOperation({ summary: 'Deliver again from the checkpoint, with a clean failure count' })
-  resume(@Param('id') id: string, @Req() req: Request, @CallerOf() caller: Caller): Promise<WebhookView> {
-    return this.webhooks.resume(id, callerOf(req, caller));
+  resume(@Param('id') id: string, @CallerOf() caller: Caller): Promise<WebhookView> {
+    return this.webhooks.resume(id, callerOf(caller));
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Param('id') id: string, @Req() req: Request, @CallerOf() caller: Caller): Promise<void> {
-    await this.webhooks.remove(id, callerOf(req, caller));
+  async remove(@Param('id') id: string, @CallerOf() caller: Caller): Promise<void> {
+    await this.webhooks.remove(id, callerOf(caller));
   }
 }

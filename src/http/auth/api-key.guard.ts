@@ -18,6 +18,8 @@ export interface Caller {
   role: Role;
   /** Recorded as the event's actor: the role and the X-Actor header, or a fingerprint of the key. */
   actor: string;
+  /** SHA-256 (hex) of the bearer key: names the key (actor fingerprint, webhook owner) without revealing it. */
+  keyHash: string;
 }
 
 const sameSecret = (a: string, b: string): boolean => {
@@ -25,9 +27,6 @@ const sameSecret = (a: string, b: string): boolean => {
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 };
-
-/** Names a key in the log without revealing it. */
-const fingerprint = (key: string): string => createHash('sha256').update(key).digest('hex').slice(0, 8);
 
 /** Bearer keys mapped to roles; unknown or missing key 401, known key without the right 403. */
 @Injectable()
@@ -52,12 +51,11 @@ export class ApiKeyGuard implements CanActivate {
         `role ${role} may not do this (allowed: ${[...allowed, 'admin'].join(', ')})`,
       );
     }
+    const keyHash = createHash('sha256').update(match[1]!).digest('hex');
     const named = request.headers['x-actor'];
     const who =
-      typeof named === 'string' && named.trim()
-        ? named.trim().slice(0, 200)
-        : `key-${fingerprint(match[1]!)}`;
-    request.caller = { role, actor: `${role}:${who}` };
+      typeof named === 'string' && named.trim() ? named.trim().slice(0, 200) : `key-${keyHash.slice(0, 8)}`;
+    request.caller = { role, actor: `${role}:${who}`, keyHash };
     return true;
   }
 
