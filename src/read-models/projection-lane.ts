@@ -171,6 +171,24 @@ export class ProjectionLane {
   }
 }
 
+/**
+ * Applies a page of the log to every lane, then marks the page as seen by all of them (even those it
+ * had nothing for). Returns the position the lanes have now read to: the page's last, or `after`.
+ */
+export const applyPage = (
+  lanes: readonly ProjectionLane[],
+  page: readonly StoredEvent[],
+  after: number,
+): number => {
+  for (const stored of page) {
+    const event = toProjectedEvent(stored);
+    for (const lane of lanes) lane.apply(event);
+  }
+  const position = page.length > 0 ? page[page.length - 1]!.position : after;
+  for (const lane of lanes) lane.advanceTo(position);
+  return position;
+};
+
 /** Commits every lane's pending writes in one transaction; true when something was written. */
 export const commitLanes = (store: ReadModelStore, lanes: Iterable<ProjectionLane>): boolean => {
   const pending: [ProjectionLane, GenerationBatch][] = [];

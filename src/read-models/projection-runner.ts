@@ -13,10 +13,10 @@
  * following the log only if the old version's projection is still in the list; otherwise it answers
  * frozen at its checkpoint until the switch (waitFor reports that honestly).
  */
-import type { EventStore, StoredEvent, Subscription } from '../event-store/event-store.port.js';
+import type { EventStore, Subscription } from '../event-store/event-store.port.js';
 import type { AnyProjection } from '../../projections/projection.js';
 import { logPages } from './log-reader.js';
-import { commitLanes, ProjectionLane, toProjectedEvent } from './projection-lane.js';
+import { applyPage, commitLanes, ProjectionLane, toProjectedEvent } from './projection-lane.js';
 import type { Generation, ReadModelStore } from './read-model-store.js';
 
 export interface ProjectionRunnerOptions {
@@ -367,13 +367,6 @@ export class ProjectionRunner {
     else console.error(`projection runner: ${errorText(error)}`);
   }
 
-  private dispatchTo(lanes: readonly ProjectionLane[], events: readonly StoredEvent[]): void {
-    for (const stored of events) {
-      const event = toProjectedEvent(stored);
-      for (const lane of lanes) lane.apply(event);
-    }
-  }
-
   private async feed(session: Session): Promise<void> {
     let after = Number.POSITIVE_INFINITY;
     for (const lane of this.feedLanes.values()) after = Math.min(after, lane.applied);
@@ -389,9 +382,7 @@ export class ProjectionRunner {
     });
     for await (const page of pages) {
       if (!session.active) return;
-      this.dispatchTo([...this.feedLanes.values()], page);
-      if (page.length > 0) after = this.dispatched = page[page.length - 1]!.position;
-      for (const lane of this.feedLanes.values()) lane.advanceTo(after);
+      after = this.dispatched = applyPage([...this.feedLanes.values()], page, after);
       this.sinceFlush += page.length;
       if (
         this.sinceFlush >= this.opts.catchUpFlushEvents ||
@@ -471,9 +462,7 @@ export class ProjectionRunner {
       if (!session.active) return;
       const page = await this.events.readAll({ after, limit: this.opts.pageSize });
       if (!session.active) return;
-      this.dispatchTo(lanes, page);
-      if (page.length > 0) after = page[page.length - 1]!.position;
-      for (const lane of lanes) lane.advanceTo(after);
+      after = applyPage(lanes, page, after);
       sinceFlush += page.length;
       const caughtUp = page.length < this.opts.pageSize && after >= this.dispatched;
       if (

@@ -18,7 +18,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { EventStore } from '../event-store/event-store.port.js';
 import type { AnyProjection } from '../../projections/projection.js';
 import { logPages } from './log-reader.js';
-import { commitLanes, ProjectionLane, toProjectedEvent } from './projection-lane.js';
+import { applyPage, commitLanes, ProjectionLane } from './projection-lane.js';
 import { ReadModelStore, type Generation } from './read-model-store.js';
 
 export interface ReplayProgress {
@@ -101,12 +101,7 @@ const pump = async (
     stopAt,
     readAhead: options.readAhead,
   })) {
-    for (const stored of page) {
-      const event = toProjectedEvent(stored);
-      for (const lane of lanes) lane.apply(event);
-    }
-    if (page.length > 0) after = page[page.length - 1]!.position;
-    for (const lane of lanes) lane.advanceTo(after);
+    after = applyPage(lanes, page, after);
     count += page.length;
     sinceFlush += page.length;
     if (options.bulk) {
