@@ -1,5 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { AssignmentCommand } from '../../domain/assignment/index.js';
+import type { StoredEvent } from '../../event-store/event-store.port.js';
 
 /** Who asked, under which idempotency key, against which revision: everything but the command itself. */
 export interface CommandContext {
@@ -24,6 +25,12 @@ export interface WriteResult {
 }
 
 /**
+ * A check of the write against the stream the handler read for it, before anything is decided: what it
+ * throws answers the request. It spares a caller that needs the history a read of its own.
+ */
+export type HistoryCheck = (history: readonly StoredEvent[]) => void | Promise<void>;
+
+/**
  * One Nest command carries every assignment command: the per-command logic lives in the pure decider
  * (`decide` switches on the command type), so a handler per command would only repeat the cycle.
  */
@@ -32,6 +39,7 @@ export class RecordAssignmentEvent extends Command<WriteResult> {
     readonly assignmentId: string,
     readonly command: AssignmentCommand,
     readonly context: CommandContext,
+    readonly check?: HistoryCheck,
   ) {
     super();
   }

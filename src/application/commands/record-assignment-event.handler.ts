@@ -21,10 +21,11 @@ const MAX_ATTEMPTS = 5;
 export class RecordAssignmentEventHandler implements ICommandHandler<RecordAssignmentEvent> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async execute({ assignmentId, command, context }: RecordAssignmentEvent): Promise<WriteResult> {
+  async execute({ assignmentId, command, context, check }: RecordAssignmentEvent): Promise<WriteResult> {
     const streamId = streamIdOf(assignmentId);
     for (let attempt = 1; ; attempt++) {
       const stored = await this.store.readStream(streamId);
+      await check?.(stored);
       const earlier = stored.filter((e) => e.metadata.commandId === context.commandId);
       if (earlier.length > 0) {
         if (earlier[0]!.metadata.requestHash !== context.requestHash)

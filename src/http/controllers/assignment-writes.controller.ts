@@ -1,16 +1,18 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { GetAssignmentEvents } from '../../application/queries/assignment.queries.js';
+import { assignmentNotFound } from '../../application/application-errors.js';
 import { flattenValidationErrors, RequestValidationError } from '../problem/validation-error.js';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AssignmentCommand } from '../../domain/assignment/index.js';
 import {
   RecordAssignmentEvent,
+  type HistoryCheck,
   type WriteResult,
 } from '../../application/commands/record-assignment-event.command.js';
+import type { StoredEvent } from '../../event-store/event-store.port.js';
 import { nameBasedUuid, newId } from '../../application/ids.js';
 import type { Caller } from '../auth/api-key.guard.js';
 import { CallerOf } from '../auth/caller.decorator.js';
@@ -61,10 +63,7 @@ const fieldsOf = <T extends WriteDto>(dto: T): Omit<T, 'commandId' | 'source'> =
 @Roles(...WRITE)
 @Controller('assignments')
 export class AssignmentWritesController {
-  constructor(
-    private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
-  ) {}
+  constructor(private readonly commands: CommandBus) {}
 
   @Post()
   @HttpCode(201)
@@ -321,7 +320,10 @@ export class AssignmentWritesController {
     @Res({ passthrough: true }) res: Response,
     @CallerOf() caller: Caller,
   ) {
-    if (!body.void && body.replacement) await this.validateReplacement(p.assignmentId, body);
+    const check: HistoryCheck | undefined =
+      !body.void && body.replacement
+        ? (history) => validateReplacement(p.assignmentId, body, history)
+        : undefined;
     const command: AssignmentCommand = body.void
       ? { type: 'VoidEvent', data: { correctsEventId: body.correctsEventId, reason: body.reason } }
       : {
@@ -332,32 +334,7 @@ export class AssignmentWritesController {
             replacement: body.replacement ?? {},
           },
         };
-    return this.record(p, command, body, req, res, caller);
-  }
-
-  /** A replacement is checked by the DTO of the write that recorded the corrected event. */
-  private async validateReplacement(assignmentId: string, body: CorrectionDto): Promise<void> {
-    const events = await this.queries.execute(new GetAssignmentEvents(assignmentId));
-    const corrected = events.find((e) => e.eventId === body.correctsEventId);
-    const dto = corrected ? REPLACEMENT_DTOS[corrected.type as keyof typeof REPLACEMENT_DTOS] : undefined;
-    if (!dto) return; // unknown or not correctable: the decider refuses it with its clause
-    const replacement = body.replacement as Record<string, unknown>;
-    const envelope = ['commandId', 'source'].filter((field) => field in replacement);
-    const errors = await validate(plainToInstance(dto, replacement), {
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      forbidUnknownValues: true,
-      skipMissingProperties: true,
-      validationError: { target: false, value: false },
-    });
-    const fieldErrors = [
-      ...envelope.map((field) => ({
-        field: `replacement.${field}`,
-        messages: [`${field} is not a field of the event`],
-      })),
-      ...flattenValidationErrors(errors, 'replacement'),
-    ];
-    if (fieldErrors.length > 0) throw new RequestValidationError(fieldErrors);
+    return this.run(p.assignmentId, command, writeContext(req, caller, body), res, check);
   }
 
   private record(
@@ -376,9 +353,10 @@ export class AssignmentWritesController {
     command: AssignmentCommand,
     context: ReturnType<typeof writeContext>,
     res: Response,
+    check?: HistoryCheck,
   ): Promise<Omit<WriteResult, 'replayed'>> {
     const { replayed, ...result } = await this.commands.execute(
-      new RecordAssignmentEvent(assignmentId, command, context),
+      new RecordAssignmentEvent(assignmentId, command, context, check),
     );
     res.setHeader('ETag', `"${result.revision}"`);
     res.setHeader('Location', `/assignments/${encodeURIComponent(assignmentId)}`);
@@ -386,6 +364,38 @@ export class AssignmentWritesController {
     return result;
   }
 }
+
+/**
+ * A replacement is checked by the DTO of the write that recorded the corrected event, found in the
+ * history the command handler read for this write (an event's type is the same before and after upcasting).
+ */
+const validateReplacement = async (
+  assignmentId: string,
+  body: CorrectionDto,
+  history: readonly StoredEvent[],
+): Promise<void> => {
+  if (history.length === 0) throw assignmentNotFound(assignmentId);
+  const corrected = history.find((e) => e.eventId === body.correctsEventId);
+  const dto = corrected ? REPLACEMENT_DTOS[corrected.type as keyof typeof REPLACEMENT_DTOS] : undefined;
+  if (!dto) return; // unknown or not correctable: the decider refuses it with its clause
+  const replacement = body.replacement as Record<string, unknown>;
+  const envelope = ['commandId', 'source'].filter((field) => field in replacement);
+  const errors = await validate(plainToInstance(dto, replacement), {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    skipMissingProperties: true,
+    validationError: { target: false, value: false },
+  });
+  const fieldErrors = [
+    ...envelope.map((field) => ({
+      field: `replacement.${field}`,
+      messages: [`${field} is not a field of the event`],
+    })),
+    ...flattenValidationErrors(errors, 'replacement'),
+  ];
+  if (fieldErrors.length > 0) throw new RequestValidationError(fieldErrors);
+};
 
 /** A nested DTO instance as plain data, without undefined or null members. */
 const fieldsOfPlain = <T extends object>(value: T): T =>
