@@ -368,13 +368,14 @@ export class ProjectionRunner {
   }
 
   private async feed(session: Session): Promise<void> {
+    const head = await this.events.headPosition();
     let after = Number.POSITIVE_INFINITY;
     for (const lane of this.feedLanes.values()) after = Math.min(after, lane.applied);
-    if (!Number.isFinite(after)) after = await this.events.headPosition();
+    if (!Number.isFinite(after)) after = head;
     this.dispatched = after;
     this.sinceFlush = 0;
     let lastFlush = Date.now();
-    const backlog = (await this.events.headPosition()) - after;
+    const backlog = head - after;
     const pages = logPages(this.events, {
       after,
       pageSize: this.opts.pageSize,
