@@ -13,7 +13,7 @@
 import { Decimal } from 'decimal.js';
 import { EXPENSE_CATEGORIES, type ExpenseCategory } from '../../src/domain/assignment/events.js';
 import { taxHomeStatusOf } from '../../src/domain/assignment/policy.js';
-import { countedContainers } from '../../src/domain/assignment/state.js';
+import { countedContainers, latestLeaseInForce } from '../../src/domain/assignment/state.js';
 import { maxDate, yearOf, type BusinessDate } from '../../src/domain/shared/calendar.js';
 import { roundMoney, type Money } from '../../src/domain/shared/money.js';
 import type { Fact } from '../projection.js';
@@ -329,9 +329,7 @@ export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): 
       comparableUsCap: data.comparableUsCap,
       approvedMonthlyUsd: data.approvedMonthlyUsd,
     }));
-  let current: LeaseView | null = null;
-  for (const l of leases)
-    if (onOrBefore(l.effectiveFrom) && (!current || l.effectiveFrom >= current.effectiveFrom)) current = l;
+  const current = latestLeaseInForce(leases, asOf);
 
   // Repatriation (intro, close): owed for every end reason; it stays owed (an entitlement) once travelled.
   const repatriations = live(doc.repatriations, mends).filter((r) => onOrBefore(r.data.travelledOn));

@@ -488,10 +488,16 @@ export const vacationDaysLeft = (state: AssignmentState, year: number): number =
   return entitlement - used.holidays - used.vacation;
 };
 
-/** The approved lease in force on a date: the latest effective on or before it (then the latest approved). */
-export const leaseInForce = (state: AssignmentState, date: BusinessDate): LeaseView | null => {
-  let best: LeaseView | null = null;
-  for (const lease of Object.values(state.leases)) {
+/**
+ * Of these leases, the one in force on a date: the latest effective on or before it (then the latest
+ * approved, then the last given). The entitlements query picks with it too.
+ */
+export const latestLeaseInForce = <L extends { effectiveFrom: BusinessDate; approvedOn: BusinessDate }>(
+  leases: Iterable<L>,
+  date: BusinessDate,
+): L | null => {
+  let best: L | null = null;
+  for (const lease of leases) {
     if (lease.effectiveFrom > date) continue;
     if (
       !best ||
@@ -503,6 +509,10 @@ export const leaseInForce = (state: AssignmentState, date: BusinessDate): LeaseV
   }
   return best;
 };
+
+/** The approved lease in force on a date (clause 8). */
+export const leaseInForce = (state: AssignmentState, date: BusinessDate): LeaseView | null =>
+  latestLeaseInForce(Object.values(state.leases), date);
 
 export const returnAirfreightFundBalance = (state: AssignmentState): Money =>
   subtractMoney(state.returnAirfreightFund.deposited, state.returnAirfreightFund.drawn);

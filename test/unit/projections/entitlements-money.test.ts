@@ -282,4 +282,23 @@ describe('vacation (clause 7) and housing (clause 8)', () => {
       current: { leaseId: 'lease-1', effectiveFrom: '2005-02-01' },
     });
   });
+
+  it('picks, of two leases effective the same day, the later approved, as the decider caps rent by', () => {
+    const story = new Story();
+    story.started();
+    const lease = (leaseId: string, approvedOn: string, rent: string) => ({
+      leaseId,
+      approvedOn,
+      effectiveFrom: '2005-03-01',
+      monthlyRent: usd(rent),
+      comparableUsCap: usd('3500.00'),
+      approvedMonthlyUsd: usd(rent),
+    });
+    story.record('HousingLeaseApproved', lease('lease-b', '2005-02-20', '3200.00'));
+    story.record('HousingLeaseApproved', lease('lease-a', '2005-02-10', '3000.00'));
+    expect(view(story, '2005-03-15').housing).toMatchObject({
+      approvedMonthlyUsd: usd('3200.00'),
+      current: { leaseId: 'lease-b' },
+    });
+  });
 });
