@@ -251,19 +251,17 @@ export class ReadModelStore {
   commit(batches: readonly GenerationBatch[]): void {
     this.db.transaction(() => {
       for (const batch of batches) {
-        const moved = this.stmt('UPDATE checkpoints SET position = ? WHERE id = ? AND position = ?').run(
-          batch.position,
-          batch.generation,
-          batch.from,
-        );
-        if (moved.changes !== 1) {
+        const moved = this.stmt(
+          'UPDATE checkpoints SET position = ? WHERE id = ? AND position = ? RETURNING table_name',
+        ).get(batch.position, batch.generation, batch.from) as { table_name: string } | undefined;
+        if (!moved) {
           const gen = this.generation(batch.generation);
           throw new StaleGenerationError(
             batch.generation,
             gen ? `checkpoint is ${gen.position}, this writer expected ${batch.from}` : 'was dropped',
           );
         }
-        this.writeInto(this.generation(batch.generation)!.table, batch.docs);
+        this.writeInto(moved.table_name, batch.docs);
       }
       this.afterWrites();
     })();
