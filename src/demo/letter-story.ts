@@ -1,9 +1,9 @@
-import type { AssignmentCommand } from '../domain/assignment/index.js';
+import type { AssignmentCommand, StartAssignmentData } from '../domain/assignment/index.js';
 
-const usd = (amount: string) => ({ amount, currency: 'USD' });
-const cny = (amount: string) => ({ amount, currency: 'CNY' });
+export const usd = (amount: string) => ({ amount, currency: 'USD' });
+export const cny = (amount: string) => ({ amount, currency: 'CNY' });
 /** The yuan's peg before the 2005-07-21 revaluation, then the new rate: stored on each claim. */
-const PEG = { rate: '8.2765', source: "People's Bank of China reference rate", asOf: '2005-01-31' };
+export const PEG = { rate: '8.2765', source: "People's Bank of China reference rate", asOf: '2005-01-31' };
 const AFTER_REVALUATION = {
   rate: '8.1100',
   source: "People's Bank of China reference rate",
@@ -13,6 +13,23 @@ const AFTER_REVALUATION = {
 export const DEMO_ASSIGNMENT_ID = 'valence-2005-coo-shanghai';
 export const DEMO_EMPLOYEE = { id: 'VLNC-0001', name: 'Joseph Lamoreux' };
 export const DEMO_SPOUSE = 'Spouse of Joseph Lamoreux';
+
+/**
+ * Intro of the letter: COO in Shanghai from 2005-01-18 for about six months, reporting to the CEO.
+ * The start of the demo story, and the body the end-to-end tests start their assignments with.
+ */
+export const letterStart = (): Omit<StartAssignmentData, 'assignmentId'> => ({
+  employee: DEMO_EMPLOYEE,
+  position: 'Chief Operating Officer',
+  homeCountry: 'US',
+  hostCountry: 'CN',
+  hostCity: 'Shanghai',
+  effectiveDate: '2005-01-18',
+  expectedEndDate: '2005-07-18',
+  reportsTo: 'Stephan Godevais',
+  accompanyingFamily: [{ name: DEMO_SPOUSE, relationship: 'spouse' }],
+  baseSalaryMonthly: usd('19166.67'),
+});
 
 export interface StoryStep {
   /** What happened, in HR's words. */
@@ -32,19 +49,7 @@ export const letterStory = (assignmentId = DEMO_ASSIGNMENT_ID): StoryStep[] => [
     source: 'assignment letter 2005-01-13',
     command: {
       type: 'StartAssignment',
-      data: {
-        assignmentId,
-        employee: DEMO_EMPLOYEE,
-        position: 'Chief Operating Officer',
-        homeCountry: 'US',
-        hostCountry: 'CN',
-        hostCity: 'Shanghai',
-        effectiveDate: '2005-01-18',
-        expectedEndDate: '2005-07-18',
-        reportsTo: 'Stephan Godevais',
-        accompanyingFamily: [{ name: DEMO_SPOUSE, relationship: 'spouse' }],
-        baseSalaryMonthly: usd('19166.67'),
-      },
+      data: { assignmentId, ...letterStart() },
     },
   },
   {

@@ -7,33 +7,26 @@
  * fields, so the error and fuzz tests can break each field on purpose.
  */
 import { expect } from '@jest/globals';
+import {
+  cny,
+  DEMO_EMPLOYEE as EMPLOYEE,
+  DEMO_SPOUSE as SPOUSE,
+  letterStart,
+  PEG,
+  usd,
+} from '../../../src/demo/letter-story.js';
 import type { LedgerUnderTest } from './ledger-app.js';
 
 type Body = Record<string, unknown>;
 type Reply = Awaited<ReturnType<LedgerUnderTest['call']>>;
 
-export const usd = (amount: string) => ({ amount, currency: 'USD' });
-export const cny = (amount: string) => ({ amount, currency: 'CNY' });
+/** The letter's money helpers, employee, spouse and yuan peg: the demo story's own. */
+export { cny, EMPLOYEE, PEG, SPOUSE, usd };
 
-/** The yuan's peg before the 2005-07-21 revaluation, recorded with each claim in yuan. */
-export const PEG = { rate: '8.2765', source: "People's Bank of China reference rate", asOf: '2005-01-31' };
-
-export const EMPLOYEE = { id: 'VLNC-0001', name: 'Joseph Lamoreux' };
-export const SPOUSE = 'Spouse of Joseph Lamoreux';
-
-/** Intro of the letter: COO in Shanghai from 2005-01-18 for about six months, reporting to the CEO. */
+/** Intro of the letter (the demo story's start): COO in Shanghai from 2005-01-18 for about six months. */
 export const startBody = (assignmentId?: string, overrides: Body = {}): Body => ({
   ...(assignmentId === undefined ? {} : { assignmentId }),
-  employee: EMPLOYEE,
-  position: 'Chief Operating Officer',
-  homeCountry: 'US',
-  hostCountry: 'CN',
-  hostCity: 'Shanghai',
-  effectiveDate: '2005-01-18',
-  expectedEndDate: '2005-07-18',
-  reportsTo: 'Stephan Godevais',
-  accompanyingFamily: [{ name: SPOUSE, relationship: 'spouse' }],
-  baseSalaryMonthly: usd('19166.67'),
+  ...letterStart(),
   ...overrides,
 });
 

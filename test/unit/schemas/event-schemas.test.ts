@@ -7,9 +7,7 @@ import { eventDataSchema, publishedEventSchemas } from '../../../src/schemas/eve
 import { CURRENT_SCHEMA_VERSIONS } from '../../../src/schemas/schema-versions.js';
 import { upcast, UPCASTERS } from '../../../src/schemas/upcasters.js';
 import { validateEvent, validateFeedEvent } from '../../../src/schemas/validate-event.js';
-
-const usd = (amount: string) => ({ amount, currency: 'USD' });
-const cny = (amount: string) => ({ amount, currency: 'CNY' });
+import { cny, usd } from '../../../src/demo/letter-story.js';
 
 /** The Valence letter's story, shaped exactly as src/domain/assignment/events.ts declares. */
 const STORY: AssignmentEvent[] = [
