@@ -132,7 +132,6 @@ export interface AssignmentState {
   returnAirfreightFund: { deposited: Money; drawn: Money };
   /** By period `YYYY-MM`. */
   salaries: Record<string, SalaryView>;
-  taxEqualizations: number;
   /** Host holidays by date (value: eventId). */
   holidays: Record<BusinessDate, string>;
   /** By calendar year. */
@@ -164,7 +163,6 @@ export const initialState = (): AssignmentState => ({
   leases: {},
   returnAirfreightFund: { deposited: zero('USD'), drawn: zero('USD') },
   salaries: {},
-  taxEqualizations: 0,
   holidays: {},
   daysOff: {},
   repatriated: {},
@@ -359,9 +357,6 @@ const contributeTo = (draft: AssignmentState, fact: Fact, sign: Sign): void => {
       );
       return;
     }
-    case 'TaxEqualizationSettled':
-      draft.taxEqualizations += sign;
-      return;
     case 'HousingLeaseApproved': {
       const data = fact.data;
       setOrDrop(
@@ -390,6 +385,8 @@ const contributeTo = (draft: AssignmentState, fact: Fact, sign: Sign): void => {
       draft.daysOff[key] = { ...year, vacation: year.vacation + sign * fact.data.days };
       return;
     }
+    // Tax equalization is recorded, not computed (clauses 1, 3): no decision reads a balance of it.
+    case 'TaxEqualizationSettled':
     case 'EventCorrected':
     case 'EventVoided':
       return;

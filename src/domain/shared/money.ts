@@ -37,9 +37,6 @@ export const CURRENCIES = [
   'PHP',
   'VND',
 ] as const;
-export type Currency = (typeof CURRENCIES)[number];
-export const isCurrency = (code: string): code is Currency =>
-  (CURRENCIES as readonly string[]).includes(code);
 
 /** Minor units per ISO 4217 (2 unless listed). */
 const MINOR_UNITS: Partial<Record<string, number>> = { JPY: 0, KRW: 0, VND: 0, IDR: 2 };

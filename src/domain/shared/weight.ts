@@ -25,7 +25,3 @@ export interface WeightInput {
   value: string;
   unit: WeightUnit;
 }
-
-/** Sum of pound amounts as an exact decimal string. */
-export const sumLb = (...values: Decimal.Value[]): string =>
-  values.reduce<Decimal>((total, v) => total.plus(v), new Decimal(0)).toFixed();
