@@ -185,7 +185,6 @@ export class StartAssignmentDto extends WriteDto {
   accompanyingFamily!: FamilyMemberDto[];
 
   @ApiProperty({ type: MoneyDto })
-  @IsObject()
   @NestedMoney()
   baseSalaryMonthly!: MoneyDto;
 
@@ -288,13 +287,11 @@ export class TakeHomeLeaveTripDto extends WriteDto {
   returnedOn?: string;
 
   @ApiProperty({ type: MoneyDto })
-  @IsObject()
   @NestedMoney()
   fare!: MoneyDto;
 
   @ApiPropertyOptional({ type: MoneyDto, description: 'economy fare home; required for destination other' })
   @IsOptional()
-  @IsObject()
   @NestedMoney()
   homeFare?: MoneyDto;
 }
@@ -327,7 +324,6 @@ export class ClaimExpenseDto extends WriteDto {
   category!: (typeof EXPENSE_CATEGORIES)[number];
 
   @ApiProperty({ type: MoneyDto })
-  @IsObject()
   @NestedMoney()
   amount!: MoneyDto;
 
@@ -365,7 +361,6 @@ export class ClaimExpenseDto extends WriteDto {
     description: 'the economy fare a claim for another cabin is capped at',
   })
   @IsOptional()
-  @IsObject()
   @NestedMoney()
   economyFare?: MoneyDto;
 }
@@ -405,7 +400,6 @@ export class PayMiscellaneousAllowanceDto extends WriteDto {
 
   @ApiPropertyOptional({ type: MoneyDto, description: "defaults to the policy's amount" })
   @IsOptional()
-  @IsObject()
   @NestedMoney()
   amount?: MoneyDto;
 }
@@ -434,7 +428,6 @@ export class RecordRepatriationDto extends WriteDto {
   travellers!: string[];
 
   @ApiProperty({ type: MoneyDto })
-  @IsObject()
   @NestedMoney()
   fare!: MoneyDto;
 }
@@ -445,7 +438,6 @@ export class DepositReturnAirfreightFundDto extends WriteDto {
   depositedOn!: string;
 
   @ApiProperty({ type: MoneyDto })
-  @IsObject()
   @NestedMoney()
   amount!: MoneyDto;
 }
@@ -456,7 +448,6 @@ export class DrawReturnAirfreightFundDto extends WriteDto {
   drawnOn!: string;
 
   @ApiProperty({ type: MoneyDto })
-  @IsObject()
   @NestedMoney()
   amount!: MoneyDto;
 
@@ -476,7 +467,6 @@ export class PaySalaryDto extends WriteDto {
   paidOn!: string;
 
   @ApiProperty({ type: MoneyDto, description: 'hypothetical tax withheld from the prorated gross' })
-  @IsObject()
   @NestedMoney()
   hypotheticalTax!: MoneyDto;
 }
@@ -489,7 +479,6 @@ export class SettleTaxEqualizationDto extends WriteDto {
   taxYear!: number;
 
   @ApiProperty({ type: MoneyDto })
-  @IsObject()
   @NestedMoney()
   amount!: MoneyDto;
 
@@ -524,12 +513,10 @@ export class ApproveHousingLeaseDto extends WriteDto {
   effectiveFrom!: string;
 
   @ApiProperty({ type: MoneyDto })
-  @IsObject()
   @NestedMoney()
   monthlyRent!: MoneyDto;
 
   @ApiProperty({ type: MoneyDto, description: 'rent of comparable housing in the US, in USD' })
-  @IsObject()
   @NestedMoney()
   comparableUsCap!: MoneyDto;
 

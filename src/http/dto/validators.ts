@@ -3,6 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import {
   IsIn,
   isISO8601,
+  IsObject,
   IsString,
   Matches,
   ValidateNested,
@@ -81,7 +82,9 @@ export class WeightDto {
   unit!: 'lb' | 'kg';
 }
 
+/** A MoneyDto member: an object, validated as MoneyDto. */
 export const NestedMoney = (): PropertyDecorator => (target, key) => {
   ValidateNested()(target, key);
   Type(() => MoneyDto)(target, key);
+  IsObject()(target, key);
 };
