@@ -1,9 +1,10 @@
-import { dec, minMoney, money, subtractMoney, zero } from '../../shared/money.js';
+import { dec, minMoney, money, subtractMoney, type Money } from '../../shared/money.js';
 import { yearOf } from '../../shared/calendar.js';
 import type { TakeHomeLeaveTripData } from '../commands.js';
-import type { EventData, HomeLeaveTripTaken } from '../events.js';
+import type { EventData, HomeLeaveTripTaken, OtherFareRule } from '../events.js';
 import { violation } from '../errors.js';
-import { homeLeaveYear, type AssignmentState } from '../state.js';
+import type { AssignmentPolicy } from '../policy.js';
+import { homeLeaveYear, type AssignmentState, type HomeLeaveYear } from '../state.js';
 import {
   compact,
   invalid,
@@ -54,21 +55,34 @@ export const tripData = (
   }
 
   const fare = money(command.fare.amount, command.fare.currency);
-  if (command.destination !== 'other') {
-    return compact({
-      tripId: command.tripId,
-      traveller: command.traveller,
-      destination: command.destination,
-      departedOn: command.departedOn,
-      returnedOn: command.returnedOn,
-      fare,
-      homeFare: command.homeFare && money(command.homeFare.amount, command.homeFare.currency),
-      year,
-      reimbursable: fare,
-      notReimbursed: zero(fare.currency),
-    });
-  }
+  const other =
+    command.destination === 'other' ? otherDestinationTerms(command, fare, year, used, policy) : undefined;
+  const homeFare =
+    other?.homeFare ?? (command.homeFare && money(command.homeFare.amount, command.homeFare.currency));
+  const reimbursable = other?.reimbursable ?? fare;
+  return compact({
+    tripId: command.tripId,
+    traveller: command.traveller,
+    destination: command.destination,
+    departedOn: command.departedOn,
+    returnedOn: command.returnedOn,
+    fare,
+    homeFare,
+    year,
+    reimbursable,
+    notReimbursed: subtractMoney(fare, reimbursable),
+    fareRuleApplied: other?.rule,
+  });
+};
 
+/** Clause 10: one trip a year may go elsewhere, reimbursed up to the home fare (or refused above it). */
+const otherDestinationTerms = (
+  command: TakeHomeLeaveTripData,
+  fare: Money,
+  year: number,
+  used: HomeLeaveYear,
+  policy: AssignmentPolicy,
+): { homeFare: Money; reimbursable: Money; rule: OtherFareRule } => {
   if (used.otherDestination >= policy.otherDestinationTripsPerYear) {
     violation(
       'HOME_LEAVE.OTHER_DESTINATION_USED',
@@ -93,20 +107,7 @@ export const tripData = (
       { details: { fare, homeFare, rule } },
     );
   }
-  const reimbursable = minMoney(fare, homeFare);
-  return compact({
-    tripId: command.tripId,
-    traveller: command.traveller,
-    destination: command.destination,
-    departedOn: command.departedOn,
-    returnedOn: command.returnedOn,
-    fare,
-    homeFare,
-    year,
-    reimbursable,
-    notReimbursed: subtractMoney(fare, reimbursable),
-    fareRuleApplied: rule,
-  });
+  return { homeFare, reimbursable: minMoney(fare, homeFare), rule };
 };
 
 export const takeHomeLeaveTrip = (
