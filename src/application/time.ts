@@ -9,3 +9,12 @@ export const toInstant = (value: string): string | undefined => {
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 };
+
+/** What the ledger knew at `knownAt`: keeps the events recorded at or before it (every event without it). */
+export const knownAtFilter = (
+  knownAt: string | undefined,
+): ((event: { metadata: { recordedAt: string } }) => boolean) => {
+  if (!knownAt) return () => true;
+  const limit = Date.parse(knownAt);
+  return (event) => Date.parse(event.metadata.recordedAt) <= limit;
+};

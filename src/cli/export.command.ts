@@ -8,6 +8,7 @@ import type { EntitlementsDoc } from '../../projections/index.js';
 import { assignmentIdOf, streamIdOf } from '../domain/assignment/events.js';
 import type { EventStore, StoredEvent } from '../event-store/event-store.port.js';
 import { auditTimelineProjection, type AuditTimelineDoc } from '../../projections/audit-timeline/index.js';
+import { knownAtFilter } from '../application/time.js';
 
 export interface ExportOptions {
   assignment?: string;
@@ -42,9 +43,6 @@ const csvCell = (value: unknown): string => {
     value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
   return /[",\r\n]/.test(text) || /^[=+\-@\t]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
-
-const isKnown = (event: StoredEvent, knownAt?: string): boolean =>
-  knownAt === undefined || Date.parse(event.metadata.recordedAt) <= Date.parse(knownAt);
 
 const readHistory = async (store: EventStore, assignment?: string): Promise<StoredEvent[]> => {
   if (assignment) return store.readStream(streamIdOf(assignment));
@@ -89,7 +87,7 @@ const timelineEntries = (events: StoredEvent[]) => {
 
 /** History with metadata and the entitlements at a date, for an auditor's working papers. */
 export const exportLedger = async (store: EventStore, options: ExportOptions): Promise<string> => {
-  const events = (await readHistory(store, options.assignment)).filter((e) => isKnown(e, options.knownAt));
+  const events = (await readHistory(store, options.assignment)).filter(knownAtFilter(options.knownAt));
   if (options.format === 'csv') {
     const entries = timelineEntries(events);
     const rows = events.map((e) =>

@@ -14,6 +14,7 @@ import { LEDGER_CONFIG, type LedgerConfig } from '../../config/ledger-config.js'
 import { assignmentNotFound, notCaughtUp } from '../application-errors.js';
 import { READ_MODELS, type ReadModels } from './read-model.port.js';
 import { upcastStored } from '../upcast.js';
+import { knownAtFilter } from '../time.js';
 
 /** Read-your-writes: wait (bounded) until the read models have applied `minPosition`, else 503. */
 const caughtUp = async (readModels: ReadModels, minPosition: number | undefined, waitMs: number) => {
@@ -152,7 +153,6 @@ export class GetAssignmentEventsHandler implements IQueryHandler<GetAssignmentEv
   async execute(q: GetAssignmentEvents): Promise<StoredEvent[]> {
     const events = await this.store.readStream(streamIdOf(q.assignmentId));
     if (events.length === 0) throw assignmentNotFound(q.assignmentId);
-    const known = q.knownAt ? Date.parse(q.knownAt) : Infinity;
-    return events.filter((e) => Date.parse(e.metadata.recordedAt) <= known).map(upcastStored);
+    return events.filter(knownAtFilter(q.knownAt)).map(upcastStored);
   }
 }
