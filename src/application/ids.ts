@@ -1,14 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson } from '../event-store/integrity.js';
 
-/** A UUID (version 5 layout) derived from names: the same command always yields the same event ids. */
-export const nameBasedUuid = (...names: string[]): string => {
-  const h = createHash('sha1').update(names.join('\u0000')).digest();
-  h[6] = (h[6]! & 0x0f) | 0x50;
-  h[8] = (h[8]! & 0x3f) | 0x80;
-  const hex = h.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-};
+/** The same command always yields the same event ids (see the command handler). */
+export { nameBasedUuid } from '../event-store/name-based-uuid.js';
 
 export const newId = (): string => randomUUID();
 

@@ -19,7 +19,7 @@ import {
   type ReadPosition,
   type RecordedEvent,
 } from '@eventstore/db-client';
-import { nameBasedUuid } from '../../application/ids.js';
+import { nameBasedUuid } from '../name-based-uuid.js';
 import {
   assertDistinctEventIds,
   assertExpectedRevision,

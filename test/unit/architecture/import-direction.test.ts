@@ -49,6 +49,22 @@ describe('the layout tells the architecture', () => {
     expect([...domainToProjections, ...projectionsOutside]).toEqual([]);
   });
 
+  it('infrastructure (event store, read models) imports nothing from the layers above it', () => {
+    const lower = [
+      ...filesUnder(join(root, 'src', 'event-store')),
+      ...filesUnder(join(root, 'src', 'read-models')),
+    ];
+    const offences = lower.flatMap((file) =>
+      importsOf(file)
+        .filter(
+          (spec) =>
+            /\/(application|http|cli|feed)\//.test(spec) || /^\.\.\/(application|http|cli|feed)\//.test(spec),
+        )
+        .map((spec) => `${relative(root, file)} imports ${spec}`),
+    );
+    expect(offences).toEqual([]);
+  });
+
   it('domain and projections read no clock and draw no random number', () => {
     const offences = pure.flatMap((file) => {
       const code = readFileSync(file, 'utf8');
