@@ -22,25 +22,30 @@ export const CHILD = 'Paul Lamoreux';
 export const usd = (amount: string): Money => ({ amount, currency: 'USD' });
 export const cny = (amount: string): Money => ({ amount, currency: 'CNY' });
 
+/** The letter's terms as both the StartAssignment command and the AssignmentStarted event carry them. */
+const LETTER_TERMS = {
+  assignmentId: ASSIGNMENT_ID,
+  employee: { id: 'E-1001', name: EMPLOYEE },
+  position: 'Chief Operating Officer',
+  homeCountry: 'US',
+  hostCountry: 'CN',
+  hostCity: 'Shanghai',
+  effectiveDate: '2005-01-18',
+  expectedEndDate: '2005-07-18',
+  reportsTo: 'Stephan Godevais',
+  accompanyingFamily: [
+    { name: SPOUSE, relationship: 'spouse' as const },
+    { name: CHILD, relationship: 'child' as const },
+  ],
+  baseSalaryMonthly: usd('19166.67'),
+};
+
 export const startCommand = (
   data: Partial<Extract<AssignmentCommand, { type: 'StartAssignment' }>['data']> = {},
 ): AssignmentCommand => ({
   type: 'StartAssignment',
   data: {
-    assignmentId: ASSIGNMENT_ID,
-    employee: { id: 'E-1001', name: EMPLOYEE },
-    position: 'Chief Operating Officer',
-    homeCountry: 'US',
-    hostCountry: 'CN',
-    hostCity: 'Shanghai',
-    effectiveDate: '2005-01-18',
-    expectedEndDate: '2005-07-18',
-    reportsTo: 'Stephan Godevais',
-    accompanyingFamily: [
-      { name: SPOUSE, relationship: 'spouse' },
-      { name: CHILD, relationship: 'child' },
-    ],
-    baseSalaryMonthly: usd('19166.67'),
+    ...LETTER_TERMS,
     ...data,
   },
 });
@@ -52,20 +57,7 @@ export const started = (
 ): AssignmentStarted => ({
   type: 'AssignmentStarted',
   data: {
-    assignmentId: ASSIGNMENT_ID,
-    employee: { id: 'E-1001', name: EMPLOYEE },
-    position: 'Chief Operating Officer',
-    homeCountry: 'US',
-    hostCountry: 'CN',
-    hostCity: 'Shanghai',
-    effectiveDate: '2005-01-18',
-    expectedEndDate: '2005-07-18',
-    reportsTo: 'Stephan Godevais',
-    accompanyingFamily: [
-      { name: SPOUSE, relationship: 'spouse' },
-      { name: CHILD, relationship: 'child' },
-    ],
-    baseSalaryMonthly: usd('19166.67'),
+    ...LETTER_TERMS,
     policy: { ...LETTER_POLICY, ...policy },
     taxHomeStatus: 'temporary',
     ...data,
