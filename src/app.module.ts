@@ -45,7 +45,7 @@ export class AppModule {
       controllers: HTTP_CONTROLLERS,
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
-        { provide: API_KEYS, useValue: keys.byKey },
+        { provide: API_KEYS, useValue: keys.ring },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: READ_MODELS, useFactory: readModelsOf, inject: [ReadModelStore, ProjectionRunner] },

@@ -1,10 +1,102 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROLES, type LedgerConfig, type Role } from './ledger-config.js';
 
+export type KeySource = 'environment' | 'generated' | 'added';
+
+export interface KeyEntry {
+  role: Role;
+  source: KeySource;
+  /** First 16 hex digits of the key's SHA-256: names the key without revealing it. */
+  fingerprint: string;
+  label?: string;
+  createdAt?: string;
+}
+
+export const keyHashOf = (key: string): string => createHash('sha256').update(key).digest('hex');
+
+interface AddedKey {
+  hash: string;
+  role: Role;
+  label?: string;
+  createdAt: string;
+}
+
+/**
+ * Every key the ledger accepts, looked up by the key's SHA-256. Keys from LEDGER_API_KEYS or the
+ * generated file are fixed; keys added through the admin API are kept beside the data as hashes only.
+ */
+export class KeyRing {
+  private readonly byHash = new Map<
+    string,
+    { role: Role; source: KeySource; label?: string; createdAt?: string }
+  >();
+
+  constructor(
+    fixed: Map<string, Role>,
+    source: Exclude<KeySource, 'added'>,
+    private readonly addedFile?: string,
+  ) {
+    for (const [key, role] of fixed) this.byHash.set(keyHashOf(key), { role, source });
+    if (addedFile && existsSync(addedFile)) {
+      for (const k of JSON.parse(readFileSync(addedFile, 'utf8')) as AddedKey[]) {
+        this.byHash.set(k.hash, { role: k.role, source: 'added', label: k.label, createdAt: k.createdAt });
+      }
+    }
+  }
+
+  roleOf(keyHash: string): Role | undefined {
+    return this.byHash.get(keyHash)?.role;
+  }
+
+  list(): KeyEntry[] {
+    return [...this.byHash.entries()].map(([hash, k]) => ({
+      role: k.role,
+      source: k.source,
+      fingerprint: hash.slice(0, 16),
+      ...(k.label ? { label: k.label } : {}),
+      ...(k.createdAt ? { createdAt: k.createdAt } : {}),
+    }));
+  }
+
+  /** A new random key for a role; the key itself is returned once and never stored. */
+  add(role: Role, label: string | undefined, now: Date): KeyEntry & { key: string } {
+    const key = randomBytes(24).toString('base64url');
+    const hash = keyHashOf(key);
+    this.byHash.set(hash, { role, source: 'added', label, createdAt: now.toISOString() });
+    this.persist();
+    return { ...this.list().find((k) => k.fingerprint === hash.slice(0, 16))!, key };
+  }
+
+  /** Revokes an added key; answers what it found ('fixed' keys are changed where they are configured). */
+  revoke(fingerprint: string): 'revoked' | 'unknown' | 'fixed' {
+    const hash = [...this.byHash.keys()].find((h) => h.startsWith(fingerprint) && fingerprint.length === 16);
+    if (!hash) return 'unknown';
+    if (this.byHash.get(hash)!.source !== 'added') return 'fixed';
+    this.byHash.delete(hash);
+    this.persist();
+    return 'revoked';
+  }
+
+  private persist(): void {
+    if (!this.addedFile) return;
+    const added: AddedKey[] = [...this.byHash.entries()]
+      .filter(([, k]) => k.source === 'added')
+      .map(([hash, k]) => ({
+        hash,
+        role: k.role,
+        ...(k.label ? { label: k.label } : {}),
+        createdAt: k.createdAt!,
+      }));
+    const temp = `${this.addedFile}.tmp`;
+    writeFileSync(temp, JSON.stringify(added, null, 2) + '\n', { mode: 0o600 });
+    renameSync(temp, this.addedFile);
+  }
+}
+
 export interface ApiKeys {
-  byKey: Map<string, Role>;
+  ring: KeyRing;
   /** Where generated keys were stored, when they were. */
   file?: string;
   generated: boolean;
@@ -12,20 +104,24 @@ export interface ApiKeys {
 
 /**
  * Keys from LEDGER_API_KEYS, or else one random key per role stored beside the data, owner-readable
- * only: the server never runs open.
+ * only: the server never runs open. Keys added by an admin live in `api-keys.added.json` (hashes).
  */
 export const resolveApiKeys = (config: LedgerConfig): ApiKeys => {
-  if (config.apiKeys) return { byKey: config.apiKeys, generated: false };
+  const addedFile =
+    config.readModelPath === ':memory:' ? undefined : join(config.dataDir, 'api-keys.added.json');
+  if (config.apiKeys)
+    return { ring: new KeyRing(config.apiKeys, 'environment', addedFile), generated: false };
   const file = join(config.dataDir, 'api-keys.json');
   if (existsSync(file)) {
     const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
     const byKey = new Map<string, Role>();
     for (const role of ROLES) if (stored[role]) byKey.set(stored[role], role);
-    return { byKey, file, generated: false };
+    return { ring: new KeyRing(byKey, 'generated', addedFile), file, generated: false };
   }
   mkdirSync(config.dataDir, { recursive: true });
   const stored = Object.fromEntries(ROLES.map((role) => [role, randomBytes(24).toString('base64url')]));
   writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
   chmodSync(file, 0o600);
-  return { byKey: new Map(ROLES.map((role) => [stored[role]!, role])), file, generated: true };
+  const byKey = new Map(ROLES.map((role) => [stored[role]!, role]));
+  return { ring: new KeyRing(byKey, 'generated', addedFile), file, generated: true };
 };

@@ -1,5 +1,11 @@
 import { AssignmentReadsController } from './controllers/assignment-reads.controller.js';
 import { AssignmentWritesController } from './controllers/assignment-writes.controller.js';
+import { AdminKeysController } from './controllers/admin-keys.controller.js';
 import { HealthController } from './controllers/health.controller.js';
 
-export const HTTP_CONTROLLERS = [AssignmentWritesController, AssignmentReadsController, HealthController];
+export const HTTP_CONTROLLERS = [
+  AssignmentWritesController,
+  AssignmentReadsController,
+  HealthController,
+  AdminKeysController,
+];

@@ -13,6 +13,7 @@ import type { LedgerConfig, Role } from '../../src/config/ledger-config.js';
 import { EventStoreModule } from '../../src/event-store/event-store.module.js';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '../../src/event-store/event-store.port.js';
 import { API_KEYS, ApiKeyGuard } from '../../src/http/auth/api-key.guard.js';
+import { KeyRing } from '../../src/config/api-keys.js';
 import { ProblemFilter } from '../../src/http/problem/problem.filter.js';
 import { ledgerValidationPipe } from '../../src/http/validation.pipe.js';
 import { EventStreamService } from '../../src/feed/event-stream.service.js';
@@ -43,7 +44,7 @@ class FeedTestAppModule {
       module: FeedTestAppModule,
       imports: [EventStoreModule.forRoot(config), FeedModule.forRoot(config, feed)],
       providers: [
-        { provide: API_KEYS, useValue: KEY_ROLES },
+        { provide: API_KEYS, useValue: new KeyRing(KEY_ROLES, 'environment') },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],

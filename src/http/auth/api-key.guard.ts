@@ -7,9 +7,9 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import type { Role } from '../../config/ledger-config.js';
+import { keyHashOf, type KeyRing } from '../../config/api-keys.js';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator.js';
 
 export const API_KEYS = Symbol('API_KEYS');
@@ -22,18 +22,12 @@ export interface Caller {
   keyHash: string;
 }
 
-const sameSecret = (a: string, b: string): boolean => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
-
 /** Bearer keys mapped to roles; unknown or missing key 401, known key without the right 403. */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    @Inject(API_KEYS) private readonly keys: Map<string, Role>,
+    @Inject(API_KEYS) private readonly keys: KeyRing,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -43,7 +37,9 @@ export class ApiKeyGuard implements CanActivate {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new UnauthorizedException('an Authorization: Bearer <key> header is required');
-    const role = this.roleOf(match[1]!);
+    // Looked up by the key's SHA-256, so no comparison ever touches the secret itself.
+    const keyHash = keyHashOf(match[1]!);
+    const role = this.keys.roleOf(keyHash);
     if (!role) throw new UnauthorizedException('the key is not known to this ledger');
     const allowed = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? [];
     if (role !== 'admin' && !allowed.includes(role)) {
@@ -51,16 +47,10 @@ export class ApiKeyGuard implements CanActivate {
         `role ${role} may not do this (allowed: ${[...allowed, 'admin'].join(', ')})`,
       );
     }
-    const keyHash = createHash('sha256').update(match[1]!).digest('hex');
     const named = request.headers['x-actor'];
     const who =
       typeof named === 'string' && named.trim() ? named.trim().slice(0, 200) : `key-${keyHash.slice(0, 8)}`;
     request.caller = { role, actor: `${role}:${who}`, keyHash };
     return true;
-  }
-
-  private roleOf(key: string): Role | undefined {
-    for (const [known, role] of this.keys) if (sameSecret(known, key)) return role;
-    return undefined;
   }
 }
