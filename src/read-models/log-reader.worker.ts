@@ -1,6 +1,7 @@
 /** The read-ahead thread of log-reader.ts: pages of `readAll` on its own connection, a few ahead at most. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEventStore } from '../event-store/create-event-store.js';
+import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
 import type { LogReaderJob, LogReaderMessage } from './log-reader.js';
 
 const job = workerData as LogReaderJob;
@@ -19,11 +20,21 @@ try {
   while (position < job.stopAt) {
     while (credits <= 0) await new Promise<void>((resolve) => (wake = resolve));
     const limit = Math.min(job.pageSize, job.stopAt - position);
-    const page = await store.readAll({ after: position, limit });
-    credits -= 1;
-    send({ page });
-    if (page.length > 0) position = page[page.length - 1]!.position;
-    if (page.length < limit) break;
+    let count: number;
+    if (job.replay && store instanceof SqliteEventStore) {
+      const replay = store.readReplayPage(position, limit);
+      credits -= 1;
+      send({ replay });
+      count = replay.count;
+      position = replay.last;
+    } else {
+      const page = await store.readAll({ after: position, limit });
+      credits -= 1;
+      send({ page });
+      count = page.length;
+      if (page.length > 0) position = page[page.length - 1]!.position;
+    }
+    if (count < limit) break;
   }
   send({ done: true });
 } catch (error) {

@@ -22,6 +22,16 @@ export const toProjectedEvent = (event: StoredEvent): ProjectedEvent => ({
   metadata: event.metadata,
 });
 
+/**
+ * An event parsed from a `readReplayPage` text, whose metadata holds only what projections and
+ * upcasters read: its data upcast in place, as toProjectedEvent would give it.
+ */
+export const upcastProjected = (event: ProjectedEvent): ProjectedEvent => {
+  const version = storedSchemaVersion(event.metadata as { schemaVersion?: unknown } | undefined);
+  event.data = upcast(event.type, version, event.data).data;
+  return event;
+};
+
 const keyMemo: {
   event: ProjectedEvent | undefined;
   keyOf: AnyProjection['keyOf'] | undefined;
@@ -179,12 +189,18 @@ export const applyPage = (
   lanes: readonly ProjectionLane[],
   page: readonly StoredEvent[],
   after: number,
+): number => applyEvents(lanes, page.map(toProjectedEvent), after);
+
+/** applyPage for events already as projections see them (projectedPages). */
+export const applyEvents = (
+  lanes: readonly ProjectionLane[],
+  events: readonly ProjectedEvent[],
+  after: number,
 ): number => {
-  for (const stored of page) {
-    const event = toProjectedEvent(stored);
+  for (const event of events) {
     for (const lane of lanes) lane.apply(event);
   }
-  const position = page.length > 0 ? page[page.length - 1]!.position : after;
+  const position = events.length > 0 ? events[events.length - 1]!.position : after;
   for (const lane of lanes) lane.advanceTo(position);
   return position;
 };

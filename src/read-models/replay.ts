@@ -17,8 +17,8 @@ import { dirname, join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { EventStore } from '../event-store/event-store.port.js';
 import type { AnyProjection } from '../../projections/projection.js';
-import { logPages } from './log-reader.js';
-import { applyPage, commitLanes, ProjectionLane } from './projection-lane.js';
+import { projectedPages } from './log-reader.js';
+import { applyEvents, commitLanes, ProjectionLane } from './projection-lane.js';
 import { ReadModelStore, type Generation } from './read-model-store.js';
 
 export interface ReplayProgress {
@@ -95,13 +95,13 @@ const pump = async (
       elapsedMs: performance.now() - started,
     });
   progress();
-  for await (const page of logPages(events, {
+  for await (const page of projectedPages(events, {
     after,
     pageSize: options.pageSize,
     stopAt,
     readAhead: options.readAhead,
   })) {
-    after = applyPage(lanes, page, after);
+    after = applyEvents(lanes, page, after);
     count += page.length;
     sinceFlush += page.length;
     if (options.bulk) {
