@@ -11,10 +11,9 @@ import type {
   ContainerSize,
   CorrectableEventType,
   Direction,
-  EndReason,
+  EventData,
   ExchangeRate,
   ExpenseCategory,
-  Relationship,
   ShipmentMode,
   TripDestination,
   Traveller,
@@ -35,28 +34,17 @@ interface Command<Type extends string, Data> {
   metadata?: CommandMetadata;
 }
 
-export interface StartAssignmentData {
-  assignmentId: string;
-  employee: { id: string; name: string };
-  position: string;
-  homeCountry: string;
-  hostCountry: string;
-  hostCity: string;
-  effectiveDate: BusinessDate;
-  expectedEndDate: BusinessDate;
-  reportsTo?: string;
-  accompanyingFamily: { name: string; relationship: Relationship }[];
-  baseSalaryMonthly: Money;
+/** The start's terms as the event records them, with policy overrides instead of the resolved policy. */
+export type StartAssignmentData = Omit<EventData<'AssignmentStarted'>, 'policy' | 'taxHomeStatus'> & {
   /** Overrides of the letter's terms; the rest defaults to LETTER_POLICY. */
   policy?: Partial<AssignmentPolicy>;
-}
+};
 export type StartAssignment = Command<'StartAssignment', StartAssignmentData>;
 
-export interface ExtendAssignmentData {
-  decidedOn: BusinessDate;
-  newExpectedEndDate: BusinessDate;
-  reason?: string;
-}
+export type ExtendAssignmentData = Omit<
+  EventData<'AssignmentExtended'>,
+  'previousExpectedEndDate' | 'taxHomeStatus'
+>;
 export type ExtendAssignment = Command<'ExtendAssignment', ExtendAssignmentData>;
 
 export interface RecordShipmentData {
@@ -98,19 +86,10 @@ export interface ClaimExpenseData {
 }
 export type ClaimExpense = Command<'ClaimExpense', ClaimExpenseData>;
 
-export interface ApproveExpenseData {
-  expenseId: string;
-  approvedBy: string;
-  approvedOn: BusinessDate;
-}
+export type ApproveExpenseData = Omit<EventData<'ExpenseApproved'>, 'reimbursableUsd'>;
 export type ApproveExpense = Command<'ApproveExpense', ApproveExpenseData>;
 
-export interface RejectExpenseData {
-  expenseId: string;
-  rejectedBy: string;
-  rejectedOn?: BusinessDate;
-  reason: string;
-}
+export type RejectExpenseData = EventData<'ExpenseRejected'>;
 export type RejectExpense = Command<'RejectExpense', RejectExpenseData>;
 
 export interface PayMiscellaneousAllowanceData {
@@ -120,33 +99,19 @@ export interface PayMiscellaneousAllowanceData {
 }
 export type PayMiscellaneousAllowance = Command<'PayMiscellaneousAllowance', PayMiscellaneousAllowanceData>;
 
-export interface EndAssignmentData {
-  reason: EndReason;
-  endedOn: BusinessDate;
-}
+export type EndAssignmentData = EventData<'AssignmentEnded'>;
 export type EndAssignment = Command<'EndAssignment', EndAssignmentData>;
 
-export interface RecordRepatriationTravelData {
-  travelledOn: BusinessDate;
-  travellers: string[];
-  fare: Money;
-}
+export type RecordRepatriationTravelData = EventData<'RepatriationTravelled'>;
 export type RecordRepatriationTravel = Command<'RecordRepatriationTravel', RecordRepatriationTravelData>;
 
-export interface DepositReturnAirfreightFundData {
-  depositedOn: BusinessDate;
-  amount: Money;
-}
+export type DepositReturnAirfreightFundData = EventData<'ReturnAirfreightFundDeposited'>;
 export type DepositReturnAirfreightFund = Command<
   'DepositReturnAirfreightFund',
   DepositReturnAirfreightFundData
 >;
 
-export interface DrawReturnAirfreightFundData {
-  drawnOn: BusinessDate;
-  amount: Money;
-  description: string;
-}
+export type DrawReturnAirfreightFundData = EventData<'ReturnAirfreightFundDrawn'>;
 export type DrawReturnAirfreightFund = Command<'DrawReturnAirfreightFund', DrawReturnAirfreightFundData>;
 
 export interface PaySalaryData {
@@ -156,13 +121,7 @@ export interface PaySalaryData {
 }
 export type PaySalary = Command<'PaySalary', PaySalaryData>;
 
-export interface SettleTaxEqualizationData {
-  taxYear: number;
-  amount: Money;
-  direction: 'company-to-employee' | 'employee-to-company';
-  settledOn: BusinessDate;
-  provider?: string;
-}
+export type SettleTaxEqualizationData = EventData<'TaxEqualizationSettled'>;
 export type SettleTaxEqualization = Command<'SettleTaxEqualization', SettleTaxEqualizationData>;
 
 export interface ApproveHousingLeaseData {
@@ -176,18 +135,10 @@ export interface ApproveHousingLeaseData {
 }
 export type ApproveHousingLease = Command<'ApproveHousingLease', ApproveHousingLeaseData>;
 
-export interface ObserveHostHolidayData {
-  date: BusinessDate;
-  name: string;
-}
+export type ObserveHostHolidayData = EventData<'HostHolidayObserved'>;
 export type ObserveHostHoliday = Command<'ObserveHostHoliday', ObserveHostHolidayData>;
 
-export interface TakeVacationData {
-  from: BusinessDate;
-  to: BusinessDate;
-  /** Working days taken (the range may hold weekends and holidays). */
-  days: number;
-}
+export type TakeVacationData = EventData<'VacationTaken'>;
 export type TakeVacation = Command<'TakeVacation', TakeVacationData>;
 
 /** The input fields of the command that recorded each correctable event type. */
