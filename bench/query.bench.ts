@@ -2,7 +2,8 @@ import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { loadConfig } from '../src/config/ledger-config.js';
 import { createHttpApp, listen } from '../src/http/bootstrap.js';
@@ -14,12 +15,15 @@ import { ProjectionRunner } from '../src/read-models/projection-runner.js';
 
 /**
  * Entitlements query latency at 64 concurrent clients, on a ledger holding the letter's story for many
- * assignments: over HTTP (load from another thread), in-process through the query bus (the ledger's own
- * cost), and a bare node:http server answering the same bytes (what this machine's loopback allows).
+ * assignments: over HTTP (load from another process, autocannon, after a warm-up), in-process through
+ * the query bus (the ledger's own cost), and a bare node:http server answering the same bytes (what this
+ * machine's loopback allows).
  */
 const ASSIGNMENTS = 500;
 const CLIENTS = 64;
 const REQUESTS = 20_000;
+const LOAD_SECONDS = 10;
+const WARMUP_SECONDS = 3;
 const KEY = 'bench-hr-key';
 
 const percentile = (sorted: number[], p: number): number =>
@@ -33,13 +37,31 @@ const report = (name: string, latencies: number[], seconds: number): void => {
   );
 };
 
+const LOAD_CLIENT = fileURLToPath(new URL('./http-load-client.js', import.meta.url));
+
+/** Runs the load in a second process, so client and server never share an event loop or a heap. */
 const load = (url: string, paths: string[]) =>
   new Promise<{ latencies: number[]; seconds: number }>((resolve, reject) => {
-    const worker = new Worker(new URL('./http-load-client.js', import.meta.url), {
-      workerData: { url, key: KEY, clients: CLIENTS, requests: REQUESTS, paths },
-    });
-    worker.once('message', resolve);
-    worker.once('error', reject);
+    const job = {
+      url,
+      key: KEY,
+      clients: CLIENTS,
+      seconds: LOAD_SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
+      paths,
+    };
+    const child = execFile(
+      process.execPath,
+      [LOAD_CLIENT],
+      { maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout) => {
+        if (error) return reject(error);
+        const run = JSON.parse(stdout) as { latencies: number[]; seconds: number; failures: number };
+        if (run.failures > 0) return reject(new Error(`${run.failures} answers were not 200 OK`));
+        resolve(run);
+      },
+    );
+    child.stdin!.end(JSON.stringify(job));
   });
 
 const bareHttpBaseline = async (body: string) => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EVENT_STORE, type EventStore, type Subscription } from '../event-store/event-store.port.js';
 import { toFeedEvent, type FeedEvent } from './feed-event.js';
 import { FEED_OPTIONS, type FeedOptions } from './feed-options.js';
@@ -22,7 +22,7 @@ export interface StreamConnectionInfo {
 }
 
 interface Connection extends Omit<StreamConnectionInfo, 'bufferedBytes'> {
-  res: Response;
+  res: ServerResponse;
   subscription: Subscription;
   closed: boolean;
   done: Promise<void>;
@@ -49,8 +49,17 @@ export class EventStreamService implements OnModuleDestroy {
     @Inject(FEED_OPTIONS) private readonly options: FeedOptions,
   ) {}
 
-  /** Sends the headers and starts streaming; returns at once, the stream runs until either side closes. */
-  open(req: Request, res: Response, start: { after: number; types?: string[] }): void {
+  /**
+   * Sends the headers and starts streaming; returns at once, the stream runs until either side closes.
+   * `takeOver` runs once the subscription exists, before anything is written: the framework must leave
+   * the response to this stream from then on.
+   */
+  open(
+    req: IncomingMessage,
+    res: ServerResponse,
+    start: { after: number; types?: string[] },
+    takeOver: () => void = () => undefined,
+  ): void {
     // Subscribe before the headers go out, so a store that cannot subscribe still gets a problem answer.
     const subscription = this.store.subscribeToAll({
       after: start.after,
@@ -59,7 +68,8 @@ export class EventStreamService implements OnModuleDestroy {
     req.socket.setNoDelay(true);
     req.socket.setKeepAlive(true);
     req.setTimeout(0);
-    res.status(200);
+    takeOver();
+    res.statusCode = 200;
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');
     res.setHeader('Connection', 'keep-alive');

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port.js';
 import { LOG_READ, Roles } from '../http/auth/roles.decorator.js';
 import { EventStreamService } from './event-stream.service.js';
@@ -52,9 +52,14 @@ export class EventsController {
   @ApiQuery({ name: 'after', required: false, description: 'exclusive global position (default 0)' })
   @ApiQuery({ name: 'types', required: false, description: 'comma-separated event types' })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this position' })
-  stream(@Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response): void {
+  stream(
+    @Query() query: Record<string, unknown>,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): void {
     const after = parseStreamStart(query, req.headers['last-event-id']);
     const types = parseTypes(query);
-    this.streams.open(req, res, { after, ...(types ? { types } : {}) });
+    // The stream writes to the socket itself for as long as it lives: Fastify must not answer for it.
+    this.streams.open(req.raw, reply.raw, { after, ...(types ? { types } : {}) }, () => reply.hijack());
   }
 }

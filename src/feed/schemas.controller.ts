@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Param, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { ApplicationError } from '../application/application-errors.js';
 import { Public } from '../http/auth/roles.decorator.js';
 import { buildAsyncApiDocument } from '../schemas/asyncapi.js';
@@ -66,7 +66,7 @@ export class SchemasController {
 
   @Get('asyncapi.json')
   @ApiOperation({ summary: 'AsyncAPI 3.0 document of the SSE feed and the webhooks' })
-  asyncapi(@Req() req: Request): Record<string, unknown> {
-    return buildAsyncApiDocument(`${req.protocol}://${req.get('host') ?? 'localhost'}`);
+  asyncapi(@Req() req: FastifyRequest): Record<string, unknown> {
+    return buildAsyncApiDocument(`${req.protocol}://${req.headers.host ?? 'localhost'}`);
   }
 }

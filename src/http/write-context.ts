@@ -1,16 +1,16 @@
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { RequestValidationError } from './problem/validation-error.js';
 import { newId, requestHashOf } from '../application/ids.js';
 import type { CommandContext } from '../application/commands/record-assignment-event.command.js';
 import type { Caller } from './auth/api-key.guard.js';
 
-const header = (request: Request, name: string): string | undefined => {
+const header = (request: FastifyRequest, name: string): string | undefined => {
   const value = request.headers[name];
   return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 };
 
 /** `If-Match: 3` or `If-Match: "3"`: the stream revision the client last saw. */
-export const parseIfMatch = (request: Request): number | undefined => {
+export const parseIfMatch = (request: FastifyRequest): number | undefined => {
   const raw = header(request, 'if-match');
   if (raw === undefined) return undefined;
   const m = /^(?:W\/)?"?(-1|\d{1,15})"?$/.exec(raw);
@@ -27,7 +27,7 @@ export const parseIfMatch = (request: Request): number | undefined => {
  * everything a write carries besides its command.
  */
 export const writeContext = (
-  request: Request,
+  request: FastifyRequest,
   caller: Caller,
   body: { commandId?: string; source?: string },
 ): CommandContext => {
@@ -45,7 +45,8 @@ export const writeContext = (
   }
   const commandId = fromHeader ?? body.commandId ?? newId();
   const { commandId: _ignored, ...rest } = body as Record<string, unknown>;
-  const route = `${request.method} ${request.baseUrl}${request.path}`;
+  // The path as sent, without the query: the same text Express gave as baseUrl + path.
+  const route = `${request.method} ${request.url.split('?', 1)[0]}`;
   return {
     actor: caller.actor,
     commandId,

@@ -100,6 +100,41 @@ describe('400: a body that is not JSON or fails validation', () => {
     },
   );
 
+  test.each([
+    ['text/plain', 'text/plain'],
+    ['a form', 'application/x-www-form-urlencoded'],
+    ['JSON in UTF-16', 'application/json; charset=utf-16'],
+  ])('a body sent as %s is 415 REQUEST.UNSUPPORTED_MEDIA_TYPE', async (_what, contentType) => {
+    const problem = await refused(
+      path('/shipments'),
+      {
+        rawBody: JSON.stringify(shipmentBody('outbound', 'air', '100')),
+        headers: { 'content-type': contentType },
+      },
+      415,
+      'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+    );
+    expect(problem.detail).toMatch(/application\/json|UTF-8/);
+  });
+
+  test('JSON declared as UTF-8 is read like JSON without a charset', async () => {
+    const reply = await ledger.call('POST', '/assignments', {
+      body: startBody(randomUUID()),
+      headers: { 'content-type': 'application/json; charset=UTF-8' },
+    });
+    expectWritten(reply, ['AssignmentStarted']);
+  });
+
+  test('a body over 256 KiB is 413 REQUEST.TOO_LARGE', async () => {
+    const body = { ...extensionBody(), reason: 'x'.repeat(300 * 1024) };
+    const problem = await refused(path('/extensions'), { body }, 413, 'REQUEST.TOO_LARGE');
+    expect(problem.detail).toBe('the body is larger than 256 KiB');
+  });
+
+  test('an unknown route is 404 problem+json', async () => {
+    expectProblem(await ledger.call('GET', '/no-such-route'), 404, 'NOT_FOUND');
+  });
+
   test('an unknown field is refused and named in errors (forbidNonWhitelisted)', async () => {
     const problem = await refused(
       path('/extensions'),
@@ -247,6 +282,34 @@ describe('400: a body that is not JSON or fails validation', () => {
       'REQUEST.INVALID',
     );
     await refused('/assignments/-leading-dash/extensions', { body: extensionBody() }, 400, 'REQUEST.INVALID');
+  });
+});
+
+describe('400: a query string that fails validation, however often it is asked', () => {
+  test.each([['asOf=2005-02-30'], ['asOf=yesterday'], ['knownAt=2005-13-01T00:00:00Z'], ['minPosition=-1']])(
+    'entitlements?%s is 400 naming the field, every time',
+    async (query) => {
+      const field = query.split('=')[0]!;
+      for (let i = 0; i < 3; i++) {
+        const problem = expectProblem(
+          await ledger.call('GET', path(`/entitlements?${query}`)),
+          400,
+          'REQUEST.INVALID',
+        );
+        expect(fieldsNamed(problem)).toContain(field);
+      }
+    },
+  );
+
+  test('the same valid question asked again gets the same JSON answer; another date another one', async () => {
+    const first = await ledger.call('GET', path('/entitlements?asOf=2005-12-31'));
+    const again = await ledger.call('GET', path('/entitlements?asOf=2005-12-31'));
+    const other = await ledger.call('GET', path('/entitlements?asOf=2005-03-31'));
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(again.body).toEqual(first.body);
+    expect(first.body.asOf).toBe('2005-12-31');
+    expect(other.body.asOf).toBe('2005-03-31');
   });
 });
 

@@ -10,6 +10,7 @@ import {
 import { today, toInstant } from '../../application/time.js';
 import { ASSIGNMENT_READ, Roles } from '../auth/roles.decorator.js';
 import { AssignmentIdParam } from '../dto/params.js';
+import { AnswersJson, jsonBytesOf } from '../json-answer.js';
 import {
   EntitlementsQueryDto,
   KnownAtQueryDto,
@@ -50,10 +51,12 @@ export class AssignmentReadsController {
   @ApiOperation({
     summary: 'What the employee is still entitled to, as of a business date and as known at an instant',
   })
-  entitlements(@Param() p: AssignmentIdParam, @Query() q: EntitlementsQueryDto) {
-    return this.queries.execute(
+  @AnswersJson()
+  async entitlements(@Param() p: AssignmentIdParam, @Query() q: EntitlementsQueryDto): Promise<Buffer> {
+    const answer = await this.queries.execute(
       new GetEntitlements(p.assignmentId, q.asOf ?? today(), instant(q.knownAt), q.minPosition),
     );
+    return jsonBytesOf(answer);
   }
 
   @Get(':assignmentId/events')

@@ -5,7 +5,7 @@ import { validate } from 'class-validator';
 import { assignmentNotFound } from '../../application/application-errors.js';
 import { flattenValidationErrors, RequestValidationError } from '../problem/validation-error.js';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AssignmentCommand } from '../../domain/assignment/index.js';
 import {
   RecordAssignmentEvent,
@@ -70,8 +70,8 @@ export class AssignmentWritesController {
   @ApiOperation({ summary: 'Start an assignment (AssignmentStarted)' })
   async start(
     @Body() body: StartAssignmentDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
     @CallerOf() caller: Caller,
   ) {
     const context = writeContext(req, caller, body);
@@ -92,8 +92,8 @@ export class AssignmentWritesController {
   extend(
     @Param() p: AssignmentIdParam,
     @Body() body: ExtendAssignmentDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
     @CallerOf() caller: Caller,
   ) {
     return this.record(p, { type: 'ExtendAssignment', data: fieldsOf(body) }, body, req, res, caller);
@@ -105,8 +105,8 @@ export class AssignmentWritesController {
   ship(
     @Param() p: AssignmentIdParam,
     @Body() body: RecordShipmentDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
     @CallerOf() caller: Caller,
   ) {
     const data = { ...fieldsOf(body), shipmentId: body.shipmentId ?? newId() };
@@ -120,8 +120,8 @@ export class AssignmentWritesController {
   trip(
     @Param() p: AssignmentIdParam,
     @Body() body: TakeHomeLeaveTripDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
     @CallerOf() caller: Caller,
   ) {
     const data = { ...fieldsOf(body), tripId: body.tripId ?? newId() };
@@ -134,8 +134,8 @@ export class AssignmentWritesController {
   claim(
     @Param() p: AssignmentIdParam,
     @Body() body: ClaimExpenseDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
     @CallerOf() caller: Caller,
   ) {
     const data = { ...fieldsOf(body), expenseId: body.expenseId ?? newId() };
@@ -148,8 +148,8 @@ export class AssignmentWritesController {
   approve(
     @Param() p: ExpenseIdParam,
     @Body() body: ApproveExpenseDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
     @CallerOf() caller: Caller,
   ) {
     const data = { ...fieldsOf(body), expenseId: p.expenseId };
@@ -162,8 +162,8 @@ export class AssignmentWritesController {
   reject(
     @Param() p: ExpenseIdParam,
     @Body() body: RejectExpenseDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
     @CallerOf() caller: Caller,
   ) {
     const data = { ...fieldsOf(body), expenseId: p.expenseId };
@@ -176,8 +176,8 @@ export class AssignmentWritesController {
   allowance(
     @Param() p: AssignmentIdParam,
     @Body() body: PayMiscellaneousAllowanceDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
     @CallerOf() caller: Caller,
   ) {
     return this.record(
@@ -196,8 +196,8 @@ export class AssignmentWritesController {
   end(
     @Param() p: AssignmentIdParam,
     @Body() body: EndAssignmentDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
     @CallerOf() caller: Caller,
   ) {
     return this.record(p, { type: 'EndAssignment', data: fieldsOf(body) }, body, req, res, caller);
@@ -209,8 +209,8 @@ export class AssignmentWritesController {
   repatriate(
     @Param() p: AssignmentIdParam,
     @Body() body: RecordRepatriationDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
     @CallerOf() caller: Caller,
   ) {
     return this.record(p, { type: 'RecordRepatriationTravel', data: fieldsOf(body) }, body, req, res, caller);
@@ -222,8 +222,8 @@ export class AssignmentWritesController {
   deposit(
     @Param() p: AssignmentIdParam,
     @Body() body: DepositReturnAirfreightFundDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
     @CallerOf() caller: Caller,
   ) {
     const data = fieldsOf(body);
@@ -236,8 +236,8 @@ export class AssignmentWritesController {
   draw(
     @Param() p: AssignmentIdParam,
     @Body() body: DrawReturnAirfreightFundDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
     @CallerOf() caller: Caller,
   ) {
     const data = fieldsOf(body);
@@ -250,8 +250,8 @@ export class AssignmentWritesController {
   salary(
     @Param() p: AssignmentIdParam,
     @Body() body: PaySalaryDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
     @CallerOf() caller: Caller,
   ) {
     return this.record(p, { type: 'PaySalary', data: fieldsOf(body) }, body, req, res, caller);
@@ -263,8 +263,8 @@ export class AssignmentWritesController {
   tax(
     @Param() p: AssignmentIdParam,
     @Body() body: SettleTaxEqualizationDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
     @CallerOf() caller: Caller,
   ) {
     return this.record(p, { type: 'SettleTaxEqualization', data: fieldsOf(body) }, body, req, res, caller);
@@ -276,8 +276,8 @@ export class AssignmentWritesController {
   lease(
     @Param() p: AssignmentIdParam,
     @Body() body: ApproveHousingLeaseDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
     @CallerOf() caller: Caller,
   ) {
     const data = { ...fieldsOf(body), leaseId: body.leaseId ?? newId() };
@@ -290,8 +290,8 @@ export class AssignmentWritesController {
   holiday(
     @Param() p: AssignmentIdParam,
     @Body() body: ObserveHostHolidayDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
     @CallerOf() caller: Caller,
   ) {
     return this.record(p, { type: 'ObserveHostHoliday', data: fieldsOf(body) }, body, req, res, caller);
@@ -303,8 +303,8 @@ export class AssignmentWritesController {
   vacation(
     @Param() p: AssignmentIdParam,
     @Body() body: TakeVacationDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
     @CallerOf() caller: Caller,
   ) {
     return this.record(p, { type: 'TakeVacation', data: fieldsOf(body) }, body, req, res, caller);
@@ -316,8 +316,8 @@ export class AssignmentWritesController {
   async correct(
     @Param() p: AssignmentIdParam,
     @Body() body: CorrectionDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
     @CallerOf() caller: Caller,
   ) {
     const check: HistoryCheck | undefined =
@@ -341,8 +341,8 @@ export class AssignmentWritesController {
     params: AssignmentIdParam,
     command: AssignmentCommand,
     body: WriteDto,
-    req: Request,
-    res: Response,
+    req: FastifyRequest,
+    res: FastifyReply,
     caller: Caller,
   ) {
     return this.run(params.assignmentId, command, writeContext(req, caller, body), res);
@@ -352,15 +352,15 @@ export class AssignmentWritesController {
     assignmentId: string,
     command: AssignmentCommand,
     context: ReturnType<typeof writeContext>,
-    res: Response,
+    res: FastifyReply,
     check?: HistoryCheck,
   ): Promise<Omit<WriteResult, 'replayed'>> {
     const { replayed, ...result } = await this.commands.execute(
       new RecordAssignmentEvent(assignmentId, command, context, check),
     );
-    res.setHeader('ETag', `"${result.revision}"`);
-    res.setHeader('Location', `/assignments/${encodeURIComponent(assignmentId)}`);
-    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.header('ETag', `"${result.revision}"`);
+    res.header('Location', `/assignments/${encodeURIComponent(assignmentId)}`);
+    if (replayed) res.header('Idempotent-Replayed', 'true');
     return result;
   }
 }

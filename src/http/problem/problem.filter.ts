@@ -1,9 +1,10 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ConcurrencyError, DuplicateEventError } from '../../event-store/event-store.port.js';
 import { ApplicationError } from '../../application/application-errors.js';
 import { problem, PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
 import { RequestValidationError } from './validation-error.js';
+import { BODY_LIMIT_BYTES, BodyParseError } from '../json-body.js';
 
 /** A domain refusal: anything carrying a stable code, the letter's clause and an HTTP hint. */
 interface PolicyLike {
@@ -25,14 +26,14 @@ export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const response = host.switchToHttp().getResponse<FastifyReply>();
     if (exception instanceof HttpException && isHealthReport(exception.getResponse())) {
-      response.status(exception.getStatus()).json(exception.getResponse());
+      response.status(exception.getStatus()).send(exception.getResponse());
       return;
     }
     const body = this.toProblem(exception);
     if (body.status === 503 && typeof body.retryAfterSeconds === 'number') {
-      response.setHeader('Retry-After', String(body.retryAfterSeconds));
+      response.header('Retry-After', String(body.retryAfterSeconds));
     }
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
@@ -59,11 +60,17 @@ export class ProblemFilter implements ExceptionFilter {
         exception.clause ? { clause: exception.clause } : {},
       );
     }
-    // Nest's Express adapter wraps body-parser's SyntaxError in a BadRequestException: look at its cause.
-    const parseFailure = (exception instanceof HttpException ? exception.cause : exception) as
-      { type?: string; message?: string } | undefined;
-    if (parseFailure?.type === 'entity.parse.failed') {
-      return problem(400, 'REQUEST.MALFORMED_JSON', `the body is not valid JSON: ${parseFailure.message}`);
+    if (exception instanceof BodyParseError) {
+      return problem(exception.status, exception.code, exception.message);
+    }
+    // Fastify's own refusals before any handler (body too large, unsupported media type, bad URL); Nest
+    // may hand them over wrapped in an HttpException.
+    const fastifyError = (exception instanceof HttpException ? (exception.cause ?? exception) : exception) as
+      { statusCode?: number; code?: string; message?: string } | undefined;
+    const fastifyStatus = fastifyError?.statusCode;
+    if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
+      const detail = FASTIFY_DETAILS[fastifyError?.code ?? ''] ?? fastifyError?.message ?? 'bad request';
+      return problem(fastifyStatus, HTTP_CODES[fastifyStatus] ?? `HTTP.${fastifyStatus}`, detail);
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -74,24 +81,19 @@ export class ProblemFilter implements ExceptionFilter {
           : String((response as { message?: unknown }).message ?? exception.message);
       return problem(status, HTTP_CODES[status] ?? `HTTP.${status}`, detail);
     }
-    const bodyParserError = exception as { type?: string; status?: number; message?: string };
-    if (
-      typeof bodyParserError?.status === 'number' &&
-      bodyParserError.status >= 400 &&
-      bodyParserError.status < 500
-    ) {
-      return problem(
-        bodyParserError.status,
-        `HTTP.${bodyParserError.status}`,
-        bodyParserError.message ?? 'bad request',
-      );
-    }
     this.logger.error(
       exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
     );
     return problem(500, 'INTERNAL', 'the ledger could not answer this request; see the server log');
   }
 }
+
+/** What Fastify's refusals mean for a client of the ledger. */
+const FASTIFY_DETAILS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'the body must be JSON sent as Content-Type: application/json (UTF-8)',
+  FST_ERR_CTP_BODY_TOO_LARGE: `the body is larger than ${BODY_LIMIT_BYTES / 1024} KiB`,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'the Content-Length header does not match the body',
+};
 
 const HTTP_CODES: Record<number, string> = {
   400: 'REQUEST.INVALID',
