@@ -10,7 +10,7 @@ import {
 import { today, toInstant } from '../../application/time.js';
 import { ASSIGNMENT_READ, Roles } from '../auth/roles.decorator.js';
 import { AssignmentIdParam } from '../dto/params.js';
-import { AnswersJson, jsonBytesOf } from '../json-answer.js';
+import { AnswersJson, jsonTextOf } from '../json-answer.js';
 import {
   EntitlementsQueryDto,
   KnownAtQueryDto,
@@ -52,11 +52,11 @@ export class AssignmentReadsController {
     summary: 'What the employee is still entitled to, as of a business date and as known at an instant',
   })
   @AnswersJson()
-  async entitlements(@Param() p: AssignmentIdParam, @Query() q: EntitlementsQueryDto): Promise<Buffer> {
+  async entitlements(@Param() p: AssignmentIdParam, @Query() q: EntitlementsQueryDto): Promise<string> {
     const answer = await this.queries.execute(
       new GetEntitlements(p.assignmentId, q.asOf ?? today(), instant(q.knownAt), q.minPosition),
     );
-    return jsonBytesOf(answer);
+    return jsonTextOf(answer);
   }
 
   @Get(':assignmentId/events')
