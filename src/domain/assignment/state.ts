@@ -6,7 +6,7 @@
 import { Decimal } from 'decimal.js';
 import { addMoney, dec, money, subtractMoney, zero, type Money } from '../shared/money.js';
 import { lb } from '../shared/weight.js';
-import { maxDate, yearOf, type BusinessDate } from '../shared/calendar.js';
+import { maxDate, minDate, yearOf, type BusinessDate } from '../shared/calendar.js';
 import type {
   AssignmentEvent,
   AssignmentEventType,
@@ -235,9 +235,13 @@ const contributeTo = (draft: AssignmentState, fact: Fact, sign: Sign): void => {
       draft.expectedEndDate = draft.expectedEndDate
         ? maxDate(draft.expectedEndDate, data.newExpectedEndDate)
         : data.newExpectedEndDate;
-      if (data.taxHomeStatus === 'indefinite' && draft.taxHomeStatus === 'temporary') {
+      // Indefinite from the earliest decision that says so, whatever order the decisions were recorded in
+      // (as the entitlements projection, which sorts extensions by decidedOn).
+      if (data.taxHomeStatus === 'indefinite') {
         draft.taxHomeStatus = 'indefinite';
-        draft.taxHomeIndefiniteFrom = data.decidedOn;
+        draft.taxHomeIndefiniteFrom = draft.taxHomeIndefiniteFrom
+          ? minDate(draft.taxHomeIndefiniteFrom, data.decidedOn)
+          : data.decidedOn;
       }
       return;
     }

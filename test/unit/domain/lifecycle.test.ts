@@ -112,6 +112,26 @@ describe('extending an assignment (intro, Rev. Rul. 93-86)', () => {
       );
   });
 
+  it('counts the tax home as indefinite from the earliest such decision, even when recorded later', () => {
+    const extended = (decidedOn: string, previous: string, next: string) => ({
+      type: 'AssignmentExtended' as const,
+      data: {
+        decidedOn,
+        previousExpectedEndDate: previous,
+        newExpectedEndDate: next,
+        taxHomeStatus: 'indefinite' as const,
+      },
+    });
+    // The September decision was keyed in first; the June one, which already crossed the year, later.
+    const state = given([
+      started(),
+      extended('2005-09-01', '2005-07-18', '2006-06-30'),
+      extended('2005-06-01', '2006-06-30', '2006-09-30'),
+    ]).state;
+    expect(state.taxHomeStatus).toBe('indefinite');
+    expect(state.taxHomeIndefiniteFrom).toBe('2005-06-01');
+  });
+
   it('needs a new end later than the current one', () => {
     given([started()])
       .when(extend('2005-06-01', '2005-07-18'))
