@@ -18,9 +18,18 @@ export interface FeedOptions {
   webhookMaxFailures: number;
   /** Longest wait for a receiver's answer to one delivery. */
   webhookTimeoutMs: number;
+  /** Webhooks may target loopback, private and link-local addresses (receivers inside the network). */
+  webhookAllowPrivateTargets: boolean;
 }
 
 export const FEED_OPTIONS = Symbol('FEED_OPTIONS');
+
+const flag = (env: NodeJS.ProcessEnv, name: string): boolean => {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  throw new ConfigError(`${name}: "${env[name]}" is neither true nor false`);
+};
 
 const positiveInt = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
   const raw = env[name]?.trim();
@@ -44,6 +53,7 @@ export const loadFeedOptions = (config: LedgerConfig, env: NodeJS.ProcessEnv = p
     webhookBackoffMaxMs: positiveInt(env, 'LEDGER_WEBHOOK_BACKOFF_MAX_MS', 300_000),
     webhookMaxFailures: positiveInt(env, 'LEDGER_WEBHOOK_MAX_FAILURES', 10),
     webhookTimeoutMs: positiveInt(env, 'LEDGER_WEBHOOK_TIMEOUT_MS', 10_000),
+    webhookAllowPrivateTargets: flag(env, 'LEDGER_WEBHOOK_ALLOW_PRIVATE_TARGETS'),
   };
   if (options.webhookBackoffMaxMs < options.webhookBackoffBaseMs) {
     throw new ConfigError('LEDGER_WEBHOOK_BACKOFF_MAX_MS must not be below LEDGER_WEBHOOK_BACKOFF_BASE_MS');

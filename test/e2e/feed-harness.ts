@@ -77,7 +77,8 @@ export const startFeedApp = async (
     minPositionWaitMs: 1000,
   };
   const app = await NestFactory.create(
-    FeedTestAppModule.forRoot(config, { heartbeatMs: 15_000, ...feed }),
+    // The receivers of these tests listen on loopback.
+    FeedTestAppModule.forRoot(config, { heartbeatMs: 15_000, webhookAllowPrivateTargets: true, ...feed }),
     ledgerHttpAdapter(),
     { logger: false, bodyParser: false },
   );

@@ -7,6 +7,7 @@ import type { FeedOptions } from '../../src/feed/feed-options.js';
 import type { WebhookView } from '../../src/feed/webhooks/webhooks.service.js';
 import { verifyWebhookSignature } from '../../src/feed/webhooks/webhook-signature.js';
 import { backoffDelay } from '../../src/feed/webhooks/webhook-delivery.service.js';
+import { isPrivateAddress } from '../../src/feed/webhooks/webhook-target.js';
 import { validateFeedEvent } from '../../src/schemas/validate-event.js';
 import { appendEvents, auth, KEYS, Receiver, startFeedApp, waitFor, type FeedApp } from './feed-harness.js';
 
@@ -242,6 +243,55 @@ describe('webhooks on one server', () => {
     await waitFor(async () => (await status(app, created.id)).status === 'paused', 'the pause');
     expect((await status(app, created.id)).lastError).toMatch(/fetch failed|ECONNREFUSED/);
     await call(app, 'DELETE', `/webhooks/${created.id}`, KEYS.subscriber);
+  });
+});
+
+describe('webhooks to private addresses (server-side request forgery)', () => {
+  let app: FeedApp;
+  beforeAll(async () => {
+    app = await startFeedApp(undefined, { ...FAST, webhookAllowPrivateTargets: false });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it.each([
+    ['loopback', 'http://127.0.0.1:9/hook'],
+    ['localhost by name', 'http://localhost:3000/hook'],
+    ['the cloud metadata service', 'http://169.254.169.254/latest/meta-data/'],
+    ['a private network', 'https://10.1.2.3/hook'],
+    ['IPv6 loopback', 'http://[::1]:8080/hook'],
+    ['IPv4 written as IPv6', 'http://[::ffff:127.0.0.1]/hook'],
+    ['a unique-local IPv6 address', 'http://[fd00::1]/hook'],
+  ])('are refused by default: %s (%s) is 422 naming the url', async (_what, url) => {
+    const answer = await call(app, 'POST', '/webhooks', KEYS.subscriber, { url, secret: SECRET });
+    expect(answer.status).toBe(422);
+    expect(answer.json).toMatchObject({
+      code: 'WEBHOOK.PRIVATE_TARGET',
+      errors: [{ field: 'url', messages: [expect.stringMatching(/loopback, private or reserved/)] }],
+    });
+    expect((await call(app, 'GET', '/webhooks', KEYS.subscriber)).json).toEqual([]);
+  });
+});
+
+describe('which addresses count as private', () => {
+  it.each([
+    ['127.0.0.1', true],
+    ['169.254.169.254', true],
+    ['172.31.255.255', true],
+    ['192.168.1.10', true],
+    ['100.64.0.1', true],
+    ['0.0.0.0', true],
+    ['::1', true],
+    ['fe80::1', true],
+    ['::ffff:10.0.0.1', true],
+    ['not-an-address', true],
+    ['8.8.8.8', false],
+    ['172.32.0.1', false],
+    ['2001:4860:4860::8888', false],
+    ['::ffff:8.8.8.8', false],
+  ])('%s -> %s', (address, expected) => {
+    expect(isPrivateAddress(address)).toBe(expected);
   });
 });
 

@@ -9,6 +9,7 @@ import { EVENT_STORE, type EventStore, type Subscription } from '../../event-sto
 import { toFeedEvent, type FeedEvent } from '../feed-event.js';
 import { FEED_OPTIONS, type FeedOptions } from '../feed-options.js';
 import { WebhookRepository, type Webhook } from './webhook.repository.js';
+import { privateTargetOf } from './webhook-target.js';
 import { signWebhookBody } from './webhook-signature.js';
 
 type Attempt = { ok: true } | { ok: false; error: string };
@@ -140,6 +141,11 @@ class WebhookWorker {
 
   private async attempt(hook: Webhook, event: FeedEvent, body: string, attempt: number): Promise<Attempt> {
     const timestamp = Math.floor(Date.now() / 1000);
+    if (!this.options.webhookAllowPrivateTargets) {
+      // The name may resolve elsewhere than when the webhook was registered (webhook-target.ts).
+      const refusal = await privateTargetOf(hook.url);
+      if (refusal) return { ok: false, error: `not delivered: ${refusal}` };
+    }
     try {
       const response = await fetch(hook.url, {
         method: 'POST',

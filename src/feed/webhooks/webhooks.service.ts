@@ -5,6 +5,8 @@ import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port
 import type { CreateWebhookDto } from './create-webhook.dto.js';
 import { WebhookDeliveryService } from './webhook-delivery.service.js';
 import { WebhookRepository, type Webhook } from './webhook.repository.js';
+import { privateTargetOf } from './webhook-target.js';
+import { FEED_OPTIONS, type FeedOptions } from '../feed-options.js';
 
 /** A webhook as its owner sees it: everything but the secret. */
 export type WebhookView = Omit<Webhook, 'secret'>;
@@ -27,9 +29,21 @@ export class WebhooksService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(WebhookRepository) private readonly repository: WebhookRepository,
     @Inject(WebhookDeliveryService) private readonly delivery: WebhookDeliveryService,
+    @Inject(FEED_OPTIONS) private readonly options: FeedOptions,
   ) {}
 
   async create(body: CreateWebhookDto, caller: WebhookCaller): Promise<WebhookView> {
+    if (!this.options.webhookAllowPrivateTargets) {
+      const refusal = await privateTargetOf(body.url);
+      if (refusal) {
+        throw new ApplicationError(
+          422,
+          'WEBHOOK.PRIVATE_TARGET',
+          `the webhook URL may not be delivered to: ${refusal}. An operator whose receivers are inside the network sets LEDGER_WEBHOOK_ALLOW_PRIVATE_TARGETS=true`,
+          { errors: [{ field: 'url', messages: [refusal] }] },
+        );
+      }
+    }
     const checkpoint = body.after ?? (await this.store.headPosition());
     const hook = this.repository.insert({
       id: randomUUID(),
