@@ -3,10 +3,9 @@ WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
-COPY src src
-COPY projections projections
-COPY bench bench
+# The whole tree: the build also compiles bench/, whose replay bench generates its history with
+# test/unit/read-models/history.ts. Only dist/ and the production node_modules reach the image.
+COPY . .
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
