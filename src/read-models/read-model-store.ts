@@ -95,6 +95,8 @@ const bindable = (value: string | number | boolean | null): string | number | nu
 
 export class ReadModelStore {
   readonly path: string;
+  /** Throwaway storage (no journal, no fsync): see ReadModelStoreOptions.scratch. */
+  readonly scratch: boolean;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   /** A read-only file that has never been written by a ReadModelStore: it holds nothing. */
@@ -102,6 +104,7 @@ export class ReadModelStore {
 
   constructor(path: string, options: ReadModelStoreOptions = {}) {
     this.path = path === ':memory:' ? path : resolve(path);
+    this.scratch = !options.readonly && (options.scratch ?? false);
     if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(this.path), { recursive: true });
     this.db = new Database(this.path, { readonly: options.readonly ?? false });
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
@@ -292,6 +295,63 @@ export class ReadModelStore {
       if (!gen) throw new StaleGenerationError(generation, 'was dropped');
       this.writeInto(gen.table, docs);
     })();
+  }
+
+  /**
+   * Bulk rebuilds only: whole documents as JSON text (`[key, json]`), each key new to its generation's
+   * table (a key already there fails the whole call), checkpoints untouched; one IMMEDIATE transaction.
+   * For generations nothing reads or resumes until their checkpoint is set (`commit` with no documents),
+   * which several connections (rebuild workers) may fill in turn.
+   */
+  insertJson(
+    batches: readonly { generation: Generation; rows: readonly (readonly [string, string])[] }[],
+  ): void {
+    this.db
+      .transaction(() => {
+        for (const { generation, rows } of batches) {
+          if (rows.length === 0) continue;
+          const insert = this.stmt(`INSERT INTO "${generation.table}" (key, doc) VALUES (?, ?)`);
+          for (const [key, json] of rows) insert.run(key, json);
+        }
+      })
+      .immediate();
+  }
+
+  /**
+   * Copies whole generations built in another read-model file into generations of this one, and moves
+   * their checkpoints from 0 to `position`, all in one transaction: the documents and their checkpoint
+   * arrive together or not at all. Each target must be at 0 with no documents, each key new.
+   */
+  importGenerations(
+    sourcePath: string,
+    moves: readonly { generation: number; sourceTable: string; position: number }[],
+  ): void {
+    if (moves.length === 0) return;
+    this.db.prepare('ATTACH DATABASE ? AS rebuilt').run(sourcePath);
+    try {
+      this.db.transaction(() => {
+        for (const move of moves) {
+          const moved = this.stmt(
+            'UPDATE checkpoints SET position = ? WHERE id = ? AND position = 0 RETURNING table_name',
+          ).get(move.position, move.generation) as { table_name: string } | undefined;
+          if (!moved) {
+            const gen = this.generation(move.generation);
+            throw new StaleGenerationError(
+              move.generation,
+              gen ? `checkpoint is ${gen.position}, the import expected 0` : 'was dropped',
+            );
+          }
+          this.db
+            .prepare(
+              `INSERT INTO main."${moved.table_name}" (key, doc) SELECT key, doc FROM rebuilt."${move.sourceTable}"`,
+            )
+            .run();
+        }
+        this.afterWrites();
+      })();
+    } finally {
+      this.db.prepare('DETACH DATABASE rebuilt').run();
+    }
   }
 
   /**

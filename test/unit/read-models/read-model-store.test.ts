@@ -110,4 +110,73 @@ describe('ReadModelStore', () => {
     expect(other.get('p', 'k')).toEqual({ v: 2 });
     expect(other.activeAll().get('p')?.version).toBe(2);
   });
+
+  it('bulk inserts JSON text without touching the checkpoint, and refuses a key twice', () => {
+    const store = open();
+    const gen = store.createGeneration('p', 1);
+    store.insertJson([
+      {
+        generation: gen,
+        rows: [
+          ['a', '{"n":1}'],
+          ['b', '{"n":2}'],
+        ],
+      },
+    ]);
+    expect(store.getFrom(gen, 'b')).toEqual({ n: 2 });
+    expect(store.generation(gen.id)!.position).toBe(0);
+    expect(() =>
+      store.insertJson([
+        {
+          generation: gen,
+          rows: [
+            ['c', '{}'],
+            ['a', '{}'],
+          ],
+        },
+      ]),
+    ).toThrow(/UNIQUE/);
+    // Nothing of the failed call was written.
+    expect([...store.entries(gen)].map(([key]) => key)).toEqual(['a', 'b']);
+  });
+
+  it('imports generations built in another file together with their checkpoints, or nothing', () => {
+    const { dir, remove } = tempDir();
+    cleanups.push(remove);
+    const built = open(join(dir, 'built.sqlite'));
+    const source = built.createGeneration('p', 1);
+    built.insertJson([
+      {
+        generation: source,
+        rows: [
+          ['a', '{"v":"a"}'],
+          ['b', '{"v":"b"}'],
+        ],
+      },
+    ]);
+    built.close();
+
+    const store = open();
+    const target = store.createGeneration('p', 1);
+    const moved = store.createGeneration('q', 1);
+    store.commit([{ generation: moved.id, docs: new Map(), from: 0, position: 4 }]);
+    // q is no longer at 0: the whole import fails, p included.
+    expect(() =>
+      store.importGenerations(join(dir, 'built.sqlite'), [
+        { generation: target.id, sourceTable: source.table, position: 9 },
+        { generation: moved.id, sourceTable: source.table, position: 9 },
+      ]),
+    ).toThrow(StaleGenerationError);
+    expect(store.generation(target.id)!.position).toBe(0);
+    expect([...store.entries(target)]).toEqual([]);
+
+    store.importGenerations(join(dir, 'built.sqlite'), [
+      { generation: target.id, sourceTable: source.table, position: 9 },
+    ]);
+    expect(store.generation(target.id)!.position).toBe(9);
+    expect([...store.entries(store.generation(target.id)!)]).toEqual([
+      ['a', '{"v":"a"}'],
+      ['b', '{"v":"b"}'],
+    ]);
+  });
 });
