@@ -168,7 +168,10 @@ const buildByStream = async (
       elapsedMs: performance.now() - started,
     });
   const direct = readModels.scratch && readModels.path !== ':memory:';
-  const scratchDir = direct ? undefined : mkdtempSync(join(tmpdir(), 'ledger-rebuild-'));
+  // Beside the read models when they are a file: as large as they are, and the same disk.
+  const scratchDir = direct
+    ? undefined
+    : mkdtempSync(join(readModels.path === ':memory:' ? tmpdir() : dirname(readModels.path), '.rebuild-'));
   const scratchPath = scratchDir && join(scratchDir, 'rebuild.sqlite');
   let built: number;
   try {
