@@ -72,6 +72,9 @@ const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const tableName = (projection: string, version: number, id: number): string =>
   `doc_${projection.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_v${version}_g${id}`;
 
+/** Where a bulk rebuild writes a generation's documents before they become its table (`adoptStaging`). */
+const stagingName = (id: number): string => `staging_g${id}`;
+
 interface GenerationRow {
   id: number;
   projection: string;
@@ -214,6 +217,9 @@ export class ReadModelStore {
       'INSERT INTO active (projection, generation) VALUES (?, ?) ON CONFLICT(projection) DO UPDATE SET generation = excluded.generation',
     ).run(gen.projection, id);
     this.stmt("UPDATE checkpoints SET status = 'live' WHERE id = ?").run(id);
+    // What a rebuild that died before adopting it may have left (the runner resumed the generation).
+    this.forgetTable(stagingName(id));
+    this.db.exec(`DROP TABLE IF EXISTS "${stagingName(id)}"`);
     if (previous && previous.id !== id) this.dropNow(previous);
   }
 
@@ -221,7 +227,8 @@ export class ReadModelStore {
     this.stmt('DELETE FROM active WHERE generation = ?').run(gen.id);
     this.stmt('DELETE FROM checkpoints WHERE id = ?').run(gen.id);
     this.forgetTable(gen.table);
-    this.db.exec(`DROP TABLE IF EXISTS "${gen.table}"`);
+    this.forgetTable(stagingName(gen.id));
+    this.db.exec(`DROP TABLE IF EXISTS "${gen.table}"; DROP TABLE IF EXISTS "${stagingName(gen.id)}"`);
   }
 
   /**
@@ -318,40 +325,48 @@ export class ReadModelStore {
   }
 
   /**
-   * Copies whole generations built in another read-model file into generations of this one, and moves
-   * their checkpoints from 0 to `position`, all in one transaction: the documents and their checkpoint
-   * arrive together or not at all. Each target must be at 0 with no documents, each key new.
+   * An empty table beside the generation's, for a bulk rebuild to fill (`insertJson`) while the
+   * generation itself stays empty at position 0; `adoptStaging` then makes it the generation's table.
+   * Returns the generation as seen through it. A staging table left by a crash goes with its generation
+   * (`dropGeneration`, `activate`), or when staging starts again.
    */
-  importGenerations(
-    sourcePath: string,
-    moves: readonly { generation: number; sourceTable: string; position: number }[],
-  ): void {
+  createStaging(generation: Generation): Generation {
+    const table = stagingName(generation.id);
+    this.forgetTable(table);
+    this.db.exec(
+      `DROP TABLE IF EXISTS "${table}"; CREATE TABLE "${table}" (key TEXT PRIMARY KEY, doc TEXT NOT NULL)`,
+    );
+    return { ...generation, table };
+  }
+
+  /**
+   * In one transaction, for each generation: its staging table becomes its table (the empty one is
+   * dropped) and its checkpoint moves from 0 to `position`. The documents and their checkpoint arrive
+   * together or not at all; a generation no longer at 0 fails the whole call.
+   */
+  adoptStaging(moves: readonly { generation: number; position: number }[]): void {
     if (moves.length === 0) return;
-    this.db.prepare('ATTACH DATABASE ? AS rebuilt').run(sourcePath);
-    try {
-      this.db.transaction(() => {
-        for (const move of moves) {
-          const moved = this.stmt(
-            'UPDATE checkpoints SET position = ? WHERE id = ? AND position = 0 RETURNING table_name',
-          ).get(move.position, move.generation) as { table_name: string } | undefined;
-          if (!moved) {
-            const gen = this.generation(move.generation);
-            throw new StaleGenerationError(
-              move.generation,
-              gen ? `checkpoint is ${gen.position}, the import expected 0` : 'was dropped',
-            );
-          }
-          this.db
-            .prepare(
-              `INSERT INTO main."${moved.table_name}" (key, doc) SELECT key, doc FROM rebuilt."${move.sourceTable}"`,
-            )
-            .run();
+    this.db.transaction(() => {
+      for (const move of moves) {
+        const moved = this.stmt(
+          'UPDATE checkpoints SET position = ? WHERE id = ? AND position = 0 RETURNING table_name',
+        ).get(move.position, move.generation) as { table_name: string } | undefined;
+        if (!moved) {
+          const gen = this.generation(move.generation);
+          throw new StaleGenerationError(
+            move.generation,
+            gen ? `checkpoint is ${gen.position}, the rebuild expected 0` : 'was dropped',
+          );
         }
-        this.afterWrites();
-      })();
-    } finally {
-      this.db.prepare('DETACH DATABASE rebuilt').run();
-    }
+        const staging = stagingName(move.generation);
+        this.forgetTable(moved.table_name);
+        this.forgetTable(staging);
+        this.db.exec(
+          `DROP TABLE "${moved.table_name}"; ALTER TABLE "${staging}" RENAME TO "${moved.table_name}"`,
+        );
+      }
+      this.afterWrites();
+    })();
   }
 
   /**

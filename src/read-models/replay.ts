@@ -1,6 +1,10 @@
 /**
  * Rebuilding read models from the first event (`ledger replay`) and checking that a rebuild gives the
  * very same documents as the live read models (`ledger replay --verify`, the auditors' question).
+ *
+ * From a SQLite file, the projections keyed by assignment stream are rebuilt stream by stream in worker
+ * threads (stream-rebuild.ts); the others, and whatever the log gained meanwhile, in log order in this
+ * thread (ProjectionLane). Both give the same documents, byte for byte.
  */
 import {
   closeSync,
@@ -140,10 +144,10 @@ const pump = async (
 
 /**
  * The lanes at position 0 that stream-rebuild.ts can build, built in worker threads up to the head of
- * the log (or `stopAt`): in `readModels` itself when it is a scratch file, else in a scratch file of
- * their own whose documents are then imported together with the checkpoints, in one transaction.
- * Returns the lanes to go on with (those built replaced by lanes at their new checkpoints) and how
- * many events were applied, up to which position.
+ * the log (or `stopAt`): into staging tables of `readModels` (a file), which then become the
+ * generations' tables together with their checkpoints, in one transaction, so no generation is ever
+ * ahead of its checkpoint. Returns the lanes to go on with (those built replaced by lanes at their new
+ * checkpoints) and how many events were applied, up to which position.
  */
 const buildByStream = async (
   events: EventStore,
@@ -154,7 +158,8 @@ const buildByStream = async (
   const workers = options.workers ?? defaultRebuildWorkers();
   const eligible = lanes.filter((l) => l.applied === 0 && canRebuildByStream(events, l.projection));
   const unchanged = { lanes: [...lanes], events: 0, upTo: 0 };
-  if (workers < 1 || eligible.length === 0) return unchanged;
+  // The workers open the read-model file themselves: not possible in memory.
+  if (workers < 1 || eligible.length === 0 || readModels.path === ':memory:') return unchanged;
   const upTo = Math.min(await events.headPosition(), options.stopAt ?? Number.POSITIVE_INFINITY);
   if (upTo < 1) return unchanged;
   const started = performance.now();
@@ -167,55 +172,19 @@ const buildByStream = async (
       events: done,
       elapsedMs: performance.now() - started,
     });
-  const direct = readModels.scratch && readModels.path !== ':memory:';
-  // Beside the read models when they are a file: as large as they are, and the same disk.
-  const scratchDir = direct
-    ? undefined
-    : mkdtempSync(join(readModels.path === ':memory:' ? tmpdir() : dirname(readModels.path), '.rebuild-'));
-  const scratchPath = scratchDir && join(scratchDir, 'rebuild.sqlite');
-  let built: number;
-  try {
-    let targets: Generation[];
-    if (scratchPath) {
-      const scratch = new ReadModelStore(scratchPath, { scratch: true });
-      try {
-        targets = eligible.map((l) => scratch.createGeneration(l.projection.name, l.projection.version));
-      } finally {
-        scratch.close();
-      }
-    } else {
-      targets = eligible.map((l) => l.generation);
-    }
-    const result = await rebuildByStream(
-      events,
-      scratchPath ?? readModels.path,
-      eligible.map((l, i) => ({ projection: l.projection, generation: targets[i]!, until: l.until })),
-      { upTo, workers, pageSize: options.pageSize, onEvents },
-    );
-    built = result.events;
-    const positions = eligible.map((l) => Math.min(l.until, upTo));
-    if (scratchPath) {
-      readModels.importGenerations(
-        scratchPath,
-        eligible.map((l, i) => ({
-          generation: l.generation.id,
-          sourceTable: targets[i]!.table,
-          position: positions[i]!,
-        })),
-      );
-    } else {
-      readModels.commit(
-        eligible.map((l, i) => ({
-          generation: l.generation.id,
-          docs: new Map(),
-          from: 0,
-          position: positions[i]!,
-        })),
-      );
-    }
-  } finally {
-    if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
-  }
+  const result = await rebuildByStream(
+    events,
+    { path: readModels.path, scratch: readModels.scratch },
+    eligible.map((l) => ({
+      projection: l.projection,
+      generation: readModels.createStaging(l.generation),
+      until: l.until,
+    })),
+    { upTo, workers, pageSize: options.pageSize, onEvents },
+  );
+  readModels.adoptStaging(
+    eligible.map((l) => ({ generation: l.generation.id, position: Math.min(l.until, upTo) })),
+  );
   const next = lanes.map((lane) => {
     if (!eligible.includes(lane)) return lane;
     const generation = readModels.generation(lane.generation.id)!;
@@ -223,7 +192,7 @@ const buildByStream = async (
     fresh.until = lane.until;
     return fresh;
   });
-  return { lanes: next, events: built, upTo };
+  return { lanes: next, events: result.events, upTo };
 };
 
 /**

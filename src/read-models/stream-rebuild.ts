@@ -26,16 +26,22 @@ import type { Generation } from './read-model-store.js';
 /** One generation to fill, in a file the workers can open. */
 export interface StreamRebuildLane {
   projection: AnyProjection;
+  /** Where its documents go: `table` is written with plain INSERTs, one per document. */
   generation: Generation;
   /** Apply no event past this position (verification compares at the live checkpoint). */
   until: number;
 }
 
+/** The read-model file the workers write: a scratch file (no journal) or an ordinary (WAL) one. */
+export interface StreamRebuildTarget {
+  path: string;
+  scratch: boolean;
+}
+
 /** What each worker receives. */
 export interface StreamRebuildJob {
   storePath: string;
-  /** The read-model file holding the generations (opened as scratch storage: no journal). */
-  targetPath: string;
+  target: StreamRebuildTarget;
   lanes: { name: string; version: number; generation: Generation; until: number }[];
   upTo: number;
   /** Run i is the streams from boundaries[i - 1] (or the first) up to, not including, boundaries[i]. */
@@ -115,14 +121,13 @@ export const canRebuildByStream = (store: EventStore, projection: AnyProjection)
   workerAvailable();
 
 /**
- * Fills `lanes`' generations (in `targetPath`, at position 0, empty) with the documents of every event
- * up to `upTo`, in `workers` threads. Leaves their checkpoints alone: the caller sets them once this
- * resolved. On failure every worker is stopped before this rejects; the generations then hold part of
- * the documents and must be dropped.
+ * Fills `lanes`' tables (in `target`, empty) with the documents of every event up to `upTo`, in
+ * `workers` threads. Sets no checkpoint: the caller does once this resolved. On failure every worker is
+ * stopped before this rejects; the tables then hold part of the documents.
  */
 export const rebuildByStream = async (
   store: EventStore,
-  targetPath: string,
+  target: StreamRebuildTarget,
   lanes: readonly StreamRebuildLane[],
   options: StreamRebuildOptions,
 ): Promise<StreamRebuildResult> => {
@@ -137,7 +142,7 @@ export const rebuildByStream = async (
   const shared = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
   const job: StreamRebuildJob = {
     storePath,
-    targetPath,
+    target,
     lanes: lanes.map((l) => ({
       name: l.projection.name,
       version: l.projection.version,

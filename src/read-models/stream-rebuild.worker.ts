@@ -83,7 +83,7 @@ const apply = (event: ProjectedEvent): void => {
 };
 
 const events = new SqliteEventStore(job.storePath, { mmapBytes: job.mmapBytes });
-const target = new ReadModelStore(job.targetPath, { scratch: true });
+const target = new ReadModelStore(job.target.path, { scratch: job.target.scratch });
 
 /** About what a 16 KiB table page holds of rows, less its header and each row's overhead. */
 const PAGE_BUDGET = 16_200;

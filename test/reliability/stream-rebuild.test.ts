@@ -78,6 +78,9 @@ try {
     out.liveAfter = names.map((n) => after.active(n).id);
     out.liveBuilding = after.generations().filter((g) => g.status === 'building').length;
     after.close();
+    const tables = new Database(dir + '/live.sqlite', { readonly: true });
+    out.liveStaging = tables.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'staging%'").pluck().all();
+    tables.close();
     out.verify = await verifyReplay(store, dir + '/live.sqlite', projections, { workers: 2 });
     out.verifyInThread = await verifyReplay(store, dir + '/live.sqlite', projections, { workers: 0 });
     const db = new Database(dir + '/live.sqlite');
@@ -105,6 +108,34 @@ try {
         counted: result.events === result.position,
         verify: await verifyReplay(tailStore, dir + '/tail.sqlite', ALL_PROJECTIONS, { workers: 0 }),
       };
+      // A live file that a running runner keeps serving and writing while the log grows: its old
+      // generations answer until the switch, then it carries on from the rebuilt ones.
+      const served = new ReadModelStore(dir + '/tail-live.sqlite');
+      const runner = new ProjectionRunner(tailStore, served, ALL_PROJECTIONS, {
+        retryDelayMs: 10,
+        onError: () => undefined,
+      });
+      try {
+        await runner.start();
+        await runner.waitFor(await tailStore.headPosition(), 20000);
+        const ids = () => ALL_PROJECTIONS.map((p) => served.active(p.name).id);
+        const old = ids();
+        const seen = new Set();
+        let rebuilt = false;
+        const rebuilding = replayAll(tailStore, dir + '/tail-live.sqlite', ALL_PROJECTIONS, () => ids().forEach((id) => seen.add(id)), { workers: 2 });
+        rebuilding.finally(() => (rebuilt = true)).catch(() => undefined);
+        while (!rebuilt) await appendEvents(tailStore, history, 20, undefined, 20);
+        await rebuilding;
+        out.tailLive = {
+          answeredByOld: seen.size > 0 && [...seen].every((id) => old.includes(id)),
+          switched: ids().every((id) => !old.includes(id)),
+          caughtUp: await runner.waitFor(await tailStore.headPosition(), 20000),
+        };
+      } finally {
+        await runner.stop();
+        served.close();
+      }
+      out.tailLive.verify = await verifyReplay(tailStore, dir + '/tail-live.sqlite', ALL_PROJECTIONS, { workers: 0 });
     } finally {
       await tailStore.close();
     }
@@ -125,6 +156,9 @@ try {
     const after = new ReadModelStore(dir + '/broken-live.sqlite', { readonly: true });
     out.liveAfter = after.generations().map((g) => [g.id, g.status]);
     after.close();
+    const tables = new Database(dir + '/broken-live.sqlite', { readonly: true });
+    out.liveTables = tables.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    tables.close();
     out.files = (await import('node:fs')).readdirSync(dir).filter((f) => f.startsWith('broken-new'));
   }
 } finally {
@@ -198,6 +232,7 @@ describe('rebuilding stream by stream in worker threads', () => {
     expect(after.slice(0, 3).every((id, i) => id !== before[i])).toBe(true);
     expect(after[3]).toBe(before[3]);
     expect(out.liveBuilding).toBe(0);
+    expect(out.liveStaging).toEqual([]);
     expect(out.verify).toEqual([]);
     expect(out.verifyInThread).toEqual([]);
     expect(out.tampered).toEqual([
@@ -208,6 +243,7 @@ describe('rebuilding stream by stream in worker threads', () => {
       expect(pure[name]).toEqual(inThread[name]);
     }
     expect(out.tail).toEqual({ beyondStart: true, counted: true, verify: [] });
+    expect(out.tailLive).toEqual({ answeredByOld: true, switched: true, caughtUp: true, verify: [] });
     // Two workers for each of the live-file rebuild and the two verifications with workers; the counting
     // projection read ahead in log order by those verifications and the one without workers.
     expect(out.end).toEqual({ streamWorkers: 9, readAheadWorkers: 4 });
@@ -231,6 +267,7 @@ describe('rebuilding stream by stream in worker threads', () => {
     expect(out['broken-new.sqlite']).toMatch(/in revision order/);
     expect(out['broken-live.sqlite']).toMatch(/in revision order/);
     expect(out.liveAfter).toEqual(out.liveBefore);
+    expect(out.liveTables).toEqual(['active', 'checkpoints', 'doc_audit_timeline_v1_g1', 'sqlite_sequence']);
     expect(out.files).toEqual([]);
   }, 60_000);
 });
