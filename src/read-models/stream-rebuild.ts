@@ -7,12 +7,14 @@
  * forgotten: no cache, no upserts, no document written twice, and almost nothing lives long enough to
  * cost the garbage collector. The streams are cut into runs of about equal size that the workers take in
  * turn, each reading the log through its own connection and writing the documents itself (one writer at
- * a time) into the generations, whose checkpoints the caller then sets. The documents are those a
+ * a time) into the tables it is given (staging tables, which the caller then makes the generations'
+ * tables together with their checkpoints: ReadModelStore.adoptStaging). The documents are those a
  * rebuild in log order gives: each sees the same events in the same order, through the same
  * `toProjectedEvent`, `init`, `evolve` and `JSON.stringify`.
  *
  * Only for a SQLite file store, projections of ALL_PROJECTIONS (the worker imports them by name and
- * version) keyed by stream, and generations at position 0; everything else is rebuilt in log order.
+ * version) keyed by stream, generations at position 0 and a read-model file (not :memory:); everything
+ * else is rebuilt in log order.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -23,7 +25,7 @@ import { ALL_PROJECTIONS } from '../../projections/index.js';
 import { assignmentKeyOf, type AnyProjection } from '../../projections/projection.js';
 import type { Generation } from './read-model-store.js';
 
-/** One generation to fill, in a file the workers can open. */
+/** One generation's documents to build, into a table of a file the workers can open. */
 export interface StreamRebuildLane {
   projection: AnyProjection;
   /** Where its documents go: `table` is written with plain INSERTs, one per document. */
@@ -86,7 +88,7 @@ const WORKER = new URL('./stream-rebuild.worker.js', import.meta.url);
 export const streamRebuildStats = { workers: 0 };
 
 /** Runs per worker: runs are taken in turn, so a worker slowed down (by load) takes fewer. */
-const RUNS_PER_WORKER = 8;
+const RUNS_PER_WORKER = 32;
 
 /**
  * Events per page of the stream-ordered read, at most. A page stays alive until applied, and so does
@@ -96,7 +98,7 @@ const RUNS_PER_WORKER = 8;
  */
 const MAX_PAGE = 1000;
 const BATCH_CHARS = 1 << 20;
-/** The log file is read out of order: memory-mapped (SQLite caps this at 2 GiB by default). */
+/** The log file is read out of order: memory-mapped, up to SQLite's compile-time cap (~2 GiB). */
 const MMAP_BYTES = 2 ** 31;
 
 /** The file of a SQLite store that a second connection can open, if it is one. */
@@ -107,7 +109,10 @@ export const sqliteFileOf = (store: EventStore): string | undefined => {
 
 const workerAvailable = (): boolean => WORKER.protocol === 'file:' && existsSync(fileURLToPath(WORKER));
 
-/** Default worker count: one per core, at most 4 (beyond that the single writer is the limit). */
+/**
+ * Default worker count: one per core, at most 4. A worker spends about a fifth of its time writing,
+ * one writer at a time: with more, they would mostly wait for each other.
+ */
 export const defaultRebuildWorkers = (): number => Math.max(1, Math.min(availableParallelism(), 4));
 
 /**
