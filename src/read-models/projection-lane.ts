@@ -11,7 +11,7 @@ import type { AnyProjection, ProjectedEvent } from '../../projections/projection
 import type { Generation, GenerationBatch, ReadModelStore } from './read-model-store.js';
 
 /** What a projection sees of a stored event: upcast to the current schema of its type, like every reader. */
-export const toProjectedEvent = (event: StoredEvent): ProjectedEvent => ({
+export const toProjectedEvent = (event: Omit<StoredEvent, 'hash'>): ProjectedEvent => ({
   streamId: event.streamId,
   eventId: event.eventId,
   type: event.type,

@@ -72,6 +72,9 @@ const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const tableName = (projection: string, version: number, id: number): string =>
   `doc_${projection.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_v${version}_g${id}`;
 
+/** Where a bulk rebuild writes a generation's documents before they become its table (`adoptStaging`). */
+const stagingName = (id: number): string => `staging_g${id}`;
+
 interface GenerationRow {
   id: number;
   projection: string;
@@ -95,6 +98,8 @@ const bindable = (value: string | number | boolean | null): string | number | nu
 
 export class ReadModelStore {
   readonly path: string;
+  /** Throwaway storage (no journal, no fsync): see ReadModelStoreOptions.scratch. */
+  readonly scratch: boolean;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   /** A read-only file that has never been written by a ReadModelStore: it holds nothing. */
@@ -102,6 +107,7 @@ export class ReadModelStore {
 
   constructor(path: string, options: ReadModelStoreOptions = {}) {
     this.path = path === ':memory:' ? path : resolve(path);
+    this.scratch = !options.readonly && (options.scratch ?? false);
     if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(this.path), { recursive: true });
     this.db = new Database(this.path, { readonly: options.readonly ?? false });
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
@@ -211,6 +217,9 @@ export class ReadModelStore {
       'INSERT INTO active (projection, generation) VALUES (?, ?) ON CONFLICT(projection) DO UPDATE SET generation = excluded.generation',
     ).run(gen.projection, id);
     this.stmt("UPDATE checkpoints SET status = 'live' WHERE id = ?").run(id);
+    // What a rebuild that died before adopting it may have left (the runner resumed the generation).
+    this.forgetTable(stagingName(id));
+    this.db.exec(`DROP TABLE IF EXISTS "${stagingName(id)}"`);
     if (previous && previous.id !== id) this.dropNow(previous);
   }
 
@@ -218,7 +227,8 @@ export class ReadModelStore {
     this.stmt('DELETE FROM active WHERE generation = ?').run(gen.id);
     this.stmt('DELETE FROM checkpoints WHERE id = ?').run(gen.id);
     this.forgetTable(gen.table);
-    this.db.exec(`DROP TABLE IF EXISTS "${gen.table}"`);
+    this.forgetTable(stagingName(gen.id));
+    this.db.exec(`DROP TABLE IF EXISTS "${gen.table}"; DROP TABLE IF EXISTS "${stagingName(gen.id)}"`);
   }
 
   /**
@@ -291,6 +301,71 @@ export class ReadModelStore {
       const gen = this.generation(generation);
       if (!gen) throw new StaleGenerationError(generation, 'was dropped');
       this.writeInto(gen.table, docs);
+    })();
+  }
+
+  /**
+   * Bulk rebuilds only: whole documents as JSON text (`[key, json]`), each key new to its generation's
+   * table (a key already there fails the whole call), checkpoints untouched; one IMMEDIATE transaction.
+   * For generations nothing reads or resumes until their checkpoint is set (`commit` with no documents),
+   * which several connections (rebuild workers) may fill in turn.
+   */
+  insertJson(
+    batches: readonly { generation: Generation; rows: readonly (readonly [string, string])[] }[],
+  ): void {
+    this.db
+      .transaction(() => {
+        for (const { generation, rows } of batches) {
+          if (rows.length === 0) continue;
+          const insert = this.stmt(`INSERT INTO "${generation.table}" (key, doc) VALUES (?, ?)`);
+          for (const [key, json] of rows) insert.run(key, json);
+        }
+      })
+      .immediate();
+  }
+
+  /**
+   * An empty table beside the generation's, for a bulk rebuild to fill (`insertJson`) while the
+   * generation itself stays empty at position 0; `adoptStaging` then makes it the generation's table.
+   * Returns the generation as seen through it. A staging table left by a crash goes with its generation
+   * (`dropGeneration`, `activate`), or when staging starts again.
+   */
+  createStaging(generation: Generation): Generation {
+    const table = stagingName(generation.id);
+    this.forgetTable(table);
+    this.db.exec(
+      `DROP TABLE IF EXISTS "${table}"; CREATE TABLE "${table}" (key TEXT PRIMARY KEY, doc TEXT NOT NULL)`,
+    );
+    return { ...generation, table };
+  }
+
+  /**
+   * In one transaction, for each generation: its staging table becomes its table (the empty one is
+   * dropped) and its checkpoint moves from 0 to `position`. The documents and their checkpoint arrive
+   * together or not at all; a generation no longer at 0 fails the whole call.
+   */
+  adoptStaging(moves: readonly { generation: number; position: number }[]): void {
+    if (moves.length === 0) return;
+    this.db.transaction(() => {
+      for (const move of moves) {
+        const moved = this.stmt(
+          'UPDATE checkpoints SET position = ? WHERE id = ? AND position = 0 RETURNING table_name',
+        ).get(move.position, move.generation) as { table_name: string } | undefined;
+        if (!moved) {
+          const gen = this.generation(move.generation);
+          throw new StaleGenerationError(
+            move.generation,
+            gen ? `checkpoint is ${gen.position}, the rebuild expected 0` : 'was dropped',
+          );
+        }
+        const staging = stagingName(move.generation);
+        this.forgetTable(moved.table_name);
+        this.forgetTable(staging);
+        this.db.exec(
+          `DROP TABLE "${moved.table_name}"; ALTER TABLE "${staging}" RENAME TO "${moved.table_name}"`,
+        );
+      }
+      this.afterWrites();
     })();
   }
 

@@ -1,6 +1,10 @@
 /**
  * Rebuilding read models from the first event (`ledger replay`) and checking that a rebuild gives the
  * very same documents as the live read models (`ledger replay --verify`, the auditors' question).
+ *
+ * From a SQLite file, the projections keyed by assignment stream are rebuilt stream by stream in worker
+ * threads (stream-rebuild.ts); the others, and whatever the log gained meanwhile, in log order in this
+ * thread (ProjectionLane). Both give the same documents, byte for byte.
  */
 import {
   closeSync,
@@ -20,9 +24,14 @@ import type { AnyProjection } from '../../projections/projection.js';
 import { projectedPages } from './log-reader.js';
 import { applyEvents, commitLanes, ProjectionLane } from './projection-lane.js';
 import { ReadModelStore, type Generation } from './read-model-store.js';
+import { canRebuildByStream, defaultRebuildWorkers, rebuildByStream } from './stream-rebuild.js';
 
 export interface ReplayProgress {
-  /** Last global position applied. */
+  /**
+   * Last global position applied. While worker threads rebuild stream by stream, which has no such
+   * position, it is the events applied so far (the log has no holes: the same share of it), or 0 when
+   * some projections are rebuilt from the first event in log order afterwards.
+   */
   position: number;
   /** Head of the log when the replay started (or the position, once past it). */
   head: number;
@@ -45,6 +54,12 @@ export interface ReplayOptions {
   maxCachedDocs?: number;
   /** Read the log ahead in a worker thread when the store is a SQLite file (default true). */
   readAhead?: boolean;
+  /**
+   * Threads that rebuild from the first event stream by stream (stream-rebuild.ts), for the projections
+   * that allows, from a SQLite file: default one per core, at most 4; 0 rebuilds everything in log order
+   * in this thread.
+   */
+  workers?: number;
 }
 
 export interface ReplayResult {
@@ -69,18 +84,28 @@ export const latestVersions = (projections: readonly AnyProjection[]): AnyProjec
   return [...byName.values()];
 };
 
+type PumpOptions = Required<Pick<ReplayOptions, 'pageSize' | 'flushEvents' | 'maxCachedDocs'>> & {
+  bulk: boolean;
+  readAhead?: boolean | undefined;
+  workers?: number | undefined;
+  stopAt?: number;
+  onProgress?: ReplayProgressCallback | undefined;
+};
+
+interface PumpResult {
+  /** Events read from the log (each counted once, whichever lanes it fed). */
+  events: number;
+  position: number;
+  elapsedMs: number;
+}
+
 /** Reads the log from the lanes' lowest position up to its end (or `stopAt`), committing as it goes. */
 const pump = async (
   events: EventStore,
   readModels: ReadModelStore,
   lanes: readonly ProjectionLane[],
-  options: Required<Pick<ReplayOptions, 'pageSize' | 'flushEvents' | 'maxCachedDocs'>> & {
-    bulk: boolean;
-    readAhead?: boolean | undefined;
-    stopAt?: number;
-    onProgress?: ReplayProgressCallback | undefined;
-  },
-): Promise<{ events: number; position: number; elapsedMs: number }> => {
+  options: PumpOptions,
+): Promise<PumpResult> => {
   const started = performance.now();
   let after = lanes.length ? Math.min(...lanes.map((l) => l.applied)) : 0;
   const stopAt = options.stopAt ?? Number.POSITIVE_INFINITY;
@@ -115,6 +140,88 @@ const pump = async (
   }
   commitLanes(readModels, lanes);
   return { events: count, position: after, elapsedMs: performance.now() - started };
+};
+
+/**
+ * The lanes at position 0 that stream-rebuild.ts can build, built in worker threads up to the head of
+ * the log (or `stopAt`): into staging tables of `readModels` (a file), which then become the
+ * generations' tables together with their checkpoints, in one transaction, so no generation is ever
+ * ahead of its checkpoint. Returns the lanes to go on with (those built replaced by lanes at their new
+ * checkpoints) and how many events were applied, up to which position.
+ */
+const buildByStream = async (
+  events: EventStore,
+  readModels: ReadModelStore,
+  lanes: readonly ProjectionLane[],
+  options: PumpOptions,
+): Promise<{ lanes: ProjectionLane[]; events: number; upTo: number }> => {
+  const workers = options.workers ?? defaultRebuildWorkers();
+  const eligible = lanes.filter((l) => l.applied === 0 && canRebuildByStream(events, l.projection));
+  const unchanged = { lanes: [...lanes], events: 0, upTo: 0 };
+  // The workers open the read-model file themselves: not possible in memory.
+  if (workers < 1 || eligible.length === 0 || readModels.path === ':memory:') return unchanged;
+  const upTo = Math.min(await events.headPosition(), options.stopAt ?? Number.POSITIVE_INFINITY);
+  if (upTo < 1) return unchanged;
+  const started = performance.now();
+  // When some lanes are rebuilt in log order afterwards, from 0, progress positions are theirs.
+  const last = eligible.length === lanes.length;
+  const onEvents = (done: number): void =>
+    options.onProgress?.({
+      position: last ? Math.min(done, upTo) : 0,
+      head: upTo,
+      events: done,
+      elapsedMs: performance.now() - started,
+    });
+  const result = await rebuildByStream(
+    events,
+    { path: readModels.path, scratch: readModels.scratch },
+    eligible.map((l) => ({
+      projection: l.projection,
+      generation: readModels.createStaging(l.generation),
+      until: l.until,
+    })),
+    { upTo, workers, pageSize: options.pageSize, onEvents },
+  );
+  readModels.adoptStaging(
+    eligible.map((l) => ({ generation: l.generation.id, position: Math.min(l.until, upTo) })),
+  );
+  const next = lanes.map((lane) => {
+    if (!eligible.includes(lane)) return lane;
+    const generation = readModels.generation(lane.generation.id)!;
+    const fresh = new ProjectionLane(readModels, lane.projection, generation, options.maxCachedDocs);
+    fresh.until = lane.until;
+    return fresh;
+  });
+  return { lanes: next, events: result.events, upTo };
+};
+
+/**
+ * Rebuilds `lanes` from their checkpoints: stream by stream in worker threads where it can
+ * (buildByStream), then in log order in this thread for the other lanes and whatever the log gained
+ * meanwhile. Returns the lanes as they ended (some replaced by buildByStream).
+ */
+const rebuild = async (
+  events: EventStore,
+  readModels: ReadModelStore,
+  lanes: readonly ProjectionLane[],
+  options: PumpOptions,
+): Promise<PumpResult & { lanes: ProjectionLane[] }> => {
+  const started = performance.now();
+  const byStream = await buildByStream(events, readModels, lanes, options);
+  const rest = byStream.lanes;
+  const inLogOrderFrom = rest.length ? Math.min(...rest.map((l) => l.applied)) : 0;
+  const run = await pump(events, readModels, rest, {
+    ...options,
+    // After the workers, only the tail is left to read unless a lane starts from the beginning.
+    readAhead: byStream.upTo === 0 || inLogOrderFrom < byStream.upTo ? options.readAhead : false,
+  });
+  return {
+    lanes: rest,
+    // The log-order pass read everything again if a lane started at 0; else only what followed.
+    events: run.events + (inLogOrderFrom >= byStream.upTo ? byStream.events : 0),
+    position: run.position,
+    elapsedMs: performance.now() - started,
+  };
 };
 
 /**
@@ -166,12 +273,14 @@ const rebuildInto = async (
       created.push(generation);
       return new ProjectionLane(readModels, p, generation, opts.maxCachedDocs);
     });
-    const run = await pump(store, readModels, lanes, { ...opts, onProgress, bulk });
-    for (const lane of lanes) readModels.activate(lane.generation.id, lane.committed);
+    const run = await rebuild(store, readModels, lanes, { ...opts, onProgress, bulk });
+    for (const lane of run.lanes) readModels.activate(lane.generation.id, lane.committed);
     return {
-      ...run,
+      events: run.events,
+      position: run.position,
+      elapsedMs: run.elapsedMs,
       eventsPerSecond: run.elapsedMs > 0 ? Math.round((run.events * 1000) / run.elapsedMs) : run.events,
-      generations: lanes.map((l) => readModels.generation(l.generation.id)!),
+      generations: run.lanes.map((l) => readModels.generation(l.generation.id)!),
     };
   } catch (error) {
     for (const g of created) {
@@ -370,11 +479,16 @@ export const verifyReplay = async (
       lane.until = active.position;
       compared.push([lane, active]);
     }
-    const lanes = compared.map(([lane]) => lane);
     const stopAt = Math.max(0, ...compared.map(([, g]) => g.position));
-    await pump(store, scratch, lanes, { ...opts, stopAt, onProgress: options.onProgress, bulk: true });
+    const run = await rebuild(
+      store,
+      scratch,
+      compared.map(([lane]) => lane),
+      { ...opts, stopAt, onProgress: options.onProgress, bulk: true },
+    );
 
-    for (const [lane, active] of compared) {
+    for (const [index, [, active]] of compared.entries()) {
+      const lane = run.lanes[index]!;
       const name = lane.name;
       if (lane.committed < active.position) {
         add({

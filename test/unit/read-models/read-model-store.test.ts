@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { ReadModelStore, StaleGenerationError } from '../../../src/read-models/read-model-store.js';
 import { tempDir } from './fixtures.js';
@@ -109,5 +110,86 @@ describe('ReadModelStore', () => {
     cleanups.push(() => other.close());
     expect(other.get('p', 'k')).toEqual({ v: 2 });
     expect(other.activeAll().get('p')?.version).toBe(2);
+  });
+
+  it('bulk inserts JSON text without touching the checkpoint, and refuses a key twice', () => {
+    const store = open();
+    const gen = store.createGeneration('p', 1);
+    store.insertJson([
+      {
+        generation: gen,
+        rows: [
+          ['a', '{"n":1}'],
+          ['b', '{"n":2}'],
+        ],
+      },
+    ]);
+    expect(store.getFrom(gen, 'b')).toEqual({ n: 2 });
+    expect(store.generation(gen.id)!.position).toBe(0);
+    expect(() =>
+      store.insertJson([
+        {
+          generation: gen,
+          rows: [
+            ['c', '{}'],
+            ['a', '{}'],
+          ],
+        },
+      ]),
+    ).toThrow(/UNIQUE/);
+    // Nothing of the failed call was written.
+    expect([...store.entries(gen)].map(([key]) => key)).toEqual(['a', 'b']);
+  });
+
+  it('adopts staging tables as generations together with their checkpoints, or nothing', () => {
+    const { dir, remove } = tempDir();
+    cleanups.push(remove);
+    const store = open(join(dir, 'rm.sqlite'));
+    const raw = new Database(join(dir, 'rm.sqlite'), { readonly: true });
+    cleanups.push(() => raw.close());
+    const stagingTables = () =>
+      raw
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'staging%' ORDER BY name")
+        .pluck()
+        .all();
+    const target = store.createGeneration('p', 1);
+    const moved = store.createGeneration('q', 1);
+    const staging = store.createStaging(target);
+    expect(staging.table).not.toBe(target.table);
+    store.insertJson([
+      {
+        generation: staging,
+        rows: [
+          ['b', '{"v":"b"}'],
+          ['a', '{"v":"a"}'],
+        ],
+      },
+    ]);
+    // The generation itself stays empty at 0 meanwhile.
+    expect([...store.entries(target)]).toEqual([]);
+    store.createStaging(moved);
+    store.commit([{ generation: moved.id, docs: new Map(), from: 0, position: 4 }]);
+    // q is no longer at 0: the whole adoption fails, p included.
+    expect(() =>
+      store.adoptStaging([
+        { generation: target.id, position: 9 },
+        { generation: moved.id, position: 9 },
+      ]),
+    ).toThrow(StaleGenerationError);
+    expect(store.generation(target.id)!.position).toBe(0);
+    expect([...store.entries(target)]).toEqual([]);
+
+    store.adoptStaging([{ generation: target.id, position: 9 }]);
+    const adopted = store.generation(target.id)!;
+    expect(adopted).toMatchObject({ position: 9, table: target.table });
+    expect([...store.entries(adopted)]).toEqual([
+      ['a', '{"v":"a"}'],
+      ['b', '{"v":"b"}'],
+    ]);
+    // A key is still unique after the rename; what staging remains goes with its generation.
+    expect(() => store.insertJson([{ generation: adopted, rows: [['a', '{}']] }])).toThrow(/UNIQUE/);
+    expect(stagingTables()).toEqual([`staging_g${moved.id}`]);
+    store.dropGeneration(moved.id);
+    expect(stagingTables()).toEqual([]);
   });
 });

@@ -1,0 +1,273 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
+import { appendEvents, HistoryBuilder } from '../unit/read-models/fixtures.js';
+import { newBuildDir, removeBuildDir, root, transpileTree } from './transpile.js';
+
+/**
+ * The stream-by-stream rebuild in worker threads (src/read-models/stream-rebuild.ts) runs only from
+ * compiled modules, so these tests run it in a child process: it must give byte for byte the read
+ * models of a rebuild in log order in one thread, into a new file, into a live file (blue-green) and
+ * in verification, and must fail cleanly, leaving the read models as they were.
+ */
+
+const buildDir = newBuildDir('stream-rebuild');
+const dataDir = mkdtempSync(join(tmpdir(), 'ledger-stream-rebuild-'));
+
+const CHILD = `
+const [buildDir, eventsPath, dir, scenario] = process.argv.slice(2);
+const { SqliteEventStore } = await import(buildDir + '/src/event-store/sqlite/sqlite-event-store.js');
+const { ReadModelStore } = await import(buildDir + '/src/read-models/read-model-store.js');
+const { ProjectionRunner } = await import(buildDir + '/src/read-models/projection-runner.js');
+const { replayAll, verifyReplay } = await import(buildDir + '/src/read-models/replay.js');
+const { streamRebuildStats } = await import(buildDir + '/src/read-models/stream-rebuild.js');
+const { readAheadStats } = await import(buildDir + '/src/read-models/log-reader.js');
+const { ALL_PROJECTIONS } = await import(buildDir + '/projections/index.js');
+const { countingProjection, appendEvents, HistoryBuilder } = await import(
+  buildDir + '/test/unit/read-models/fixtures.js'
+);
+const Database = (await import('better-sqlite3')).default;
+const { copyFileSync } = await import('node:fs');
+
+const projections = [...ALL_PROJECTIONS, countingProjection()];
+const names = projections.map((p) => p.name);
+/** Every read model as stored: checkpoint, and each document's key and JSON text. */
+const raw = (path) => {
+  const rm = new ReadModelStore(path, { readonly: true });
+  try {
+    return Object.fromEntries(names.map((name) => {
+      const g = rm.active(name);
+      return [name, g ? { position: g.position, docs: [...rm.entries(g)] } : null];
+    }));
+  } finally {
+    rm.close();
+  }
+};
+const store = new SqliteEventStore(eventsPath);
+const out = {};
+const stats = () => ({ streamWorkers: streamRebuildStats.workers, readAheadWorkers: readAheadStats.workers });
+try {
+  if (scenario === 'same') {
+    await replayAll(store, dir + '/in-thread.sqlite', projections, undefined, { workers: 0, readAhead: false });
+    out.inThread = raw(dir + '/in-thread.sqlite');
+    out.before = stats();
+    const progress = [];
+    const r = await replayAll(store, dir + '/by-stream.sqlite', projections, (p) => progress.push(p.position), {
+      workers: 3,
+      pageSize: 7,
+    });
+    out.byStream = raw(dir + '/by-stream.sqlite');
+    out.byStreamResult = { events: r.events, position: r.position };
+    out.progress = { monotonic: progress.every((p, i) => i === 0 || p >= progress[i - 1]), last: progress.at(-1) };
+    out.after = stats();
+    // Into a live file: the runner's generations answer until the rebuilt ones are imported and switched.
+    const live = new ReadModelStore(dir + '/live.sqlite');
+    const runner = new ProjectionRunner(store, live, projections);
+    await runner.start();
+    await runner.waitFor(await store.headPosition(), 20000);
+    await runner.stop();
+    out.liveBefore = names.map((n) => live.active(n).id);
+    live.close();
+    await replayAll(store, dir + '/live.sqlite', ALL_PROJECTIONS, undefined, { workers: 2 });
+    out.live = raw(dir + '/live.sqlite');
+    const after = new ReadModelStore(dir + '/live.sqlite', { readonly: true });
+    out.liveAfter = names.map((n) => after.active(n).id);
+    out.liveBuilding = after.generations().filter((g) => g.status === 'building').length;
+    after.close();
+    const tables = new Database(dir + '/live.sqlite', { readonly: true });
+    out.liveStaging = tables.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'staging%'").pluck().all();
+    tables.close();
+    out.verify = await verifyReplay(store, dir + '/live.sqlite', projections, { workers: 2 });
+    out.verifyInThread = await verifyReplay(store, dir + '/live.sqlite', projections, { workers: 0 });
+    const db = new Database(dir + '/live.sqlite');
+    const table = db.prepare("SELECT c.table_name FROM active a JOIN checkpoints c ON c.id = a.generation WHERE a.projection = 'audit-timeline'").pluck().get();
+    db.prepare('UPDATE "' + table + '" SET doc = json_set(doc, \\'$.revision\\', 999) WHERE key = (SELECT min(key) FROM "' + table + '")').run();
+    db.close();
+    out.tampered = await verifyReplay(store, dir + '/live.sqlite', projections, { workers: 2 });
+    out.end = stats();
+    // Only projections the workers build, into a new file.
+    await replayAll(store, dir + '/pure.sqlite', ALL_PROJECTIONS, undefined, { workers: 2 });
+    out.pure = raw(dir + '/pure.sqlite');
+    // Events appended while the workers run are applied in log order after them.
+    copyFileSync(eventsPath, dir + '/tail-ledger.sqlite');
+    const tailStore = new SqliteEventStore(dir + '/tail-ledger.sqlite');
+    try {
+      const headBefore = await tailStore.headPosition();
+      let done = false;
+      const replaying = replayAll(tailStore, dir + '/tail.sqlite', ALL_PROJECTIONS, undefined, { workers: 2 });
+      replaying.finally(() => (done = true)).catch(() => undefined);
+      const history = new HistoryBuilder(10, '0000a1a1');
+      while (!done) await appendEvents(tailStore, history, 20, undefined, 20);
+      const result = await replaying;
+      out.tail = {
+        beyondStart: result.position > headBefore,
+        counted: result.events === result.position,
+        verify: await verifyReplay(tailStore, dir + '/tail.sqlite', ALL_PROJECTIONS, { workers: 0 }),
+      };
+      // A live file that a running runner keeps serving and writing while the log grows: its old
+      // generations answer until the switch, then it carries on from the rebuilt ones.
+      const served = new ReadModelStore(dir + '/tail-live.sqlite');
+      const runner = new ProjectionRunner(tailStore, served, ALL_PROJECTIONS, {
+        retryDelayMs: 10,
+        onError: () => undefined,
+      });
+      try {
+        await runner.start();
+        await runner.waitFor(await tailStore.headPosition(), 20000);
+        const ids = () => ALL_PROJECTIONS.map((p) => served.active(p.name).id);
+        const old = ids();
+        const seen = new Set();
+        let rebuilt = false;
+        const rebuilding = replayAll(tailStore, dir + '/tail-live.sqlite', ALL_PROJECTIONS, () => ids().forEach((id) => seen.add(id)), { workers: 2 });
+        rebuilding.finally(() => (rebuilt = true)).catch(() => undefined);
+        while (!rebuilt) await appendEvents(tailStore, history, 20, undefined, 20);
+        await rebuilding;
+        out.tailLive = {
+          answeredByOld: seen.size > 0 && [...seen].every((id) => old.includes(id)),
+          switched: ids().every((id) => !old.includes(id)),
+          caughtUp: await runner.waitFor(await tailStore.headPosition(), 20000),
+        };
+      } finally {
+        await runner.stop();
+        served.close();
+      }
+      out.tailLive.verify = await verifyReplay(tailStore, dir + '/tail-live.sqlite', ALL_PROJECTIONS, { workers: 0 });
+    } finally {
+      await tailStore.close();
+    }
+  } else {
+    // The log is out of order: rebuilds stream by stream must refuse it and leave nothing behind.
+    const live = new ReadModelStore(dir + '/broken-live.sqlite');
+    live.createGeneration('audit-timeline', 1, { activate: true });
+    out.liveBefore = live.generations().map((g) => [g.id, g.status]);
+    live.close();
+    for (const target of ['broken-new.sqlite', 'broken-live.sqlite']) {
+      try {
+        await replayAll(store, dir + '/' + target, ALL_PROJECTIONS, undefined, { workers: 2 });
+        out[target] = 'no error';
+      } catch (error) {
+        out[target] = String(error);
+      }
+    }
+    const after = new ReadModelStore(dir + '/broken-live.sqlite', { readonly: true });
+    out.liveAfter = after.generations().map((g) => [g.id, g.status]);
+    after.close();
+    const tables = new Database(dir + '/broken-live.sqlite', { readonly: true });
+    out.liveTables = tables.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    tables.close();
+    out.files = (await import('node:fs')).readdirSync(dir).filter((f) => f.startsWith('broken-new'));
+  }
+} finally {
+  await store.close();
+}
+process.stdout.write(JSON.stringify(out));
+`;
+
+const runChild = (eventsPath: string, scenario: string): Promise<Record<string, unknown>> =>
+  new Promise((resolvePromise, reject) => {
+    const child = spawn(
+      process.execPath,
+      [join(buildDir, 'child.mjs'), buildDir, eventsPath, dataDir, scenario],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolvePromise(JSON.parse(stdout) as Record<string, unknown>) : reject(new Error(stderr)),
+    );
+  });
+
+describe('rebuilding stream by stream in worker threads', () => {
+  const events = 6_000;
+  const ledger = join(dataDir, 'ledger.sqlite');
+
+  beforeAll(async () => {
+    transpileTree(buildDir, [
+      join(root, 'src/event-store/sqlite/sqlite-event-store.ts'),
+      join(root, 'src/read-models/projection-runner.ts'),
+      join(root, 'src/read-models/read-model-store.ts'),
+      join(root, 'src/read-models/replay.ts'),
+      join(root, 'src/read-models/log-reader.worker.ts'),
+      join(root, 'src/read-models/stream-rebuild.worker.ts'),
+      join(root, 'projections/index.ts'),
+      join(root, 'test/unit/read-models/fixtures.ts'),
+    ]);
+    writeFileSync(join(buildDir, 'child.mjs'), CHILD);
+    const store = new SqliteEventStore(ledger);
+    try {
+      await appendEvents(store, new HistoryBuilder(150), events, undefined, 300);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
+  afterAll(() => {
+    removeBuildDir(buildDir);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('gives byte for byte the read models of a rebuild in log order, new file, live file and verify', async () => {
+    const out = await runChild(ledger, 'same');
+    // The counting projection is not keyed by assignment: it is rebuilt in log order beside the workers.
+    expect(out.byStream).toEqual(out.inThread);
+    expect(out.byStreamResult).toEqual({ events, position: events });
+    expect(out.progress).toEqual({ monotonic: true, last: events });
+    expect(out.before).toEqual({ streamWorkers: 0, readAheadWorkers: 0 });
+    expect(out.after).toEqual({ streamWorkers: 3, readAheadWorkers: 1 });
+    const inThread = out.inThread as Record<string, { docs: unknown[] }>;
+    expect(inThread['audit-timeline']!.docs).toHaveLength(150);
+
+    const live = out.live as Record<string, unknown>;
+    for (const name of ['assignment-entitlements', 'assignment-summary', 'audit-timeline']) {
+      expect(live[name]).toEqual(inThread[name]);
+    }
+    const [before, after] = [out.liveBefore as number[], out.liveAfter as number[]];
+    expect(after.slice(0, 3).every((id, i) => id !== before[i])).toBe(true);
+    expect(after[3]).toBe(before[3]);
+    expect(out.liveBuilding).toBe(0);
+    expect(out.liveStaging).toEqual([]);
+    expect(out.verify).toEqual([]);
+    expect(out.verifyInThread).toEqual([]);
+    expect(out.tampered).toEqual([
+      expect.objectContaining({ projection: 'audit-timeline', kind: 'different', fields: ['revision'] }),
+    ]);
+    const pure = out.pure as Record<string, unknown>;
+    for (const name of ['assignment-entitlements', 'assignment-summary', 'audit-timeline']) {
+      expect(pure[name]).toEqual(inThread[name]);
+    }
+    expect(out.tail).toEqual({ beyondStart: true, counted: true, verify: [] });
+    expect(out.tailLive).toEqual({ answeredByOld: true, switched: true, caughtUp: true, verify: [] });
+    // Two workers for each of the live-file rebuild and the two verifications with workers; the counting
+    // projection read ahead in log order by those verifications and the one without workers.
+    expect(out.end).toEqual({ streamWorkers: 9, readAheadWorkers: 4 });
+  }, 60_000);
+
+  it('refuses a log whose stream order is not its position order, leaving the read models as they were', async () => {
+    const broken = join(dataDir, 'broken-ledger.sqlite');
+    copyFileSync(ledger, broken);
+    const db = new Database(broken);
+    // Swap two events' revisions inside one stream (which also breaks the hash chain `ledger verify` checks).
+    const [a, b] = db
+      .prepare(
+        'SELECT position, revision, stream_id FROM events WHERE stream_id = (SELECT stream_id FROM events WHERE position = 4000) ORDER BY revision LIMIT 2 OFFSET 3',
+      )
+      .all() as { position: number; revision: number }[];
+    db.prepare('UPDATE events SET revision = -1 WHERE position = ?').run(a!.position);
+    db.prepare('UPDATE events SET revision = ? WHERE position = ?').run(a!.revision, b!.position);
+    db.prepare('UPDATE events SET revision = ? WHERE position = ?').run(b!.revision, a!.position);
+    db.close();
+    const out = await runChild(broken, 'broken');
+    expect(out['broken-new.sqlite']).toMatch(/in revision order/);
+    expect(out['broken-live.sqlite']).toMatch(/in revision order/);
+    expect(out.liveAfter).toEqual(out.liveBefore);
+    expect(out.liveTables).toEqual(['active', 'checkpoints', 'doc_audit_timeline_v1_g1', 'sqlite_sequence']);
+    expect(out.files).toEqual([]);
+  }, 60_000);
+});
