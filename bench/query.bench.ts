@@ -24,6 +24,7 @@ const CLIENTS = 64;
 const REQUESTS = 20_000;
 const LOAD_SECONDS = 10;
 const WARMUP_SECONDS = 3;
+const HTTP_RUNS = 3;
 const KEY = 'bench-hr-key';
 
 const percentile = (sorted: number[], p: number): number =>
@@ -111,8 +112,24 @@ export const run = async (): Promise<void> => {
       (_, i) =>
         `/assignments/bench-${i % ASSIGNMENTS}/entitlements?asOf=${dates[Math.floor(i / ASSIGNMENTS)]}`,
     );
-    const http1 = await load(url, paths);
-    report(`query.entitlements.http.${CLIENTS}-clients`, http1.latencies, http1.seconds);
+    // A shared machine wanders: three runs, the one with the median p99 reported, with the spread.
+    const runs: { p50: number; p99: number; rate: number }[] = [];
+    for (let run = 0; run < HTTP_RUNS; run++) {
+      const { latencies, seconds } = await load(url, paths);
+      latencies.sort((a, b) => a - b);
+      runs.push({
+        p50: percentile(latencies, 0.5),
+        p99: percentile(latencies, 0.99),
+        rate: latencies.length / seconds,
+      });
+    }
+    runs.sort((a, b) => a.p99 - b.p99);
+    const median = runs[Math.floor(runs.length / 2)]!;
+    console.log(
+      `query.entitlements.http.${CLIENTS}-clients: p50 ${median.p50.toFixed(2)} ms, p99 ${median.p99.toFixed(2)} ms, ` +
+        `${Math.round(median.rate).toLocaleString('en-US')} requests/s (median of ${HTTP_RUNS} by p99; p99 ` +
+        `${runs[0]!.p99.toFixed(2)}-${runs.at(-1)!.p99.toFixed(2)} ms; target p99 < 10 ms)`,
+    );
 
     const queries = app.get(QueryBus);
     const latencies: number[] = [];

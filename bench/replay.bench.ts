@@ -16,6 +16,7 @@ const TOTAL = Number(process.env.BENCH_REPLAY_EVENTS ?? 1_000_000);
 const ASSIGNMENTS = Math.max(1, Math.round(TOTAL / 25));
 const WINDOW = Math.min(1000, ASSIGNMENTS);
 const APPENDS_PER_TURN = 10_000;
+const REPLAY_RUNS = 3;
 
 /** mulberry32: a tiny seeded PRNG, so every run stores the same history. */
 const prng = (seed: number): (() => number) => {
@@ -75,17 +76,27 @@ export async function run(): Promise<void> {
       console.log(`replay.setup: ${TOTAL.toLocaleString('en-US')} events stored at ${rate(TOTAL, writeMs)}`);
       const readMs = await readOnly(store, 5000);
       console.log(`replay.read-and-parse-only (for scale): ${rate(TOTAL, readMs)}`);
-      const started = performance.now();
-      const result = await replayAll(store, join(dir, 'read-models.sqlite'), ALL_PROJECTIONS);
-      const wholeMs = performance.now() - started;
-      if (result.events !== TOTAL) throw new Error(`replayed ${result.events} events, expected ${TOTAL}`);
+      // A shared machine wanders: three rebuilds into new files, the median reported with the spread.
+      const runs: { ms: number; wholeMs: number }[] = [];
+      for (let run = 0; run < REPLAY_RUNS; run++) {
+        const target = join(dir, `read-models-${run}.sqlite`);
+        const started = performance.now();
+        const result = await replayAll(store, target, ALL_PROJECTIONS);
+        const wholeMs = performance.now() - started;
+        if (result.events !== TOTAL) throw new Error(`replayed ${result.events} events, expected ${TOTAL}`);
+        runs.push({ ms: result.elapsedMs, wholeMs });
+        for (const suffix of ['', '-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
+      }
+      runs.sort((a, b) => a.ms - b.ms);
+      const median = runs[Math.floor(runs.length / 2)]!;
+      const spread = `${rate(TOTAL, runs.at(-1)!.ms)} - ${rate(TOTAL, runs[0]!.ms)}`;
       console.log(
-        `replay.rebuild-all: ${rate(result.events, result.elapsedMs)} (${ALL_PROJECTIONS.length} projections, ${ASSIGNMENTS.toLocaleString('en-US')} assignments, ${(result.elapsedMs / 1000).toFixed(2)} s; target >= 200,000 events/s)`,
+        `replay.rebuild-all: ${rate(TOTAL, median.ms)} (median of ${REPLAY_RUNS}, ${spread}; ${ALL_PROJECTIONS.length} projections, ${ASSIGNMENTS.toLocaleString('en-US')} assignments, ${(median.ms / 1000).toFixed(2)} s; target >= 200,000 events/s)`,
       );
       // elapsedMs covers reading, applying and writing every document and checkpoint; the call also
       // creates and activates the generations and syncs the new file to disk and links it into place.
       console.log(
-        `replay.rebuild-all, whole call including fsync of the new file: ${rate(result.events, wholeMs)} (${(wholeMs / 1000).toFixed(2)} s; ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(2)} at the end)`,
+        `replay.rebuild-all, whole call including fsync of the new file: ${rate(TOTAL, median.wholeMs)} (${(median.wholeMs / 1000).toFixed(2)} s; ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(2)} at the end)`,
       );
     } finally {
       await store.close();
