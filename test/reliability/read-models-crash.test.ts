@@ -9,8 +9,8 @@ import type { AnyProjection } from '../../projections/projection.js';
 import { ProjectionRunner } from '../../src/read-models/projection-runner.js';
 import { ReadModelStore } from '../../src/read-models/read-model-store.js';
 import { replayAll, verifyReplay } from '../../src/read-models/replay.js';
-import { appendEvents, countingProjection, dump, HistoryBuilder } from '../unit/read-models/fixtures.js';
-import { newBuildDir, removeBuildDir, root, transpileTree } from './transpile.js';
+import { countingProjection, dump, seedLedgerFile } from '../unit/read-models/fixtures.js';
+import { newBuildDir, readModelSources, removeBuildDir, transpileTree } from './transpile.js';
 
 /**
  * kill -9 of a process that is catching its read models up (committing every 250 events), three times
@@ -93,23 +93,10 @@ describe('read models across real processes', () => {
   const events = 12_000;
 
   beforeAll(async () => {
-    transpileTree(buildDir, [
-      join(root, 'src/event-store/sqlite/sqlite-event-store.ts'),
-      join(root, 'src/read-models/projection-runner.ts'),
-      join(root, 'src/read-models/read-model-store.ts'),
-      join(root, 'src/read-models/replay.ts'),
-      join(root, 'src/read-models/log-reader.worker.ts'),
-      join(root, 'projections/index.ts'),
-      join(root, 'test/unit/read-models/fixtures.ts'),
-    ]);
+    transpileTree(buildDir, readModelSources());
     writeFileSync(join(buildDir, 'child.mjs'), CHILD);
     writeFileSync(join(buildDir, 'replay-child.mjs'), REPLAY_CHILD);
-    const store = new SqliteEventStore(join(dataDir, 'ledger.sqlite'));
-    try {
-      await appendEvents(store, new HistoryBuilder(120), events, undefined, 500);
-    } finally {
-      await store.close();
-    }
+    await seedLedgerFile(join(dataDir, 'ledger.sqlite'), 120, events, 500);
   }, 60_000);
 
   afterAll(() => {

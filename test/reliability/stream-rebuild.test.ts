@@ -4,9 +4,8 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store.js';
-import { appendEvents, HistoryBuilder } from '../unit/read-models/fixtures.js';
-import { newBuildDir, removeBuildDir, root, transpileTree } from './transpile.js';
+import { seedLedgerFile } from '../unit/read-models/fixtures.js';
+import { newBuildDir, readModelSources, removeBuildDir, transpileTree } from './transpile.js';
 
 /**
  * The stream-by-stream rebuild in worker threads (src/read-models/stream-rebuild.ts) runs only from
@@ -189,23 +188,9 @@ describe('rebuilding stream by stream in worker threads', () => {
   const ledger = join(dataDir, 'ledger.sqlite');
 
   beforeAll(async () => {
-    transpileTree(buildDir, [
-      join(root, 'src/event-store/sqlite/sqlite-event-store.ts'),
-      join(root, 'src/read-models/projection-runner.ts'),
-      join(root, 'src/read-models/read-model-store.ts'),
-      join(root, 'src/read-models/replay.ts'),
-      join(root, 'src/read-models/log-reader.worker.ts'),
-      join(root, 'src/read-models/stream-rebuild.worker.ts'),
-      join(root, 'projections/index.ts'),
-      join(root, 'test/unit/read-models/fixtures.ts'),
-    ]);
+    transpileTree(buildDir, readModelSources('src/read-models/stream-rebuild.worker.ts'));
     writeFileSync(join(buildDir, 'child.mjs'), CHILD);
-    const store = new SqliteEventStore(ledger);
-    try {
-      await appendEvents(store, new HistoryBuilder(150), events, undefined, 300);
-    } finally {
-      await store.close();
-    }
+    await seedLedgerFile(ledger, 150, events, 300);
   }, 60_000);
 
   afterAll(() => {

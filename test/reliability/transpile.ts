@@ -9,6 +9,19 @@ import ts from 'typescript';
 
 export const root = resolve(import.meta.dirname, '../..');
 
+/** What the read-model children import: the store, the runner, replay, the projections, the fixtures. */
+export const readModelSources = (...more: string[]): string[] =>
+  [
+    'src/event-store/sqlite/sqlite-event-store.ts',
+    'src/read-models/projection-runner.ts',
+    'src/read-models/read-model-store.ts',
+    'src/read-models/replay.ts',
+    'src/read-models/log-reader.worker.ts',
+    ...more,
+    'projections/index.ts',
+    'test/unit/read-models/fixtures.ts',
+  ].map((source) => join(root, source));
+
 /** A build directory of its own for this test run. */
 export const newBuildDir = (name: string): string =>
   join(root, 'node_modules', '.cache', 'ledger-reliability', `${name}-${process.pid}-${Date.now()}`);

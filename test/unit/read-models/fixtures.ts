@@ -84,6 +84,21 @@ export const appendEvents = async (
   return position;
 };
 
+/** A SQLite ledger file holding `n` events of a history of `assignments` assignments. */
+export const seedLedgerFile = async (
+  path: string,
+  assignments: number,
+  n: number,
+  perTurn: number,
+): Promise<void> => {
+  const store = await createEventStore(`sqlite:${path}`);
+  try {
+    await appendEvents(store, new HistoryBuilder(assignments), n, undefined, perTurn);
+  } finally {
+    await store.close();
+  }
+};
+
 /** Every document of every named projection's active generation, by key. */
 export const dump = (
   readModels: ReadModelStore,
