@@ -10,7 +10,7 @@ import { ProjectionRunner } from '../../src/read-models/projection-runner.js';
 import { ReadModelStore } from '../../src/read-models/read-model-store.js';
 import { replayAll, verifyReplay } from '../../src/read-models/replay.js';
 import { countingProjection, dump, seedLedgerFile } from '../unit/read-models/fixtures.js';
-import { newBuildDir, readModelSources, removeBuildDir, transpileTree } from './transpile.js';
+import { newBuildDir, readModelSources, removeBuildDir, runNodeScript, transpileTree } from './transpile.js';
 
 /**
  * kill -9 of a process that is catching its read models up (committing every 250 events), three times
@@ -144,19 +144,11 @@ describe('read models across real processes', () => {
 
   it('reading the log ahead in a worker thread gives the same read models as reading in one thread', async () => {
     const target = join(dataDir, 'replayed-with-worker.sqlite');
-    const output = await new Promise<string>((resolvePromise, reject) => {
-      const child = spawn(
-        process.execPath,
-        [join(buildDir, 'replay-child.mjs'), buildDir, join(dataDir, 'ledger.sqlite'), target],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolvePromise(stdout) : reject(new Error(stderr))));
-    });
+    const output = await runNodeScript(join(buildDir, 'replay-child.mjs'), [
+      buildDir,
+      join(dataDir, 'ledger.sqlite'),
+      target,
+    ]);
     // One worker for the rebuild, one for the first verification; none when asked not to.
     expect(JSON.parse(output)).toEqual({ events, workers: 2, readAhead: [], inThread: [] });
 

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedLedgerFile } from '../unit/read-models/fixtures.js';
-import { newBuildDir, readModelSources, removeBuildDir, transpileTree } from './transpile.js';
+import { newBuildDir, readModelSources, removeBuildDir, runNodeScript, transpileTree } from './transpile.js';
 
 /**
  * The stream-by-stream rebuild in worker threads (src/read-models/stream-rebuild.ts) runs only from
@@ -166,22 +165,10 @@ try {
 process.stdout.write(JSON.stringify(out));
 `;
 
-const runChild = (eventsPath: string, scenario: string): Promise<Record<string, unknown>> =>
-  new Promise((resolvePromise, reject) => {
-    const child = spawn(
-      process.execPath,
-      [join(buildDir, 'child.mjs'), buildDir, eventsPath, dataDir, scenario],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolvePromise(JSON.parse(stdout) as Record<string, unknown>) : reject(new Error(stderr)),
-    );
-  });
+const runChild = async (eventsPath: string, scenario: string): Promise<Record<string, unknown>> =>
+  JSON.parse(
+    await runNodeScript(join(buildDir, 'child.mjs'), [buildDir, eventsPath, dataDir, scenario]),
+  ) as Record<string, unknown>;
 
 describe('rebuilding stream by stream in worker threads', () => {
   const events = 6_000;
