@@ -41,15 +41,23 @@ const WORKER = new URL('./log-reader.worker.js', import.meta.url);
 /** How many read-ahead workers this process has started (for tests and diagnostics). */
 export const readAheadStats = { workers: 0 };
 
-/** `sqlite:<file>` for a SQLite store on a file: what a second connection can open. */
-const sqliteUrlOf = (store: EventStore): string | undefined => {
+/** The file of a SQLite store that a second connection (a worker's) can open, if it is one. */
+export const sqliteFileOf = (store: EventStore): string | undefined => {
   const path = (store as { path?: unknown }).path;
-  return store.kind === 'sqlite' && typeof path === 'string' && path !== ':memory:'
-    ? `sqlite:${path}`
-    : undefined;
+  return store.kind === 'sqlite' && typeof path === 'string' && path !== ':memory:' ? path : undefined;
 };
 
-const workerAvailable = (): boolean => WORKER.protocol === 'file:' && existsSync(fileURLToPath(WORKER));
+/** `sqlite:<file>` for a SQLite store on a file. */
+const sqliteUrlOf = (store: EventStore): string | undefined => {
+  const path = sqliteFileOf(store);
+  return path === undefined ? undefined : `sqlite:${path}`;
+};
+
+/** A worker script is there to start: compiled JavaScript on disk (not a source run by ts-jest). */
+export const workerFileExists = (worker: URL): boolean =>
+  worker.protocol === 'file:' && existsSync(fileURLToPath(worker));
+
+const workerAvailable = (): boolean => workerFileExists(WORKER);
 
 async function* inThread(store: EventStore, after: number, pageSize: number, stopAt: number) {
   let position = after;

@@ -16,13 +16,12 @@
  * version) keyed by stream, generations at position 0 and a read-model file (not :memory:); everything
  * else is rebuilt in log order.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { ALL_PROJECTIONS } from '../../projections/index.js';
 import { assignmentKeyOf, type AnyProjection } from '../../projections/projection.js';
+import { sqliteFileOf, workerFileExists } from './log-reader.js';
 import type { Generation } from './read-model-store.js';
 
 /** One generation's documents to build, into a table of a file the workers can open. */
@@ -101,13 +100,7 @@ const BATCH_CHARS = 1 << 20;
 /** The log file is read out of order: memory-mapped, up to SQLite's compile-time cap (~2 GiB). */
 const MMAP_BYTES = 2 ** 31;
 
-/** The file of a SQLite store that a second connection can open, if it is one. */
-export const sqliteFileOf = (store: EventStore): string | undefined => {
-  const path = (store as { path?: unknown }).path;
-  return store.kind === 'sqlite' && typeof path === 'string' && path !== ':memory:' ? path : undefined;
-};
-
-const workerAvailable = (): boolean => WORKER.protocol === 'file:' && existsSync(fileURLToPath(WORKER));
+const workerAvailable = (): boolean => workerFileExists(WORKER);
 
 /**
  * Default worker count: one per core, at most 4. A worker spends about a fifth of its time writing,

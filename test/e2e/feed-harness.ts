@@ -15,7 +15,7 @@ import { EVENT_STORE, type EventStore, type StoredEvent } from '../../src/event-
 import { API_KEYS, ApiKeyGuard } from '../../src/http/auth/api-key.guard.js';
 import { KeyRing } from '../../src/config/api-keys.js';
 import { ProblemFilter } from '../../src/http/problem/problem.filter.js';
-import { ledgerHttpAdapter } from '../../src/http/bootstrap.js';
+import { ledgerHttpAdapter, listen } from '../../src/http/bootstrap.js';
 import { ledgerValidationPipe } from '../../src/http/validation.pipe.js';
 import { EventStreamService } from '../../src/feed/event-stream.service.js';
 import { FeedModule } from '../../src/feed/feed.module.js';
@@ -83,8 +83,7 @@ export const startFeedApp = async (
     { logger: false, bodyParser: false },
   );
   app.useGlobalPipes(ledgerValidationPipe());
-  await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const url = await listen(app, 0, '127.0.0.1');
   return {
     app,
     url,
