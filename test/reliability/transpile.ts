@@ -73,10 +73,13 @@ export const removeBuildDir = (buildDir: string): void => {
 export const runNodeScript = (script: string, args: readonly string[]): Promise<string> =>
   new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Decoded as a stream: a chunk may end inside a multi-byte character ("São Paulo").
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolvePromise(stdout) : reject(new Error(stderr))));
   });
