@@ -8,7 +8,8 @@
  * stored checkpoint.
  *
  * A projection whose `version` differs from its stored generation is rebuilt blue-green: a second loop
- * builds the new generation from position 0 while the old one keeps answering, then the active
+ * builds the new generation from position 0 (up to the head in worker threads where stream-rebuild.ts
+ * can, then in log order) while the old one keeps answering, then the active
  * generation is switched in one transaction and the old table dropped. The old generation keeps
  * following the log only if the old version's projection is still in the list; otherwise it answers
  * frozen at its checkpoint until the switch (waitFor reports that honestly).
@@ -18,6 +19,7 @@ import type { AnyProjection } from '../../projections/projection.js';
 import { logPages } from './log-reader.js';
 import { applyPage, commitLanes, ProjectionLane, toProjectedEvent } from './projection-lane.js';
 import type { Generation, ReadModelStore } from './read-model-store.js';
+import { buildLanesByStream, defaultRebuildWorkers } from './stream-rebuild.js';
 
 export interface ProjectionRunnerOptions {
   /** Events per `readAll` page while catching up. */
@@ -34,6 +36,12 @@ export interface ProjectionRunnerOptions {
   readAheadFrom?: number;
   /** Pause before restarting after an error (store unreachable, generation replaced by another process). */
   retryDelayMs?: number;
+  /**
+   * Threads that build a new projection version from the first event stream by stream, where
+   * stream-rebuild.ts can (a SQLite file, a projection keyed by assignment); default one per core, at
+   * most 4; 0 builds in log order in this thread.
+   */
+  rebuildWorkers?: number;
   onError?: (error: unknown) => void;
   hooks?: {
     /** Awaited once a rebuilt generation has caught up, just before it becomes the active one. */
@@ -155,6 +163,7 @@ export class ProjectionRunner {
       maxCachedDocs: options.maxCachedDocs ?? 2000,
       retryDelayMs: options.retryDelayMs ?? 1000,
       readAheadFrom: options.readAheadFrom ?? 50_000,
+      rebuildWorkers: options.rebuildWorkers ?? defaultRebuildWorkers(),
       hooks: options.hooks,
       onError: options.onError,
     };
@@ -368,6 +377,15 @@ export class ProjectionRunner {
   }
 
   private async feed(session: Session): Promise<void> {
+    // Read models created empty (a first start on an existing log) are built like a rebuild: their
+    // reads wait (minPosition) or answer from the empty generation meanwhile, as they would in log order.
+    const built = await this.byStream(session, [...this.feedLanes.values()]);
+    if (!session.active) return;
+    if (built.some((lane) => this.feedLanes.get(lane.name) !== lane)) {
+      for (const lane of built) this.feedLanes.set(lane.name, lane);
+      this.changes++;
+      this.notifyWaiters();
+    }
     const head = await this.events.headPosition();
     let after = Number.POSITIVE_INFINITY;
     for (const lane of this.feedLanes.values()) after = Math.min(after, lane.applied);
@@ -450,10 +468,48 @@ export class ProjectionRunner {
     }
   }
 
-  /** Builds new versions from their checkpoint (0 for a fresh one), then switches them in. */
+  /**
+   * The lanes at position 0 built up to the head of the log in worker threads where stream-rebuild.ts
+   * can (a SQLite file, projections keyed by assignment), returned replaced by lanes at their new
+   * checkpoints; the others as they were. This thread stays free to answer reads meanwhile. If that
+   * build fails, the lanes come back unchanged, to be built in log order.
+   */
+  private async byStream(session: Session, lanes: ProjectionLane[]): Promise<ProjectionLane[]> {
+    if (this.opts.rebuildWorkers < 1 || !lanes.some((lane) => lane.applied === 0)) return lanes;
+    const abort = new AbortController();
+    const off = session.onAbort(() => abort.abort());
+    try {
+      const built = await buildLanesByStream(this.events, this.readModels, lanes, {
+        workers: this.opts.rebuildWorkers,
+        pageSize: this.opts.pageSize,
+        maxCachedDocs: this.opts.maxCachedDocs,
+        signal: abort.signal,
+      });
+      return built.lanes;
+    } catch (error) {
+      // Whatever failed there (a worker, a log out of stream order), log order may still get through.
+      if (session.active) {
+        this.report(
+          new Error(`building in log order: the stream-by-stream build failed: ${errorText(error)}`),
+        );
+      }
+      return lanes;
+    } finally {
+      off();
+    }
+  }
+
+  /**
+   * Builds new versions from their checkpoint (0 for a fresh one), then switches them in. A fresh one is
+   * first built up to the head of the log in worker threads where it can (stream-rebuild.ts): this thread
+   * stays free to answer reads, and a blue-green rebuild takes as long as `ledger replay` does.
+   */
   private async build(session: Session): Promise<void> {
     if (this.buildLanes.size === 0) return;
-    const lanes = [...this.buildLanes.values()];
+    let lanes = [...this.buildLanes.values()];
+    lanes = await this.byStream(session, lanes);
+    if (!session.active) return;
+    for (const lane of lanes) this.buildLanes.set(lane.name, lane);
     let after = Math.min(...lanes.map((lane) => lane.applied));
     let sinceFlush = 0;
     let lastFlush = Date.now();

@@ -24,7 +24,7 @@ import type { AnyProjection } from '../../projections/projection.js';
 import { projectedPages } from './log-reader.js';
 import { applyEvents, commitLanes, ProjectionLane } from './projection-lane.js';
 import { ReadModelStore, type Generation } from './read-model-store.js';
-import { canRebuildByStream, defaultRebuildWorkers, rebuildByStream } from './stream-rebuild.js';
+import { buildLanesByStream, defaultRebuildWorkers } from './stream-rebuild.js';
 
 export interface ReplayProgress {
   /**
@@ -143,62 +143,9 @@ const pump = async (
 };
 
 /**
- * The lanes at position 0 that stream-rebuild.ts can build, built in worker threads up to the head of
- * the log (or `stopAt`): into staging tables of `readModels` (a file), which then become the
- * generations' tables together with their checkpoints, in one transaction, so no generation is ever
- * ahead of its checkpoint. Returns the lanes to go on with (those built replaced by lanes at their new
- * checkpoints) and how many events were applied, up to which position.
- */
-const buildByStream = async (
-  events: EventStore,
-  readModels: ReadModelStore,
-  lanes: readonly ProjectionLane[],
-  options: PumpOptions,
-): Promise<{ lanes: ProjectionLane[]; events: number; upTo: number }> => {
-  const workers = options.workers ?? defaultRebuildWorkers();
-  const eligible = lanes.filter((l) => l.applied === 0 && canRebuildByStream(events, l.projection));
-  const unchanged = { lanes: [...lanes], events: 0, upTo: 0 };
-  // The workers open the read-model file themselves: not possible in memory.
-  if (workers < 1 || eligible.length === 0 || readModels.path === ':memory:') return unchanged;
-  const upTo = Math.min(await events.headPosition(), options.stopAt ?? Number.POSITIVE_INFINITY);
-  if (upTo < 1) return unchanged;
-  const started = performance.now();
-  // When some lanes are rebuilt in log order afterwards, from 0, progress positions are theirs.
-  const last = eligible.length === lanes.length;
-  const onEvents = (done: number): void =>
-    options.onProgress?.({
-      position: last ? Math.min(done, upTo) : 0,
-      head: upTo,
-      events: done,
-      elapsedMs: performance.now() - started,
-    });
-  const result = await rebuildByStream(
-    events,
-    { path: readModels.path, scratch: readModels.scratch },
-    eligible.map((l) => ({
-      projection: l.projection,
-      generation: readModels.createStaging(l.generation),
-      until: l.until,
-    })),
-    { upTo, workers, pageSize: options.pageSize, onEvents },
-  );
-  readModels.adoptStaging(
-    eligible.map((l) => ({ generation: l.generation.id, position: Math.min(l.until, upTo) })),
-  );
-  const next = lanes.map((lane) => {
-    if (!eligible.includes(lane)) return lane;
-    const generation = readModels.generation(lane.generation.id)!;
-    const fresh = new ProjectionLane(readModels, lane.projection, generation, options.maxCachedDocs);
-    fresh.until = lane.until;
-    return fresh;
-  });
-  return { lanes: next, events: result.events, upTo };
-};
-
-/**
  * Rebuilds `lanes` from their checkpoints: stream by stream in worker threads where it can
- * (buildByStream), then in log order in this thread for the other lanes and whatever the log gained
- * meanwhile. Returns the lanes as they ended (some replaced by buildByStream).
+ * (buildLanesByStream), then in log order in this thread for the other lanes and whatever the log gained
+ * meanwhile. Returns the lanes as they ended (some replaced by buildLanesByStream).
  */
 const rebuild = async (
   events: EventStore,
@@ -207,7 +154,13 @@ const rebuild = async (
   options: PumpOptions,
 ): Promise<PumpResult & { lanes: ProjectionLane[] }> => {
   const started = performance.now();
-  const byStream = await buildByStream(events, readModels, lanes, options);
+  const byStream = await buildLanesByStream(events, readModels, lanes, {
+    workers: options.workers ?? defaultRebuildWorkers(),
+    pageSize: options.pageSize,
+    maxCachedDocs: options.maxCachedDocs,
+    stopAt: options.stopAt,
+    onProgress: options.onProgress,
+  });
   const rest = byStream.lanes;
   const inLogOrderFrom = rest.length ? Math.min(...rest.map((l) => l.applied)) : 0;
   const run = await pump(events, readModels, rest, {

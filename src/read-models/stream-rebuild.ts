@@ -22,7 +22,8 @@ import type { EventStore } from '../event-store/event-store.port.js';
 import { ALL_PROJECTIONS } from '../../projections/index.js';
 import { assignmentKeyOf, type AnyProjection } from '../../projections/projection.js';
 import { sqliteFileOf, workerFileExists } from './log-reader.js';
-import type { Generation } from './read-model-store.js';
+import { ProjectionLane } from './projection-lane.js';
+import type { Generation, ReadModelStore } from './read-model-store.js';
 
 /** One generation's documents to build, into a table of a file the workers can open. */
 export interface StreamRebuildLane {
@@ -74,6 +75,8 @@ export interface StreamRebuildOptions {
   pageSize: number;
   /** Events applied so far, after every page a worker applied. */
   onEvents?: (events: number) => void;
+  /** Stops every worker; the call then rejects (the tables hold part of the documents). */
+  signal?: AbortSignal | undefined;
 }
 
 export interface StreamRebuildResult {
@@ -160,6 +163,9 @@ export const rebuildByStream = async (
   const stopAll = (): void => {
     Atomics.store(new Int32Array(shared), 2, 1);
   };
+  options.signal?.throwIfAborted();
+  const onAbort = (): void => stopAll();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   const runs = Array.from({ length: Math.min(count, boundaries.length + 1) }, () => {
     const worker = new Worker(WORKER, { workerData: job });
     streamRebuildStats.workers += 1;
@@ -202,8 +208,85 @@ export const rebuildByStream = async (
     await Promise.allSettled(runs);
     throw error;
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     await Promise.all(workers.map((w) => w.terminate()));
   }
+  // Stopped workers report done with what they applied: not a rebuild to adopt.
+  options.signal?.throwIfAborted();
   const applied = stats.reduce((sum, s) => sum + s.events, 0);
   return { events: applied, workers: stats };
+};
+
+/** What `buildLanesByStream` reports as it goes (replay.ts's ReplayProgress). */
+export interface LanesByStreamProgress {
+  /** Events applied so far, or 0 when some lanes are rebuilt from the first event in log order later. */
+  position: number;
+  head: number;
+  events: number;
+  elapsedMs: number;
+}
+
+export interface LanesByStreamOptions {
+  /** Threads to use; below 1, nothing is built here. */
+  workers: number;
+  pageSize: number;
+  /** For the lanes that replace those built. */
+  maxCachedDocs: number;
+  /** Build no further than this position (default: the head of the log when called). */
+  stopAt?: number | undefined;
+  onProgress?: ((progress: LanesByStreamProgress) => void) | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * The lanes at position 0 that `rebuildByStream` can build, built in worker threads up to the head of
+ * the log (or `stopAt`): into staging tables of `readModels` (a file), which then become the
+ * generations' tables together with their checkpoints, in one transaction, so no generation is ever
+ * ahead of its checkpoint. Returns the lanes to go on with (those built replaced by lanes at their new
+ * checkpoints) and how many events were applied, up to which position (0: none was built here).
+ * Used by `ledger replay` and by the runner's blue-green rebuild of a new projection version.
+ */
+export const buildLanesByStream = async (
+  events: EventStore,
+  readModels: ReadModelStore,
+  lanes: readonly ProjectionLane[],
+  options: LanesByStreamOptions,
+): Promise<{ lanes: ProjectionLane[]; events: number; upTo: number }> => {
+  const eligible = lanes.filter((l) => l.applied === 0 && canRebuildByStream(events, l.projection));
+  const unchanged = { lanes: [...lanes], events: 0, upTo: 0 };
+  // The workers open the read-model file themselves: not possible in memory.
+  if (options.workers < 1 || eligible.length === 0 || readModels.path === ':memory:') return unchanged;
+  const upTo = Math.min(await events.headPosition(), options.stopAt ?? Number.POSITIVE_INFINITY);
+  if (upTo < 1) return unchanged;
+  const started = performance.now();
+  // When some lanes are rebuilt in log order afterwards, from 0, progress positions are theirs.
+  const last = eligible.length === lanes.length;
+  const onEvents = (done: number): void =>
+    options.onProgress?.({
+      position: last ? Math.min(done, upTo) : 0,
+      head: upTo,
+      events: done,
+      elapsedMs: performance.now() - started,
+    });
+  const result = await rebuildByStream(
+    events,
+    { path: readModels.path, scratch: readModels.scratch },
+    eligible.map((l) => ({
+      projection: l.projection,
+      generation: readModels.createStaging(l.generation),
+      until: l.until,
+    })),
+    { upTo, workers: options.workers, pageSize: options.pageSize, onEvents, signal: options.signal },
+  );
+  readModels.adoptStaging(
+    eligible.map((l) => ({ generation: l.generation.id, position: Math.min(l.until, upTo) })),
+  );
+  const next = lanes.map((lane) => {
+    if (!eligible.includes(lane)) return lane;
+    const generation = readModels.generation(lane.generation.id)!;
+    const fresh = new ProjectionLane(readModels, lane.projection, generation, options.maxCachedDocs);
+    fresh.until = lane.until;
+    return fresh;
+  });
+  return { lanes: next, events: result.events, upTo };
 };

@@ -64,7 +64,7 @@ try {
     out.after = stats();
     // Into a live file: the runner's generations answer until the rebuilt ones are imported and switched.
     const live = new ReadModelStore(dir + '/live.sqlite');
-    const runner = new ProjectionRunner(store, live, projections);
+    const runner = new ProjectionRunner(store, live, projections, { rebuildWorkers: 2 });
     await runner.start();
     await runner.waitFor(await store.headPosition(), 20000);
     await runner.stop();
@@ -137,6 +137,48 @@ try {
     } finally {
       await tailStore.close();
     }
+  } else if (scenario === 'runner') {
+    // The server's runner: read models created on a first start, and a projection whose code changed
+    // (its stored generation is version 0), are built stream by stream in workers, blue-green.
+    const head = await store.headPosition();
+    await replayAll(store, dir + '/runner-in-thread.sqlite', ALL_PROJECTIONS, undefined, { workers: 0, readAhead: false });
+    out.inThread = raw(dir + '/runner-in-thread.sqlite');
+    const older = ALL_PROJECTIONS.map((p) => (p.name === 'audit-timeline' ? { ...p, version: 0 } : p));
+    const live = new ReadModelStore(dir + '/runner.sqlite');
+    const first = new ProjectionRunner(store, live, older, { rebuildWorkers: 2 });
+    let workers = streamRebuildStats.workers;
+    await first.start();
+    out.firstCaughtUp = await first.waitFor(head, 20000);
+    await first.stop();
+    out.firstStartWorkers = streamRebuildStats.workers - workers;
+    out.firstVersion = live.active('audit-timeline').version;
+    workers = streamRebuildStats.workers;
+    const hooks = [];
+    let switched;
+    const switchedOver = new Promise((resolve) => (switched = resolve));
+    const second = new ProjectionRunner(store, live, ALL_PROJECTIONS, {
+      rebuildWorkers: 2,
+      hooks: {
+        beforeActivate: (name, version) => {
+          hooks.push({
+            name,
+            version,
+            answering: live.active(name).version,
+            built: live.generations(name).find((g) => g.version === version).position,
+            workers: streamRebuildStats.workers - workers,
+          });
+          setTimeout(switched, 0);
+        },
+      },
+    });
+    await second.start();
+    await switchedOver;
+    out.caughtUp = await second.waitFor(head, 20000);
+    out.status = (await second.status()).projections.map((p) => [p.name, p.version, p.state]);
+    await second.stop();
+    out.hooks = hooks;
+    live.close();
+    out.runner = raw(dir + '/runner.sqlite');
   } else {
     // The log is out of order: rebuilds stream by stream must refuse it and leave nothing behind.
     const live = new ReadModelStore(dir + '/broken-live.sqlite');
@@ -158,6 +200,18 @@ try {
     out.liveTables = tables.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
     tables.close();
     out.files = (await import('node:fs')).readdirSync(dir).filter((f) => f.startsWith('broken-new'));
+    // The server's runner reports the refusal and builds its read models in log order instead.
+    const errors = [];
+    const served = new ReadModelStore(dir + '/broken-served.sqlite');
+    const runner = new ProjectionRunner(store, served, ALL_PROJECTIONS, {
+      rebuildWorkers: 2,
+      onError: (error) => errors.push(String(error)),
+    });
+    await runner.start();
+    out.servedCaughtUp = await runner.waitFor(await store.headPosition(), 20000);
+    await runner.stop();
+    served.close();
+    out.servedErrors = errors;
   }
 } finally {
   await store.close();
@@ -216,9 +270,10 @@ describe('rebuilding stream by stream in worker threads', () => {
     }
     expect(out.tail).toEqual({ beyondStart: true, counted: true, verify: [] });
     expect(out.tailLive).toEqual({ answeredByOld: true, switched: true, caughtUp: true, verify: [] });
-    // Two workers for each of the live-file rebuild and the two verifications with workers; the counting
-    // projection read ahead in log order by those verifications and the one without workers.
-    expect(out.end).toEqual({ streamWorkers: 9, readAheadWorkers: 4 });
+    // Two workers for each of the runner's first start, the live-file rebuild and the two verifications
+    // with workers; the counting projection read ahead in log order by those verifications and the one
+    // without workers.
+    expect(out.end).toEqual({ streamWorkers: 11, readAheadWorkers: 4 });
   }, 60_000);
 
   it('refuses a log whose stream order is not its position order, leaving the read models as they were', async () => {
@@ -241,5 +296,28 @@ describe('rebuilding stream by stream in worker threads', () => {
     expect(out.liveAfter).toEqual(out.liveBefore);
     expect(out.liveTables).toEqual(['active', 'checkpoints', 'doc_audit_timeline_v1_g1', 'sqlite_sequence']);
     expect(out.files).toEqual([]);
+    expect(out.servedCaughtUp).toBe(true);
+    expect(out.servedErrors).toEqual([expect.stringMatching(/building in log order: .*in revision order/)]);
+  }, 60_000);
+
+  it("builds the server's read models in workers on a first start and after a projection's code changed, blue-green", async () => {
+    const out = await runChild(ledger, 'runner');
+    expect(out.firstCaughtUp).toBe(true);
+    expect(out.firstStartWorkers).toBe(2);
+    expect(out.firstVersion).toBe(0);
+    // The old version answered until the new one, built in workers up to the head, took over.
+    expect(out.hooks).toEqual([
+      { name: 'audit-timeline', version: 1, answering: 0, built: events, workers: 2 },
+    ]);
+    expect(out.caughtUp).toBe(true);
+    expect(out.status).toEqual([
+      ['assignment-entitlements', 1, 'live'],
+      ['assignment-summary', 1, 'live'],
+      ['audit-timeline', 1, 'live'],
+    ]);
+    const [runner, inThread] = [out.runner, out.inThread] as Record<string, unknown>[];
+    for (const name of ['assignment-entitlements', 'assignment-summary', 'audit-timeline']) {
+      expect(runner![name]).toEqual(inThread![name]);
+    }
   }, 60_000);
 });
