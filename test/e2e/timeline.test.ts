@@ -119,6 +119,7 @@ describe('the audit timeline of an assignment', () => {
     ['knownAt=yesterday'],
     ['knownAt=2005-13-01T00:00:00Z'],
     ['knownAt=2005-W03-2'],
+    ['knownAt=9999-12-31T23:59:59.999-14:00'],
     ['minPosition=-1'],
   ])('?%s is 400 problem+json naming the field', async (query) => {
     const problem = expectProblem(await timeline(`?${query}`), 400, 'REQUEST.INVALID');
