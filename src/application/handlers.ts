@@ -2,6 +2,7 @@ import { RecordAssignmentEventHandler } from './commands/record-assignment-event
 import {
   GetAssignmentEventsHandler,
   GetAssignmentHandler,
+  GetAssignmentTimelineHandler,
   GetEntitlementsHandler,
   ListAssignmentsHandler,
 } from './queries/assignment.queries.js';
@@ -12,4 +13,5 @@ export const QUERY_HANDLERS = [
   GetAssignmentHandler,
   ListAssignmentsHandler,
   GetAssignmentEventsHandler,
+  GetAssignmentTimelineHandler,
 ];

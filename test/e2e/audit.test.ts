@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startLedger, type LedgerUnderTest } from './support/ledger-app.js';
-import { sleep, startBody, tripBody, voidBody } from './support/fixtures.js';
+import { recordVoidedTripStory, tripBody } from './support/fixtures.js';
 
 /** What auditors ask: history in order, what the ledger knew at a moment, read-only access. */
 describe('auditor reads', () => {
@@ -11,22 +11,10 @@ describe('auditor reads', () => {
 
   beforeAll(async () => {
     ledger = await startLedger();
-    await ledger.call('POST', '/assignments', { body: startBody('audit-1') });
-    const first = await ledger.call('POST', '/assignments/audit-1/home-leave-trips', {
-      body: tripBody('employee', 'home', '2005-03-10'),
-    });
-    firstTripId = first.body.events[0].eventId;
-    await sleep(5);
-    knownAfterFirstTrip = new Date().toISOString();
-    await sleep(5);
-    await ledger.call('POST', '/assignments/audit-1/home-leave-trips', {
-      body: tripBody('spouse', 'host', '2005-05-01'),
-    });
-    const voided = await ledger.call('POST', '/assignments/audit-1/corrections', {
-      body: voidBody(firstTripId, 'Trip was booked but never taken'),
-    });
-    expect(voided.status).toBe(201);
-    lastPosition = voided.body.position;
+    const story = await recordVoidedTripStory(ledger, 'audit-1');
+    firstTripId = story.firstTripId;
+    knownAfterFirstTrip = story.knownAfterFirstTrip;
+    lastPosition = story.voided.position;
   });
 
   afterAll(async () => {

@@ -286,20 +286,24 @@ describe('400: a body that is not JSON or fails validation', () => {
 });
 
 describe('400: a query string that fails validation, however often it is asked', () => {
-  test.each([['asOf=2005-02-30'], ['asOf=yesterday'], ['knownAt=2005-13-01T00:00:00Z'], ['minPosition=-1']])(
-    'entitlements?%s is 400 naming the field, every time',
-    async (query) => {
-      const field = query.split('=')[0]!;
-      for (let i = 0; i < 3; i++) {
-        const problem = expectProblem(
-          await ledger.call('GET', path(`/entitlements?${query}`)),
-          400,
-          'REQUEST.INVALID',
-        );
-        expect(fieldsNamed(problem)).toContain(field);
-      }
-    },
-  );
+  test.each([
+    ['asOf=2005-02-30'],
+    ['asOf=yesterday'],
+    ['knownAt=2005-13-01T00:00:00Z'],
+    // valid ISO 8601, but in UTC past the year 9999: was a 500 from the projections' instant reader
+    ['knownAt=9999-12-31T23:59:59.999-14:00'],
+    ['minPosition=-1'],
+  ])('entitlements?%s is 400 naming the field, every time', async (query) => {
+    const field = query.split('=')[0]!;
+    for (let i = 0; i < 3; i++) {
+      const problem = expectProblem(
+        await ledger.call('GET', path(`/entitlements?${query}`)),
+        400,
+        'REQUEST.INVALID',
+      );
+      expect(fieldsNamed(problem)).toContain(field);
+    }
+  });
 
   test('the same valid question asked again gets the same JSON answer; another date another one', async () => {
     const first = await ledger.call('GET', path('/entitlements?asOf=2005-12-31'));

@@ -3,10 +3,14 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import {
   assignmentEntitlementsProjection,
   assignmentSummaryProjection,
+  auditTimelineProjection,
   entitlementsOf,
+  timelineOf,
   type AssignmentSummary,
+  type AuditTimelineDoc,
   type Entitlements,
   type EntitlementsDoc,
+  type TimelineEntry,
 } from '../../../projections/index.js';
 import { streamIdOf } from '../../domain/assignment/events.js';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '../../event-store/event-store.port.js';
@@ -67,6 +71,22 @@ export class GetAssignmentEvents extends Query<StoredEvent[]> {
   constructor(
     readonly assignmentId: string,
     readonly knownAt?: string,
+  ) {
+    super();
+  }
+}
+
+export type { TimelineEntry };
+
+/**
+ * The audit timeline projection's entries (stream order, business date, summary, correction and void
+ * marks) as the ledger knew them at `knownAt`: later events and the marks they left are left out.
+ */
+export class GetAssignmentTimeline extends Query<TimelineEntry[]> {
+  constructor(
+    readonly assignmentId: string,
+    readonly knownAt?: string,
+    readonly minPosition?: number,
   ) {
     super();
   }
@@ -154,5 +174,21 @@ export class GetAssignmentEventsHandler implements IQueryHandler<GetAssignmentEv
     const events = await this.store.readStream(streamIdOf(q.assignmentId));
     if (events.length === 0) throw assignmentNotFound(q.assignmentId);
     return events.filter(knownAtFilter(q.knownAt)).map(upcastStored);
+  }
+}
+
+@QueryHandler(GetAssignmentTimeline)
+export class GetAssignmentTimelineHandler implements IQueryHandler<GetAssignmentTimeline> {
+  constructor(
+    @Inject(READ_MODELS) private readonly readModels: ReadModels,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+  ) {}
+
+  async execute(q: GetAssignmentTimeline): Promise<TimelineEntry[]> {
+    await caughtUp(this.readModels, q.minPosition, this.config.minPositionWaitMs);
+    const doc = this.readModels.get<AuditTimelineDoc>(auditTimelineProjection.name, q.assignmentId);
+    if (!doc || doc.entries.length === 0) throw assignmentNotFound(q.assignmentId);
+    // Known before the assignment started: an empty timeline, as GET .../events answers an empty list.
+    return timelineOf(doc, q.knownAt === undefined ? {} : { knownAt: q.knownAt });
   }
 }

@@ -1,9 +1,17 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   GetAssignment,
   GetAssignmentEvents,
+  GetAssignmentTimeline,
   GetEntitlements,
   ListAssignments,
 } from '../../application/queries/assignment.queries.js';
@@ -16,7 +24,9 @@ import {
   KnownAtQueryDto,
   ListAssignmentsQueryDto,
   MinPositionQuery,
+  TimelineQueryDto,
 } from '../dto/read-queries.dto.js';
+import { AssignmentTimelineDto } from '../dto/read-answers.dto.js';
 
 /** A validated `knownAt` (see IsInstant) as the instant the queries compare with `recordedAt`. */
 const instant = (value: string | undefined) => (value === undefined ? undefined : toInstant(value));
@@ -70,5 +80,27 @@ export class AssignmentReadsController {
       count: events.length,
       events,
     };
+  }
+
+  @Get(':assignmentId/timeline')
+  @ApiOperation({
+    summary: 'The audit timeline: every event in order with its business date and one sentence',
+    description:
+      'Entries come from the audit-timeline read model. With `knownAt`, events recorded later are left ' +
+      'out, and so are the correction and void marks they left on earlier entries. An assignment ' +
+      'started after `knownAt` answers an empty list.',
+  })
+  @ApiOkResponse({ type: AssignmentTimelineDto })
+  @ApiBadRequestResponse({ description: 'problem+json naming the malformed query field' })
+  @ApiNotFoundResponse({ description: 'problem+json ASSIGNMENT.NOT_FOUND' })
+  async timeline(
+    @Param() p: AssignmentIdParam,
+    @Query() q: TimelineQueryDto,
+  ): Promise<AssignmentTimelineDto> {
+    const knownAt = instant(q.knownAt);
+    const entries = await this.queries.execute(
+      new GetAssignmentTimeline(p.assignmentId, knownAt, q.minPosition),
+    );
+    return { assignmentId: p.assignmentId, knownAt: knownAt ?? null, count: entries.length, entries };
   }
 }

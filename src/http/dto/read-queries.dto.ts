@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsBusinessDate, IsInstant, IsLedgerId } from './validators.js';
@@ -63,3 +63,6 @@ export class KnownAtQueryDto {
   @IsInstant()
   knownAt?: string;
 }
+
+/** The audit timeline as known at an instant, read after a write (`minPosition`). */
+export class TimelineQueryDto extends IntersectionType(KnownAtQueryDto, MinPositionQuery) {}

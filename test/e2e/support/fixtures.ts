@@ -463,6 +463,42 @@ export const prepareTarget = async (ledger: LedgerUnderTest, assignmentId: strin
   return { assignmentId, expenseId: 'exp-pending', correctableEventId: shipment.events[0]!.eventId };
 };
 
+/** What the auditor tests record: two home-leave trips, the first one voided afterwards. */
+export interface VoidedTripStory {
+  firstTripId: string;
+  /** An instant after the first trip was recorded and before the second one. */
+  knownAfterFirstTrip: string;
+  /** The answer to the void (its `position` and its event). */
+  voided: Reply['body'];
+}
+
+/**
+ * Starts an assignment of the letter; the employee's trip home (2005-03-10) and the spouse's trip to
+ * the host country (2005-05-01) are recorded, then the first trip is voided: it was never taken.
+ */
+export const recordVoidedTripStory = async (
+  ledger: LedgerUnderTest,
+  assignmentId: string,
+): Promise<VoidedTripStory> => {
+  const id = encodeURIComponent(assignmentId);
+  await ledger.call('POST', '/assignments', { body: startBody(assignmentId) });
+  const first = await ledger.call('POST', `/assignments/${id}/home-leave-trips`, {
+    body: tripBody('employee', 'home', '2005-03-10'),
+  });
+  const firstTripId: string = first.body.events[0].eventId;
+  await sleep(5);
+  const knownAfterFirstTrip = new Date().toISOString();
+  await sleep(5);
+  await ledger.call('POST', `/assignments/${id}/home-leave-trips`, {
+    body: tripBody('spouse', 'host', '2005-05-01'),
+  });
+  const voided = await ledger.call('POST', `/assignments/${id}/corrections`, {
+    body: voidBody(firstTripId, 'Trip was booked but never taken'),
+  });
+  expect(voided.status).toBe(201);
+  return { firstTripId, knownAfterFirstTrip, voided: voided.body };
+};
+
 // ---------------------------------------------------------------------------------------------
 // HTTP helpers
 // ---------------------------------------------------------------------------------------------
