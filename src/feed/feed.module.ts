@@ -8,6 +8,7 @@ import { WebhookDeliveryService } from './webhooks/webhook-delivery.service.js';
 import { WebhookRepository } from './webhooks/webhook.repository.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
+import { systemResolver, WEBHOOK_RESOLVER, type Resolver } from './webhooks/webhook-target.js';
 
 /**
  * What downstream services use: the global log (GET /events), its live SSE feed, webhooks, and the public
@@ -16,8 +17,15 @@ import { WebhooksService } from './webhooks/webhooks.service.js';
  */
 @Module({})
 export class FeedModule {
-  /** `overrides` replace settings read from the environment (tests use short heartbeats and backoffs). */
-  static forRoot(config: LedgerConfig, overrides: Partial<FeedOptions> = {}): DynamicModule {
+  /**
+   * `overrides` replace settings read from the environment (tests use short heartbeats and backoffs);
+   * `resolver` answers the webhooks' host names (tests use one that re-points a name).
+   */
+  static forRoot(
+    config: LedgerConfig,
+    overrides: Partial<FeedOptions> = {},
+    resolver: Resolver = systemResolver,
+  ): DynamicModule {
     return {
       module: FeedModule,
       controllers: [EventsController, SchemasController, WebhooksController],
@@ -28,6 +36,7 @@ export class FeedModule {
           inject: [LEDGER_CONFIG],
           useFactory: (c: LedgerConfig): FeedOptions => ({ ...loadFeedOptions(c), ...overrides }),
         },
+        { provide: WEBHOOK_RESOLVER, useValue: resolver },
         EventStreamService,
         WebhookRepository,
         WebhookDeliveryService,

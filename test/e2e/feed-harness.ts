@@ -20,6 +20,7 @@ import { ledgerValidationPipe } from '../../src/http/validation.pipe.js';
 import { EventStreamService } from '../../src/feed/event-stream.service.js';
 import { FeedModule } from '../../src/feed/feed.module.js';
 import type { FeedOptions } from '../../src/feed/feed-options.js';
+import { systemResolver, type Resolver } from '../../src/feed/webhooks/webhook-target.js';
 import { toWeight } from '../../src/domain/shared/weight.js';
 
 export const KEYS = {
@@ -40,10 +41,10 @@ const KEY_ROLES = new Map<string, Role>([
 
 @Module({})
 class FeedTestAppModule {
-  static forRoot(config: LedgerConfig, feed: Partial<FeedOptions>): DynamicModule {
+  static forRoot(config: LedgerConfig, feed: Partial<FeedOptions>, resolver: Resolver): DynamicModule {
     return {
       module: FeedTestAppModule,
-      imports: [EventStoreModule.forRoot(config), FeedModule.forRoot(config, feed)],
+      imports: [EventStoreModule.forRoot(config), FeedModule.forRoot(config, feed, resolver)],
       providers: [
         { provide: API_KEYS, useValue: new KeyRing(KEY_ROLES, 'environment') },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -61,10 +62,14 @@ export interface FeedApp {
   close(): Promise<void>;
 }
 
-/** `dataDir` undefined: everything in memory. Otherwise the store and webhooks.sqlite live there. */
+/**
+ * `dataDir` undefined: everything in memory. Otherwise the store and webhooks.sqlite live there.
+ * `resolver` answers the webhooks' host names in place of the system's.
+ */
 export const startFeedApp = async (
   dataDir: string | undefined,
   feed: Partial<FeedOptions> = {},
+  resolver: Resolver = systemResolver,
 ): Promise<FeedApp> => {
   const config: LedgerConfig = {
     port: 0,
@@ -78,7 +83,11 @@ export const startFeedApp = async (
   };
   const app = await NestFactory.create(
     // The receivers of these tests listen on loopback.
-    FeedTestAppModule.forRoot(config, { heartbeatMs: 15_000, webhookAllowPrivateTargets: true, ...feed }),
+    FeedTestAppModule.forRoot(
+      config,
+      { heartbeatMs: 15_000, webhookAllowPrivateTargets: true, ...feed },
+      resolver,
+    ),
     ledgerHttpAdapter(),
     { logger: false, bodyParser: false },
   );
@@ -181,10 +190,14 @@ export interface Received {
   at: number;
 }
 
-/** A webhook receiver on 127.0.0.1: `answer` picks the status of each request (by arrival index). */
+/**
+ * A webhook receiver on 127.0.0.1: `answer` picks the status of each request (by arrival index), sent
+ * with a Location header when `redirectTo` is set.
+ */
 export class Receiver {
   readonly requests: Received[] = [];
   answer: (index: number, body: string) => number | Promise<number> = () => 200;
+  redirectTo: string | undefined;
   private server: Server | undefined;
   url = '';
 
@@ -199,7 +212,12 @@ export class Receiver {
         this.requests.push(entry);
         void Promise.resolve(this.answer(index, body)).then((status) => {
           entry.status = status;
-          res.writeHead(status, { 'Content-Type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
+          res
+            .writeHead(status, {
+              'Content-Type': 'text/plain',
+              ...(this.redirectTo ? { Location: this.redirectTo } : {}),
+            })
+            .end(status < 300 ? 'ok' : 'nope');
         });
       });
     });

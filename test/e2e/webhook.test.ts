@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { LookupOptions } from 'node:dns';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { isIP, type LookupFunction } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FeedEvent } from '../../src/feed/feed-event.js';
@@ -7,7 +9,12 @@ import type { FeedOptions } from '../../src/feed/feed-options.js';
 import type { WebhookView } from '../../src/feed/webhooks/webhooks.service.js';
 import { verifyWebhookSignature } from '../../src/feed/webhooks/webhook-signature.js';
 import { backoffDelay } from '../../src/feed/webhooks/webhook-delivery.service.js';
-import { isPrivateAddress } from '../../src/feed/webhooks/webhook-target.js';
+import {
+  deliveryLookup,
+  isPrivateAddress,
+  PrivateTargetError,
+  type Resolver,
+} from '../../src/feed/webhooks/webhook-target.js';
 import { validateFeedEvent } from '../../src/schemas/validate-event.js';
 import { appendEvents, auth, KEYS, Receiver, startFeedApp, waitFor, type FeedApp } from './feed-harness.js';
 
@@ -57,6 +64,19 @@ const expectSignedAndConsistent = (receiver: Receiver): void => {
   }
 };
 
+/** Starts receivers for the tests of one describe block, and stops them all after them. */
+const receiversOfThisBlock = (): (() => Promise<Receiver>) => {
+  const started: Receiver[] = [];
+  afterAll(async () => {
+    await Promise.all(started.map((r) => r.stop()));
+  });
+  return async () => {
+    const r = await new Receiver().start();
+    started.push(r);
+    return r;
+  };
+};
+
 describe('retry delays', () => {
   it('double from the base up to the cap, with up to half of each left to chance', () => {
     const low = (n: number) => backoffDelay(n, 1000, 300_000, () => 0);
@@ -68,19 +88,13 @@ describe('retry delays', () => {
 
 describe('webhooks on one server', () => {
   let app: FeedApp;
-  const receivers: Receiver[] = [];
-  const receiver = async () => {
-    const r = await new Receiver().start();
-    receivers.push(r);
-    return r;
-  };
+  const receiver = receiversOfThisBlock();
 
   beforeAll(async () => {
     app = await startFeedApp(undefined, FAST);
   });
   afterAll(async () => {
     await app.close();
-    await Promise.all(receivers.map((r) => r.stop()));
   });
 
   it('validates registrations, keeps each subscriber to its own, and never shows the secret', async () => {
@@ -241,7 +255,7 @@ describe('webhooks on one server', () => {
     const created = await register(app, { url, after: 0 });
     await appendEvents(app.store, 1, { assignmentId: 'unreachable' });
     await waitFor(async () => (await status(app, created.id)).status === 'paused', 'the pause');
-    expect((await status(app, created.id)).lastError).toMatch(/fetch failed|ECONNREFUSED/);
+    expect((await status(app, created.id)).lastError).toMatch(/^connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
     await call(app, 'DELETE', `/webhooks/${created.id}`, KEYS.subscriber);
   });
 });
@@ -271,6 +285,185 @@ describe('webhooks to private addresses (server-side request forgery)', () => {
       errors: [{ field: 'url', messages: [expect.stringMatching(/loopback, private or reserved/)] }],
     });
     expect((await call(app, 'GET', '/webhooks', KEYS.subscriber)).json).toEqual([]);
+  });
+});
+
+describe('what a delivery attempt counts as failed', () => {
+  let app: FeedApp;
+  const receiver = receiversOfThisBlock();
+  beforeAll(async () => {
+    app = await startFeedApp(undefined, { ...FAST, webhookTimeoutMs: 150 });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('a redirect, which is not followed', async () => {
+    const elsewhere = await receiver();
+    const redirecting = await receiver();
+    redirecting.answer = () => 307;
+    redirecting.redirectTo = elsewhere.url;
+    const created = await register(app, { url: redirecting.url });
+    await appendEvents(app.store, 1, { assignmentId: 'redirect' });
+    await waitFor(async () => (await status(app, created.id)).status === 'paused', 'the pause');
+    expect(await status(app, created.id)).toMatchObject({
+      lastError: 'receiver answered HTTP 307',
+      delivered: 0,
+    });
+    expect(redirecting.requests).toHaveLength(FAST.webhookMaxFailures!);
+    expect(elsewhere.requests).toEqual([]);
+    await call(app, 'DELETE', `/webhooks/${created.id}`, KEYS.subscriber);
+  });
+
+  it('no answer within the timeout', async () => {
+    const slow = await receiver();
+    slow.answer = () => new Promise((r) => setTimeout(() => r(200), 1000));
+    const created = await register(app, { url: slow.url });
+    await appendEvents(app.store, 1, { assignmentId: 'slow' });
+    await waitFor(async () => (await status(app, created.id)).failures >= 1, 'the first failure');
+    expect((await status(app, created.id)).lastError).toBe('no answer within 150 ms');
+    await call(app, 'DELETE', `/webhooks/${created.id}`, KEYS.subscriber);
+  });
+});
+
+describe('webhooks to a name that re-points after the check (DNS rebinding)', () => {
+  const PUBLIC = '203.0.113.10'; // TEST-NET-3: public to the check; these tests never connect to it
+  const receiver = receiversOfThisBlock();
+
+  it('refuses each delivery on the loopback answer its connection got, and the receiver there gets nothing', async () => {
+    const local = await receiver();
+    const lookups: string[] = [];
+    // Public while the webhook is registered, the subscriber's loopback receiver ever after.
+    const rebinding: Resolver = async (hostname) => {
+      lookups.push(hostname);
+      return [{ address: lookups.length === 1 ? PUBLIC : '127.0.0.1', family: 4 }];
+    };
+    const app = await startFeedApp(undefined, { ...FAST, webhookAllowPrivateTargets: false }, rebinding);
+    try {
+      const base = await app.store.headPosition();
+      const url = `http://hooks.rebinding.test:${new URL(local.url).port}/hook`;
+      const created = await register(app, { url, after: base });
+      await appendEvents(app.store, 2, { assignmentId: 'rebinding' });
+
+      await waitFor(async () => (await status(app, created.id)).status === 'paused', 'the pause');
+      expect(await status(app, created.id)).toMatchObject({
+        status: 'paused',
+        pausedReason: 'failures',
+        failures: FAST.webhookMaxFailures,
+        lastError:
+          'not delivered: hooks.rebinding.test resolves to 127.0.0.1, a loopback, private or reserved address',
+        checkpoint: base,
+        delivered: 0,
+      });
+      expect(local.requests).toEqual([]);
+      // One lookup at registration, then one per attempt: the connection's own, the one that was checked.
+      expect(lookups).toEqual(Array(1 + FAST.webhookMaxFailures!).fill('hooks.rebinding.test'));
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('with private targets allowed, delivers to the address the name resolves to, under its own name', async () => {
+    const internal = await receiver();
+    const resolver: Resolver = async () => [{ address: '127.0.0.1', family: 4 }];
+    const app = await startFeedApp(undefined, FAST, resolver);
+    try {
+      const base = await app.store.headPosition();
+      const host = `receiver.internal.test:${new URL(internal.url).port}`;
+      const created = await register(app, { url: `http://${host}/hook`, after: base });
+      const events = await appendEvents(app.store, 3, { assignmentId: 'internal' });
+      await waitFor(() => internal.accepted().length === 3, 'the deliveries');
+      expect(internal.accepted()).toEqual(events.map((e) => e.position));
+      expectSignedAndConsistent(internal);
+      const first = internal.requests[0]!;
+      expect(first.headers).toMatchObject({
+        host,
+        'user-agent': 'assignment-ledger-webhooks/1',
+        'ledger-webhook-id': created.id,
+        'ledger-event-type': events[0]!.type,
+        'ledger-delivery-attempt': '1',
+        'content-length': String(Buffer.byteLength(first.body)),
+      });
+      await waitFor(async () => (await status(app, created.id)).delivered === 3, 'the checkpoint');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuses an address written in the URL once private targets are no longer allowed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ledger-webhooks-'));
+    const local = await receiver();
+    try {
+      const allowed = await startFeedApp(dir, FAST);
+      const created = await register(allowed, { url: local.url });
+      await allowed.close();
+
+      const strict = await startFeedApp(dir, { ...FAST, webhookAllowPrivateTargets: false });
+      try {
+        await appendEvents(strict.store, 1, { assignmentId: 'strict' });
+        await waitFor(async () => (await status(strict, created.id)).status === 'paused', 'the pause');
+        expect((await status(strict, created.id)).lastError).toBe(
+          'not delivered: 127.0.0.1 resolves to 127.0.0.1, a loopback, private or reserved address',
+        );
+        expect(local.requests).toEqual([]);
+      } finally {
+        await strict.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a delivery connection's lookup", () => {
+  const answering =
+    (...addresses: string[]): Resolver =>
+    async () =>
+      addresses.map((address) => ({ address, family: isIP(address) }));
+  const lookUp = (lookup: LookupFunction, options: LookupOptions & { all?: boolean }) =>
+    new Promise<{ error: Error | null; address: unknown; family: number | undefined }>((resolve) =>
+      lookup('hooks.example.test', options, (error, address, family) => resolve({ error, address, family })),
+    );
+
+  it('hands the connection the addresses it checked, in the shape the connection asks for', async () => {
+    const lookup = deliveryLookup(answering('203.0.113.10', '2001:db8::10'), false);
+    expect(await lookUp(lookup, { all: true })).toMatchObject({
+      error: null,
+      address: [
+        { address: '203.0.113.10', family: 4 },
+        { address: '2001:db8::10', family: 6 },
+      ],
+    });
+    expect(await lookUp(lookup, {})).toEqual({ error: null, address: '203.0.113.10', family: 4 });
+    expect(await lookUp(lookup, { family: 6 })).toEqual({ error: null, address: '2001:db8::10', family: 6 });
+  });
+
+  it('refuses the whole name when any of its addresses is private, and says which', async () => {
+    const { error } = await lookUp(deliveryLookup(answering('203.0.113.10', '10.0.0.5'), false), {
+      all: true,
+    });
+    expect(error).toBeInstanceOf(PrivateTargetError);
+    expect(error!.message).toBe(
+      'hooks.example.test resolves to 10.0.0.5, a loopback, private or reserved address',
+    );
+    // Allowed, the same answer is handed on as it is.
+    expect(
+      (await lookUp(deliveryLookup(answering('203.0.113.10', '10.0.0.5'), true), { all: true })).address,
+    ).toEqual([
+      { address: '203.0.113.10', family: 4 },
+      { address: '10.0.0.5', family: 4 },
+    ]);
+  });
+
+  it('passes on a name that does not resolve', async () => {
+    const notFound = Object.assign(new Error('getaddrinfo ENOTFOUND hooks.example.test'), {
+      code: 'ENOTFOUND',
+    });
+    const { error } = await lookUp(
+      deliveryLookup(() => Promise.reject(notFound), false),
+      {},
+    );
+    expect(error).toBe(notFound);
   });
 });
 

@@ -9,7 +9,14 @@ import { EVENT_STORE, type EventStore, type Subscription } from '../../event-sto
 import { toFeedEvent, type FeedEvent } from '../feed-event.js';
 import { FEED_OPTIONS, type FeedOptions } from '../feed-options.js';
 import { WebhookRepository, type Webhook } from './webhook.repository.js';
-import { privateTargetOf } from './webhook-target.js';
+import { WebhookPoster } from './webhook-post.js';
+import {
+  deliveryLookup,
+  privateAddressOf,
+  PrivateTargetError,
+  WEBHOOK_RESOLVER,
+  type Resolver,
+} from './webhook-target.js';
 import { signWebhookBody } from './webhook-signature.js';
 
 type Attempt = { ok: true } | { ok: false; error: string };
@@ -39,10 +46,19 @@ export const backoffDelay = (
 };
 
 const describeError = (error: unknown, timeoutMs: number): string => {
-  if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  const detail = cause?.code ?? cause?.message;
-  return `${error instanceof Error ? error.message : String(error)}${detail ? ` (${detail})` : ''}`;
+  if (error instanceof PrivateTargetError) return `not delivered: ${error.message}`;
+  // Read by shape: an error thrown by Node's own modules is no instance of another realm's Error (jest's).
+  const { name, message, code, cause } = (error ?? {}) as {
+    name?: unknown;
+    message?: unknown;
+    code?: unknown;
+    cause?: { code?: unknown; message?: unknown };
+  };
+  if (name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  const text = typeof message === 'string' ? message : String(error);
+  const detail = code ?? cause?.code ?? cause?.message;
+  // "connect ECONNREFUSED 127.0.0.1:9" names its code already; "socket hang up (ECONNRESET)" does not.
+  return typeof detail === 'string' && !text.includes(detail) ? `${text} (${detail})` : text;
 };
 
 /**
@@ -60,6 +76,7 @@ class WebhookWorker {
     private readonly store: EventStore,
     private readonly repository: WebhookRepository,
     private readonly options: FeedOptions,
+    private readonly poster: WebhookPoster,
     private readonly logger: Logger,
     private readonly onExit: (worker: WebhookWorker) => void,
   ) {}
@@ -142,17 +159,15 @@ class WebhookWorker {
   private async attempt(hook: Webhook, event: FeedEvent, body: string, attempt: number): Promise<Attempt> {
     const timestamp = Math.floor(Date.now() / 1000);
     if (!this.options.webhookAllowPrivateTargets) {
-      // The name may resolve elsewhere than when the webhook was registered (webhook-target.ts).
-      const refusal = await privateTargetOf(hook.url);
+      // A URL naming an address is checked here; a name is checked by the connection's lookup, on the
+      // very addresses it connects to, since it may resolve elsewhere than at registration (webhook-target.ts).
+      const refusal = privateAddressOf(hook.url);
       if (refusal) return { ok: false, error: `not delivered: ${refusal}` };
     }
     try {
-      const response = await fetch(hook.url, {
-        method: 'POST',
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.webhookTimeoutMs)]),
-        headers: {
+      const status = await this.poster.post(
+        hook.url,
+        {
           'Content-Type': 'application/json',
           'User-Agent': 'assignment-ledger-webhooks/1',
           'Ledger-Signature': signWebhookBody(hook.secret, timestamp, body),
@@ -162,10 +177,12 @@ class WebhookWorker {
           'Ledger-Webhook-Id': hook.id,
           'Ledger-Delivery-Attempt': String(attempt),
         },
-      });
-      await response.body?.cancel().catch(() => undefined);
-      if (response.status >= 200 && response.status < 300) return { ok: true };
-      return { ok: false, error: `receiver answered HTTP ${response.status}` };
+        body,
+        AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.webhookTimeoutMs)]),
+      );
+      // A redirect is not followed: 3xx is a failure like any other answer outside 2xx.
+      if (status >= 200 && status < 300) return { ok: true };
+      return { ok: false, error: `receiver answered HTTP ${status}` };
     } catch (error) {
       return { ok: false, error: describeError(error, this.options.webhookTimeoutMs) };
     }
@@ -177,12 +194,16 @@ class WebhookWorker {
 export class WebhookDeliveryService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Webhooks');
   private readonly workers = new Map<string, WebhookWorker>();
+  private readonly poster: WebhookPoster;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(WebhookRepository) private readonly repository: WebhookRepository,
     @Inject(FEED_OPTIONS) private readonly options: FeedOptions,
-  ) {}
+    @Inject(WEBHOOK_RESOLVER) resolver: Resolver,
+  ) {
+    this.poster = new WebhookPoster(deliveryLookup(resolver, options.webhookAllowPrivateTargets));
+  }
 
   onApplicationBootstrap(): void {
     for (const hook of this.repository.list()) if (hook.status === 'active') this.start(hook.id);
@@ -190,9 +211,17 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, OnModuleD
 
   start(id: string): void {
     if (this.workers.has(id)) return;
-    const worker = new WebhookWorker(id, this.store, this.repository, this.options, this.logger, (w) => {
-      if (this.workers.get(id) === w) this.workers.delete(id);
-    });
+    const worker = new WebhookWorker(
+      id,
+      this.store,
+      this.repository,
+      this.options,
+      this.poster,
+      this.logger,
+      (w) => {
+        if (this.workers.get(id) === w) this.workers.delete(id);
+      },
+    );
     this.workers.set(id, worker);
     worker.start();
   }
@@ -211,5 +240,6 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, OnModuleD
 
   async onModuleDestroy(): Promise<void> {
     await Promise.all([...this.workers.keys()].map((id) => this.stop(id)));
+    this.poster.close();
   }
 }

@@ -5,7 +5,7 @@ import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port
 import type { CreateWebhookDto } from './create-webhook.dto.js';
 import { WebhookDeliveryService } from './webhook-delivery.service.js';
 import { WebhookRepository, type Webhook } from './webhook.repository.js';
-import { privateTargetOf } from './webhook-target.js';
+import { privateTargetOf, WEBHOOK_RESOLVER, type Resolver } from './webhook-target.js';
 import { FEED_OPTIONS, type FeedOptions } from '../feed-options.js';
 
 /** A webhook as its owner sees it: everything but the secret. */
@@ -30,11 +30,12 @@ export class WebhooksService {
     @Inject(WebhookRepository) private readonly repository: WebhookRepository,
     @Inject(WebhookDeliveryService) private readonly delivery: WebhookDeliveryService,
     @Inject(FEED_OPTIONS) private readonly options: FeedOptions,
+    @Inject(WEBHOOK_RESOLVER) private readonly resolver: Resolver,
   ) {}
 
   async create(body: CreateWebhookDto, caller: WebhookCaller): Promise<WebhookView> {
     if (!this.options.webhookAllowPrivateTargets) {
-      const refusal = await privateTargetOf(body.url);
+      const refusal = await privateTargetOf(body.url, this.resolver);
       if (refusal) {
         throw new ApplicationError(
           422,
