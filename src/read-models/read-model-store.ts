@@ -72,8 +72,27 @@ const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const tableName = (projection: string, version: number, id: number): string =>
   `doc_${projection.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_v${version}_g${id}`;
 
-/** Where a bulk rebuild writes a generation's documents before they become its table (`adoptStaging`). */
-const stagingName = (id: number): string => `staging_g${id}`;
+/**
+ * Where a bulk rebuild writes a generation's documents before they become its table (`adoptStaging`):
+ * one table per build, named after the process, so two processes building the same generation (two
+ * servers started together on one file) never write into each other's table; one adopts, the other's
+ * adoption fails on the checkpoint. `staging_g<id>` alone is what earlier versions named theirs.
+ */
+const stagingPrefix = (id: number): string => `staging_g${id}`;
+const STAGING_OWNER = /_p(\d+)_\d+$/;
+/** Staging tables this process is building right now (none is shared between two builds). */
+const building = new Set<string>();
+let stagingCount = 0;
+
+/** False only when the process is known to be gone (signal 0 checks without signalling). */
+const processAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
 
 interface GenerationRow {
   id: number;
@@ -217,9 +236,8 @@ export class ReadModelStore {
       'INSERT INTO active (projection, generation) VALUES (?, ?) ON CONFLICT(projection) DO UPDATE SET generation = excluded.generation',
     ).run(gen.projection, id);
     this.stmt("UPDATE checkpoints SET status = 'live' WHERE id = ?").run(id);
-    // What a rebuild that died before adopting it may have left (the runner resumed the generation).
-    this.forgetTable(stagingName(id));
-    this.db.exec(`DROP TABLE IF EXISTS "${stagingName(id)}"`);
+    // What a rebuild that died or lost before adopting may have left (the runner resumed the generation).
+    this.dropStaging(id, () => true);
     if (previous && previous.id !== id) this.dropNow(previous);
   }
 
@@ -227,8 +245,8 @@ export class ReadModelStore {
     this.stmt('DELETE FROM active WHERE generation = ?').run(gen.id);
     this.stmt('DELETE FROM checkpoints WHERE id = ?').run(gen.id);
     this.forgetTable(gen.table);
-    this.forgetTable(stagingName(gen.id));
-    this.db.exec(`DROP TABLE IF EXISTS "${gen.table}"; DROP TABLE IF EXISTS "${stagingName(gen.id)}"`);
+    this.db.exec(`DROP TABLE IF EXISTS "${gen.table}"`);
+    this.dropStaging(gen.id, () => true);
   }
 
   /**
@@ -331,42 +349,74 @@ export class ReadModelStore {
    * (`dropGeneration`, `activate`), or when staging starts again.
    */
   createStaging(generation: Generation): Generation {
-    const table = stagingName(generation.id);
-    this.forgetTable(table);
-    this.db.exec(
-      `DROP TABLE IF EXISTS "${table}"; CREATE TABLE "${table}" (key TEXT PRIMARY KEY, doc TEXT NOT NULL)`,
-    );
+    // Left by a build that died, or that failed in this process and was not abandoned.
+    this.dropStaging(generation.id, (table) => {
+      const owner = STAGING_OWNER.exec(table);
+      if (!owner) return true;
+      const pid = Number(owner[1]);
+      return pid === process.pid ? !building.has(table) : !processAlive(pid);
+    });
+    const table = `${stagingPrefix(generation.id)}_p${process.pid}_${++stagingCount}`;
+    this.db.exec(`CREATE TABLE "${table}" (key TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
+    building.add(table);
     return { ...generation, table };
   }
 
+  /** A staging table given up (its build failed): dropped, and no longer this process's. */
+  abandonStaging(staging: Generation): void {
+    building.delete(staging.table);
+    if (staging.table.startsWith(`${stagingPrefix(staging.id)}_`)) {
+      this.forgetTable(staging.table);
+      this.db.exec(`DROP TABLE IF EXISTS "${staging.table}"`);
+    }
+  }
+
+  /** Drops the generation's staging tables that `which` picks. */
+  private dropStaging(id: number, which: (table: string) => boolean): void {
+    const prefix = stagingPrefix(id);
+    const tables = this.stmt(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND (name = ? OR substr(name, 1, ?) = ?)",
+    )
+      .pluck()
+      .all(prefix, prefix.length + 2, `${prefix}_p`) as string[];
+    for (const table of tables.filter(which)) {
+      building.delete(table);
+      this.forgetTable(table);
+      this.db.exec(`DROP TABLE IF EXISTS "${table}"`);
+    }
+  }
+
   /**
-   * In one transaction, for each generation: its staging table becomes its table (the empty one is
-   * dropped) and its checkpoint moves from 0 to `position`. The documents and their checkpoint arrive
-   * together or not at all; a generation no longer at 0 fails the whole call.
+   * In one transaction, for each generation: its staging table (`staging`, from createStaging) becomes
+   * its table (the empty one is dropped) and its checkpoint moves from 0 to `position`. The documents
+   * and their checkpoint arrive together or not at all; a generation no longer at 0 fails the whole call.
    */
-  adoptStaging(moves: readonly { generation: number; position: number }[]): void {
+  adoptStaging(moves: readonly { staging: Generation; position: number }[]): void {
     if (moves.length === 0) return;
     this.db.transaction(() => {
-      for (const move of moves) {
+      for (const { staging, position } of moves) {
         const moved = this.stmt(
           'UPDATE checkpoints SET position = ? WHERE id = ? AND position = 0 RETURNING table_name',
-        ).get(move.position, move.generation) as { table_name: string } | undefined;
+        ).get(position, staging.id) as { table_name: string } | undefined;
         if (!moved) {
-          const gen = this.generation(move.generation);
+          const gen = this.generation(staging.id);
           throw new StaleGenerationError(
-            move.generation,
+            staging.id,
             gen ? `checkpoint is ${gen.position}, the rebuild expected 0` : 'was dropped',
           );
         }
-        const staging = stagingName(move.generation);
+        if (!staging.table.startsWith(`${stagingPrefix(staging.id)}_p`)) {
+          throw new Error(`${staging.table} is no staging table of generation ${staging.id}`);
+        }
         this.forgetTable(moved.table_name);
-        this.forgetTable(staging);
+        this.forgetTable(staging.table);
         this.db.exec(
-          `DROP TABLE "${moved.table_name}"; ALTER TABLE "${staging}" RENAME TO "${moved.table_name}"`,
+          `DROP TABLE "${moved.table_name}"; ALTER TABLE "${staging.table}" RENAME TO "${moved.table_name}"`,
         );
       }
       this.afterWrites();
     })();
+    for (const { staging } of moves) building.delete(staging.table);
   }
 
   /**

@@ -268,19 +268,23 @@ export const buildLanesByStream = async (
       events: done,
       elapsedMs: performance.now() - started,
     });
-  const result = await rebuildByStream(
-    events,
-    { path: readModels.path, scratch: readModels.scratch },
-    eligible.map((l) => ({
-      projection: l.projection,
-      generation: readModels.createStaging(l.generation),
-      until: l.until,
-    })),
-    { upTo, workers: options.workers, pageSize: options.pageSize, onEvents, signal: options.signal },
-  );
-  readModels.adoptStaging(
-    eligible.map((l) => ({ generation: l.generation.id, position: Math.min(l.until, upTo) })),
-  );
+  const staging = eligible.map((l) => readModels.createStaging(l.generation));
+  let result: StreamRebuildResult;
+  try {
+    result = await rebuildByStream(
+      events,
+      { path: readModels.path, scratch: readModels.scratch },
+      eligible.map((l, i) => ({ projection: l.projection, generation: staging[i]!, until: l.until })),
+      { upTo, workers: options.workers, pageSize: options.pageSize, onEvents, signal: options.signal },
+    );
+    readModels.adoptStaging(
+      eligible.map((l, i) => ({ staging: staging[i]!, position: Math.min(l.until, upTo) })),
+    );
+  } catch (error) {
+    // Part of the documents, or a build another process adopted first: of no use to anyone.
+    for (const table of staging) readModels.abandonStaging(table);
+    throw error;
+  }
   const next = lanes.map((lane) => {
     if (!eligible.includes(lane)) return lane;
     const generation = readModels.generation(lane.generation.id)!;

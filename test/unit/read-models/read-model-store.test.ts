@@ -28,6 +28,18 @@ describe('ReadModelStore', () => {
   afterEach(() => {
     for (const cleanup of cleanups.splice(0).reverse()) cleanup();
   });
+  /** The file as SQLite shows it, beside the store: its staging tables, by name. */
+  const rawFile = (path: string) => {
+    const raw = new Database(path);
+    cleanups.push(() => raw.close());
+    const stagingTables = () =>
+      raw
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'staging%' ORDER BY name")
+        .pluck()
+        .all();
+    return { raw, stagingTables };
+  };
+
   const open = (path = ':memory:') => {
     const store = new ReadModelStore(path);
     cleanups.push(() => store.close());
@@ -145,13 +157,7 @@ describe('ReadModelStore', () => {
     const { dir, remove } = tempDir();
     cleanups.push(remove);
     const store = open(join(dir, 'rm.sqlite'));
-    const raw = new Database(join(dir, 'rm.sqlite'), { readonly: true });
-    cleanups.push(() => raw.close());
-    const stagingTables = () =>
-      raw
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'staging%' ORDER BY name")
-        .pluck()
-        .all();
+    const { stagingTables } = rawFile(join(dir, 'rm.sqlite'));
     const target = store.createGeneration('p', 1);
     const moved = store.createGeneration('q', 1);
     const staging = store.createStaging(target);
@@ -167,19 +173,19 @@ describe('ReadModelStore', () => {
     ]);
     // The generation itself stays empty at 0 meanwhile.
     expect([...store.entries(target)]).toEqual([]);
-    store.createStaging(moved);
+    const movedStaging = store.createStaging(moved);
     store.commit([{ generation: moved.id, docs: new Map(), from: 0, position: 4 }]);
     // q is no longer at 0: the whole adoption fails, p included.
     expect(() =>
       store.adoptStaging([
-        { generation: target.id, position: 9 },
-        { generation: moved.id, position: 9 },
+        { staging, position: 9 },
+        { staging: movedStaging, position: 9 },
       ]),
     ).toThrow(StaleGenerationError);
     expect(store.generation(target.id)!.position).toBe(0);
     expect([...store.entries(target)]).toEqual([]);
 
-    store.adoptStaging([{ generation: target.id, position: 9 }]);
+    store.adoptStaging([{ staging, position: 9 }]);
     const adopted = store.generation(target.id)!;
     expect(adopted).toMatchObject({ position: 9, table: target.table });
     expect([...store.entries(adopted)]).toEqual([
@@ -188,8 +194,44 @@ describe('ReadModelStore', () => {
     ]);
     // A key is still unique after the rename; what staging remains goes with its generation.
     expect(() => store.insertJson([{ generation: adopted, rows: [['a', '{}']] }])).toThrow(/UNIQUE/);
-    expect(stagingTables()).toEqual([`staging_g${moved.id}`]);
+    expect(stagingTables()).toEqual([movedStaging.table]);
     store.dropGeneration(moved.id);
+    expect(stagingTables()).toEqual([]);
+  });
+
+  it('gives each build of a generation its own staging table: only one is adopted, leftovers go', () => {
+    const { dir, remove } = tempDir();
+    cleanups.push(remove);
+    const path = join(dir, 'rm.sqlite');
+    const store = open(path);
+    const other = open(path);
+    const { raw, stagingTables } = rawFile(path);
+    const gen = store.createGeneration('p', 1);
+    // Two servers started together on one file build the same generation, each into its own table.
+    const mine = store.createStaging(gen);
+    const theirs = other.createStaging(other.generation(gen.id)!);
+    expect(theirs.table).not.toBe(mine.table);
+    store.insertJson([{ generation: mine, rows: [['a', '{"by":"mine"}']] }]);
+    other.insertJson([{ generation: theirs, rows: [['a', '{"by":"theirs"}']] }]);
+    other.adoptStaging([{ staging: theirs, position: 5 }]);
+    // The slower build finds the generation moved on, and nothing of it is written.
+    expect(() => store.adoptStaging([{ staging: mine, position: 7 }])).toThrow(StaleGenerationError);
+    expect(store.generation(gen.id)!.position).toBe(5);
+    expect([...store.entries(store.generation(gen.id)!)]).toEqual([['a', '{"by":"theirs"}']]);
+    store.abandonStaging(mine);
+    expect(stagingTables()).toEqual([]);
+
+    // Leftovers: a build of an earlier version, one whose process is gone, one this process gave up.
+    const next = store.createGeneration('p', 2);
+    raw.exec(`CREATE TABLE "staging_g${next.id}" (key TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
+    raw.exec(`CREATE TABLE "staging_g${next.id}_p999999999_1" (key TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
+    const given = store.createStaging(next);
+    // A live build of this process is kept; the others go when staging starts again.
+    expect(stagingTables()).toEqual([given.table]);
+    const again = store.createStaging(next);
+    expect(stagingTables()).toEqual([given.table, again.table].sort());
+    store.abandonStaging(given);
+    store.activate(next.id);
     expect(stagingTables()).toEqual([]);
   });
 });
