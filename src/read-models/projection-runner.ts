@@ -19,7 +19,7 @@ import type { AnyProjection } from '../../projections/projection.js';
 import { logPages } from './log-reader.js';
 import { applyPage, commitLanes, ProjectionLane, toProjectedEvent } from './projection-lane.js';
 import type { Generation, ReadModelStore } from './read-model-store.js';
-import { buildLanesByStream, defaultRebuildWorkers } from './stream-rebuild.js';
+import { buildLanesByStream, canRebuildByStream, defaultRebuildWorkers } from './stream-rebuild.js';
 
 export interface ProjectionRunnerOptions {
   /** Events per `readAll` page while catching up. */
@@ -62,6 +62,11 @@ export interface ProjectionStatus {
   state: ProjectionState;
   /** A blue-green rebuild in progress: the version being built and how far it got. */
   rebuild?: { version: number; checkpoint: number };
+  /**
+   * A build from the first event in worker threads (a first start, or the rebuild above): events
+   * applied so far of the `of` it builds up to. The checkpoint moves only once it is done.
+   */
+  workers?: { events: number; of: number };
 }
 
 export interface RunnerStatus {
@@ -147,6 +152,8 @@ export class ProjectionRunner {
   private flushTimer: NodeJS.Timeout | undefined;
   private lastError: unknown;
   private changes = 0;
+  /** Projections being built in worker threads right now, and how far they got. */
+  private readonly inWorkers = new Map<string, { events: number; of: number }>();
 
   constructor(
     private readonly events: EventStore,
@@ -273,6 +280,8 @@ export class ProjectionRunner {
         state: answering?.version === target && this.feedIsLive ? 'live' : 'building',
       };
       if (building) status.rebuild = { version: building.version, checkpoint: building.committed };
+      const inWorkers = this.inWorkers.get(name);
+      if (inWorkers) status.workers = { ...inWorkers };
       projections.push(status);
     }
     const position = this.position();
@@ -478,12 +487,18 @@ export class ProjectionRunner {
     if (this.opts.rebuildWorkers < 1 || !lanes.some((lane) => lane.applied === 0)) return lanes;
     const abort = new AbortController();
     const off = session.onAbort(() => abort.abort());
+    const names = lanes
+      .filter((lane) => lane.applied === 0 && canRebuildByStream(this.events, lane.projection))
+      .map((lane) => lane.name);
     try {
       const built = await buildLanesByStream(this.events, this.readModels, lanes, {
         workers: this.opts.rebuildWorkers,
         pageSize: this.opts.pageSize,
         maxCachedDocs: this.opts.maxCachedDocs,
         signal: abort.signal,
+        onProgress: ({ events, head }) => {
+          for (const name of names) this.inWorkers.set(name, { events, of: head });
+        },
       });
       return built.lanes;
     } catch (error) {
@@ -496,6 +511,7 @@ export class ProjectionRunner {
       return lanes;
     } finally {
       off();
+      for (const name of names) this.inWorkers.delete(name);
     }
   }
 
