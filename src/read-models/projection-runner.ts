@@ -388,10 +388,18 @@ export class ProjectionRunner {
   private async feed(session: Session): Promise<void> {
     // Read models created empty (a first start on an existing log) are built like a rebuild: their
     // reads wait (minPosition) or answer from the empty generation meanwhile, as they would in log order.
-    const built = await this.byStream(session, [...this.feedLanes.values()]);
+    const before = [...this.feedLanes.values()];
+    const built = await this.byStream(session, before);
     if (!session.active) return;
-    if (built.some((lane) => this.feedLanes.get(lane.name) !== lane)) {
-      for (const lane of built) this.feedLanes.set(lane.name, lane);
+    // Only where the lane is still the one that feeds: build() may have switched a new version in
+    // meanwhile, dropping the generation of the lane it replaced.
+    let replaced = false;
+    built.forEach((lane, i) => {
+      if (lane === before[i] || this.feedLanes.get(lane.name) !== before[i]) return;
+      this.feedLanes.set(lane.name, lane);
+      replaced = true;
+    });
+    if (replaced) {
       this.changes++;
       this.notifyWaiters();
     }

@@ -191,6 +191,49 @@ try {
     out.hooks = hooks;
     live.close();
     out.runner = raw(dir + '/runner.sqlite');
+  } else if (scenario === 'race') {
+    // One start both builds a fresh read model in workers (the feed) and switches in a new version of
+    // another (the build) while those workers still run, the old version feeding until then: the version
+    // switched in goes on feeding.
+    copyFileSync(eventsPath, dir + '/race-ledger.sqlite');
+    const raceStore = new SqliteEventStore(dir + '/race-ledger.sqlite');
+    const live = new ReadModelStore(dir + '/race.sqlite');
+    const summary = ALL_PROJECTIONS.find((p) => p.name === 'assignment-summary');
+    try {
+      const head = await raceStore.headPosition();
+      const seed = new ProjectionRunner(raceStore, live, [countingProjection(1)], { rebuildWorkers: 0 });
+      await seed.start();
+      await seed.waitFor(head, 20000);
+      await seed.stop();
+      const errors = [];
+      const spawned = streamRebuildStats.workers;
+      const runner = new ProjectionRunner(raceStore, live, [summary, countingProjection(1), countingProjection(2)], {
+        rebuildWorkers: 2,
+        retryDelayMs: 10,
+        onError: (error) => errors.push(String(error)),
+        hooks: {
+          beforeActivate: async () => {
+            // Switch over once the fresh read model's workers were started, long before they are done.
+            while (streamRebuildStats.workers === spawned) await new Promise((r) => setTimeout(r, 1));
+            out.summaryAtSwitch = live.active('assignment-summary').position;
+          },
+        },
+      });
+      await runner.start();
+      out.caughtUp = await runner.waitFor(head, 20000);
+      const more = await appendEvents(raceStore, new HistoryBuilder(10, '0000b2b2'), 50, undefined, 50);
+      out.caughtUpMore = await runner.waitFor(more, 20000);
+      out.status = (await runner.status()).projections.map((p) => [p.name, p.version, p.state, p.checkpoint === more]);
+      await runner.stop();
+      out.errors = errors;
+    } finally {
+      live.close();
+    }
+    try {
+      out.verify = await verifyReplay(raceStore, dir + '/race.sqlite', [summary, countingProjection(2)], { workers: 0 });
+    } finally {
+      await raceStore.close();
+    }
   } else {
     // The log is out of order: rebuilds stream by stream must refuse it and leave nothing behind.
     const live = new ReadModelStore(dir + '/broken-live.sqlite');
@@ -310,6 +353,17 @@ describe('rebuilding stream by stream in worker threads', () => {
     expect(out.files).toEqual([]);
     expect(out.servedCaughtUp).toBe(true);
     expect(out.servedErrors).toEqual([expect.stringMatching(/building in log order: .*in revision order/)]);
+  }, 60_000);
+
+  it('switches a new version in while a fresh read model is still built in workers, and keeps feeding it', async () => {
+    const out = await runChild(ledger, 'race');
+    // The switch came while the workers still built the fresh read model.
+    expect(out.summaryAtSwitch).toBe(0);
+    expect(out).toMatchObject({ caughtUp: true, caughtUpMore: true, errors: [], verify: [] });
+    expect(out.status).toEqual([
+      ['assignment-summary', 1, 'live', true],
+      ['event-count', 2, 'live', true],
+    ]);
   }, 60_000);
 
   it("builds the server's read models in workers on a first start and after a projection's code changed, blue-green", async () => {
