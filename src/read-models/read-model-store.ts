@@ -11,6 +11,7 @@
  * per commit would buy nothing but latency.
  */
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
@@ -74,12 +75,15 @@ const tableName = (projection: string, version: number, id: number): string =>
 
 /**
  * Where a bulk rebuild writes a generation's documents before they become its table (`adoptStaging`):
- * one table per build, named after the process, so two processes building the same generation (two
- * servers started together on one file) never write into each other's table; one adopts, the other's
- * adoption fails on the checkpoint. `staging_g<id>` alone is what earlier versions named theirs.
+ * one table per build (`staging_g<id>_p<pid>_<token>_<n>`), named after the process, so two processes
+ * building the same generation (two servers started together on one file) never write into each other's
+ * table; one adopts, the other's adoption fails on the checkpoint. The token is drawn per process: two
+ * containers sharing the file both run as pid 1, and their tables must not share a name either.
+ * `staging_g<id>` alone, and `_p<pid>_<n>` without a token, are what earlier versions named theirs.
  */
 const stagingPrefix = (id: number): string => `staging_g${id}`;
-const STAGING_OWNER = /_p(\d+)_\d+$/;
+const STAGING_OWNER = /_p(\d+)_(?:([0-9a-f]+)_)?\d+$/;
+const STAGING_TOKEN = randomBytes(6).toString('hex');
 /** Staging tables this process is building right now (none is shared between two builds). */
 const building = new Set<string>();
 let stagingCount = 0;
@@ -349,14 +353,17 @@ export class ReadModelStore {
    * (`dropGeneration`, `activate`), or when staging starts again.
    */
   createStaging(generation: Generation): Generation {
-    // Left by a build that died, or that failed in this process and was not abandoned.
+    // Left by a build that died, or that failed in this process and was not abandoned. Another token
+    // with this pid is taken for an earlier run of this process id (a restart in a container); were it
+    // a live twin's, its build fails on the missing table and goes on in log order.
     this.dropStaging(generation.id, (table) => {
       const owner = STAGING_OWNER.exec(table);
       if (!owner) return true;
+      if (owner[2] === STAGING_TOKEN) return !building.has(table);
       const pid = Number(owner[1]);
-      return pid === process.pid ? !building.has(table) : !processAlive(pid);
+      return pid === process.pid || !processAlive(pid);
     });
-    const table = `${stagingPrefix(generation.id)}_p${process.pid}_${++stagingCount}`;
+    const table = `${stagingPrefix(generation.id)}_p${process.pid}_${STAGING_TOKEN}_${++stagingCount}`;
     this.db.exec(`CREATE TABLE "${table}" (key TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
     building.add(table);
     return { ...generation, table };

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { ReadModelStore, StaleGenerationError } from '../../../src/read-models/read-model-store.js';
@@ -221,10 +221,14 @@ describe('ReadModelStore', () => {
     store.abandonStaging(mine);
     expect(stagingTables()).toEqual([]);
 
-    // Leftovers: a build of an earlier version, one whose process is gone, one this process gave up.
+    // Leftovers: a build of an earlier version, one whose process is gone, one of an earlier run with
+    // this process id (a restart in a container).
     const next = store.createGeneration('p', 2);
     raw.exec(`CREATE TABLE "staging_g${next.id}" (key TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
     raw.exec(`CREATE TABLE "staging_g${next.id}_p999999999_1" (key TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
+    raw.exec(
+      `CREATE TABLE "staging_g${next.id}_p${process.pid}_0123456789ab_1" (key TEXT PRIMARY KEY, doc TEXT NOT NULL)`,
+    );
     const given = store.createStaging(next);
     // A live build of this process is kept; the others go when staging starts again.
     expect(stagingTables()).toEqual([given.table]);
@@ -233,5 +237,35 @@ describe('ReadModelStore', () => {
     store.abandonStaging(given);
     store.activate(next.id);
     expect(stagingTables()).toEqual([]);
+  });
+
+  it('gives two processes with one pid (containers, both pid 1) staging tables of their own', async () => {
+    // Each module instance is a process of its own here: its own builds, counter and token.
+    const processes: (typeof ReadModelStore)[] = [];
+    for (let i = 0; i < 2; i++) {
+      await jest.isolateModulesAsync(async () => {
+        processes.push((await import('../../../src/read-models/read-model-store.js')).ReadModelStore);
+      });
+    }
+    const { dir, remove } = tempDir();
+    cleanups.push(remove);
+    const path = join(dir, 'rm.sqlite');
+    const [first, second] = processes.map((Store) => {
+      const store = new Store!(path);
+      cleanups.push(() => store.close());
+      return store;
+    });
+    const gen = first!.createGeneration('p', 1);
+    const firsts = first!.createStaging(gen);
+    first!.insertJson([{ generation: firsts, rows: [['a', '{"by":"first"}']] }]);
+    const seconds = second!.createStaging(second!.generation(gen.id)!);
+    expect(seconds.table).not.toBe(firsts.table);
+    second!.insertJson([{ generation: seconds, rows: [['b', '{"by":"second"}']] }]);
+    // The second took the first's table for a leftover of an earlier run: the first's build fails,
+    // and can never adopt the second's documents.
+    expect(() => first!.adoptStaging([{ staging: firsts, position: 5 }])).toThrow(/no such table/);
+    expect(first!.generation(gen.id)!.position).toBe(0);
+    second!.adoptStaging([{ staging: seconds, position: 5 }]);
+    expect([...first!.entries(first!.generation(gen.id)!)]).toEqual([['b', '{"by":"second"}']]);
   });
 });
