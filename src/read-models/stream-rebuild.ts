@@ -268,9 +268,10 @@ export const buildLanesByStream = async (
       events: done,
       elapsedMs: performance.now() - started,
     });
-  const staging = eligible.map((l) => readModels.createStaging(l.generation));
+  const staging: Generation[] = [];
   let result: StreamRebuildResult;
   try {
+    for (const lane of eligible) staging.push(readModels.createStaging(lane.generation));
     result = await rebuildByStream(
       events,
       { path: readModels.path, scratch: readModels.scratch },
@@ -281,8 +282,15 @@ export const buildLanesByStream = async (
       eligible.map((l, i) => ({ staging: staging[i]!, position: Math.min(l.until, upTo) })),
     );
   } catch (error) {
-    // Part of the documents, or a build another process adopted first: of no use to anyone.
-    for (const table of staging) readModels.abandonStaging(table);
+    // Part of the documents, or a build another process adopted first: of no use to anyone. One that
+    // cannot be dropped now goes when staging starts again or with its generation; the error is this one.
+    for (const table of staging) {
+      try {
+        readModels.abandonStaging(table);
+      } catch {
+        // see above
+      }
+    }
     throw error;
   }
   const next = lanes.map((lane) => {
