@@ -191,6 +191,30 @@ try {
     out.hooks = hooks;
     live.close();
     out.runner = raw(dir + '/runner.sqlite');
+  } else if (scenario === 'stop') {
+    // The server stopped while its workers build: nothing of the part built is adopted or left behind,
+    // and the next start builds it all.
+    const head = await store.headPosition();
+    const live = new ReadModelStore(dir + '/stopped.sqlite');
+    const first = new ProjectionRunner(store, live, ALL_PROJECTIONS, { rebuildWorkers: 2, pageSize: 50 });
+    await first.start();
+    let progress;
+    while (!progress) {
+      progress = (await first.status()).projections.find((p) => p.name === 'audit-timeline').workers;
+      if (!progress) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await first.stop();
+    out.stoppedPart = progress.events < progress.of;
+    out.afterStop = ALL_PROJECTIONS.map((p) => live.active(p.name).position);
+    const tables = new Database(dir + '/stopped.sqlite', { readonly: true });
+    out.stagingAfterStop = tables.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'staging%'").pluck().all();
+    tables.close();
+    const second = new ProjectionRunner(store, live, ALL_PROJECTIONS, { rebuildWorkers: 2 });
+    await second.start();
+    out.caughtUp = await second.waitFor(head, 20000);
+    await second.stop();
+    live.close();
+    out.verify = await verifyReplay(store, dir + '/stopped.sqlite', ALL_PROJECTIONS, { workers: 0 });
   } else if (scenario === 'race') {
     // One start both builds a fresh read model in workers (the feed) and switches in a new version of
     // another (the build) while those workers still run, the old version feeding until then: the version
@@ -353,6 +377,14 @@ describe('rebuilding stream by stream in worker threads', () => {
     expect(out.files).toEqual([]);
     expect(out.servedCaughtUp).toBe(true);
     expect(out.servedErrors).toEqual([expect.stringMatching(/building in log order: .*in revision order/)]);
+  }, 60_000);
+
+  it('stopped while its workers build, the runner adopts nothing of the part built and leaves nothing behind', async () => {
+    const out = await runChild(ledger, 'stop');
+    expect(out.stoppedPart).toBe(true);
+    expect(out.afterStop).toEqual([0, 0, 0]);
+    expect(out.stagingAfterStop).toEqual([]);
+    expect(out).toMatchObject({ caughtUp: true, verify: [] });
   }, 60_000);
 
   it('switches a new version in while a fresh read model is still built in workers, and keeps feeding it', async () => {
