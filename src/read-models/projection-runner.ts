@@ -37,9 +37,10 @@ export interface ProjectionRunnerOptions {
   /** Pause before restarting after an error (store unreachable, generation replaced by another process). */
   retryDelayMs?: number;
   /**
-   * Threads that build a new projection version from the first event stream by stream, where
-   * stream-rebuild.ts can (a SQLite file, a projection keyed by assignment); default one per core, at
-   * most 4; 0 builds in log order in this thread.
+   * Threads that build a read model from the first event stream by stream (one created on a first
+   * start, or a new projection version), where stream-rebuild.ts can (a SQLite file, a projection keyed
+   * by assignment); default one per core, at most 4; 0 builds in log order in this thread. A start that
+   * has both kinds builds them at once, with this many threads each.
    */
   rebuildWorkers?: number;
   onError?: (error: unknown) => void;

@@ -244,7 +244,8 @@ export interface LanesByStreamOptions {
  * generations' tables together with their checkpoints, in one transaction, so no generation is ever
  * ahead of its checkpoint. Returns the lanes to go on with (those built replaced by lanes at their new
  * checkpoints) and how many events were applied, up to which position (0: none was built here).
- * Used by `ledger replay` and by the runner's blue-green rebuild of a new projection version.
+ * Used by `ledger replay`, and by the runner for read models created on a first start and for the
+ * blue-green rebuild of a new projection version.
  */
 export const buildLanesByStream = async (
   events: EventStore,
