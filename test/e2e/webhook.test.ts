@@ -365,7 +365,11 @@ describe('webhooks to a name that re-points after the check (DNS rebinding)', ()
 
   it('with private targets allowed, delivers to the address the name resolves to, under its own name', async () => {
     const internal = await receiver();
-    const resolver: Resolver = async () => [{ address: '127.0.0.1', family: 4 }];
+    let lookups = 0;
+    const resolver: Resolver = async () => {
+      lookups += 1;
+      return [{ address: '127.0.0.1', family: 4 }];
+    };
     const app = await startFeedApp(undefined, FAST, resolver);
     try {
       const base = await app.store.headPosition();
@@ -385,6 +389,8 @@ describe('webhooks to a name that re-points after the check (DNS rebinding)', ()
         'content-length': String(Buffer.byteLength(first.body)),
       });
       await waitFor(async () => (await status(app, created.id)).delivered === 3, 'the checkpoint');
+      // A connection of its own per delivery, each looked up afresh: none rides on an older address.
+      expect(lookups).toBe(3);
     } finally {
       await app.close();
     }

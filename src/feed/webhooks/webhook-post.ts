@@ -9,9 +9,10 @@ import type { LookupFunction } from 'node:net';
  * the URL's. Redirects are never followed; the answer's body is discarded.
  */
 export class WebhookPoster {
-  // Connections kept alive between deliveries, and closed with the poster.
-  private readonly http = new HttpAgent({ keepAlive: true });
-  private readonly https = new HttpsAgent({ keepAlive: true });
+  // A connection per delivery, so every delivery's address is looked up and checked afresh, and no
+  // idle connection the receiver closed meanwhile fails a delivery; those in flight close with the poster.
+  private readonly http = new HttpAgent({ keepAlive: false });
+  private readonly https = new HttpsAgent({ keepAlive: false });
 
   constructor(private readonly lookup: LookupFunction) {}
 

@@ -11,8 +11,8 @@
  * name is resolved once, every address is checked (one private address refuses the name), and the
  * socket is handed the very addresses that were checked. There is no second lookup for a name to answer
  * differently (DNS rebinding: public to the check, 127.0.0.1 to the connection). A URL that names an
- * address needs no lookup and is checked as written (privateAddressOf). A connection kept alive between
- * deliveries stays on the address checked when it opened; redirects are never followed.
+ * address needs no lookup and is checked as written (privateAddressOf). Each delivery opens its own
+ * connection (webhook-post.ts), so each is checked; redirects are never followed.
  */
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
