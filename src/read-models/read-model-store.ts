@@ -420,6 +420,9 @@ export class ReadModelStore {
         this.db.exec(
           `DROP TABLE "${moved.table_name}"; ALTER TABLE "${staging.table}" RENAME TO "${moved.table_name}"`,
         );
+        // Other builds of the generation, left by a crash or still running elsewhere, can no longer be
+        // adopted (the checkpoint moved): their tables go now, not with a rebuild that may never come.
+        this.dropStaging(staging.id, () => true);
       }
       this.afterWrites();
     })();

@@ -214,6 +214,8 @@ describe('ReadModelStore', () => {
     store.insertJson([{ generation: mine, rows: [['a', '{"by":"mine"}']] }]);
     other.insertJson([{ generation: theirs, rows: [['a', '{"by":"theirs"}']] }]);
     other.adoptStaging([{ staging: theirs, position: 5 }]);
+    // The adoption takes the slower build's table with it: nothing can adopt it any more.
+    expect(stagingTables()).toEqual([]);
     // The slower build finds the generation moved on, and nothing of it is written.
     expect(() => store.adoptStaging([{ staging: mine, position: 7 }])).toThrow(StaleGenerationError);
     expect(store.generation(gen.id)!.position).toBe(5);
