@@ -166,7 +166,7 @@ export const rebuildByStream = async (
   options.signal?.throwIfAborted();
   const onAbort = (): void => stopAll();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const runs = Array.from({ length: Math.min(count, boundaries.length + 1) }, () => {
+  const start = (): Promise<void> => {
     const worker = new Worker(WORKER, { workerData: job });
     streamRebuildStats.workers += 1;
     workers.push(worker);
@@ -193,8 +193,11 @@ export const rebuildByStream = async (
         if (!settled) reject(new Error(`stream-ordered rebuild worker exited with code ${code}`));
       });
     });
-  });
+  };
+  const runs: Promise<void>[] = [];
   try {
+    // A worker that cannot start stops those already started, like one that fails.
+    for (let i = Math.min(count, boundaries.length + 1); i > 0; i--) runs.push(start());
     await Promise.all(
       runs.map((run) =>
         run.catch((error: unknown) => {
@@ -205,6 +208,7 @@ export const rebuildByStream = async (
     );
   } catch (error) {
     // Let every worker leave on its own (closing its connections), then make sure.
+    stopAll();
     await Promise.allSettled(runs);
     throw error;
   } finally {
