@@ -18,7 +18,7 @@ import type { EventStore, Subscription } from '../event-store/event-store.port.j
 import type { AnyProjection } from '../../projections/projection.js';
 import { logPages } from './log-reader.js';
 import { applyPage, commitLanes, ProjectionLane, toProjectedEvent } from './projection-lane.js';
-import type { Generation, ReadModelStore } from './read-model-store.js';
+import { StaleGenerationError, type Generation, type ReadModelStore } from './read-model-store.js';
 import { buildLanesByStream, canRebuildByStream, defaultRebuildWorkers } from './stream-rebuild.js';
 
 export interface ProjectionRunnerOptions {
@@ -355,6 +355,8 @@ export class ProjectionRunner {
     }
     this.feedIsLive = false;
     this.changes++;
+    // After a reload the checkpoints may already be where a reader waits (another process moved them).
+    this.notifyWaiters();
   }
 
   private async supervise(): Promise<void> {
@@ -511,7 +513,20 @@ export class ProjectionRunner {
       });
       return built.lanes;
     } catch (error) {
-      // Whatever failed there (a worker, a log out of stream order), log order may still get through.
+      // Another process adopted its own build of the generation first (which may also have dropped
+      // this build's staging table under its workers): reload the lanes from there.
+      if (error instanceof StaleGenerationError) throw error;
+      for (const lane of lanes) {
+        if (lane.applied !== 0) continue;
+        const now = this.readModels.generation(lane.generation.id);
+        if (now?.position !== 0) {
+          throw new StaleGenerationError(
+            lane.generation.id,
+            now ? `built to ${now.position} by another process meanwhile` : 'was dropped meanwhile',
+          );
+        }
+      }
+      // Whatever else failed there (a worker, a log out of stream order), log order may get through.
       if (session.active) {
         this.report(
           new Error(`building in log order: the stream-by-stream build failed: ${errorText(error)}`),

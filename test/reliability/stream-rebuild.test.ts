@@ -258,6 +258,33 @@ try {
     } finally {
       await raceStore.close();
     }
+  } else if (scenario === 'twins') {
+    // Two servers started together on one read-model file both build the fresh read models in workers,
+    // each into staging tables of its own: one adopts them, the other reloads from there.
+    const head = await store.headPosition();
+    const errors = [[], []];
+    const twins = errors.map((list) => {
+      const readModels = new ReadModelStore(dir + '/twins.sqlite');
+      const runner = new ProjectionRunner(store, readModels, ALL_PROJECTIONS, {
+        rebuildWorkers: 2,
+        retryDelayMs: 10,
+        onError: (error) => list.push(String(error)),
+      });
+      return { readModels, runner };
+    });
+    const spawned = streamRebuildStats.workers;
+    await Promise.all(twins.map(({ runner }) => runner.start()));
+    out.caughtUp = await Promise.all(twins.map(({ runner }) => runner.waitFor(head, 20000)));
+    await Promise.all(twins.map(({ runner }) => runner.stop()));
+    for (const { readModels } of twins) readModels.close();
+    out.workers = streamRebuildStats.workers - spawned;
+    out.errors = errors.flat();
+    out.twins = raw(dir + '/twins.sqlite');
+    await replayAll(store, dir + '/twins-in-thread.sqlite', ALL_PROJECTIONS, undefined, { workers: 0 });
+    out.inThread = raw(dir + '/twins-in-thread.sqlite');
+    const tables = new Database(dir + '/twins.sqlite', { readonly: true });
+    out.staging = tables.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'staging%'").pluck().all();
+    tables.close();
   } else {
     // The log is out of order: rebuilds stream by stream must refuse it and leave nothing behind.
     const live = new ReadModelStore(dir + '/broken-live.sqlite');
@@ -385,6 +412,21 @@ describe('rebuilding stream by stream in worker threads', () => {
     expect(out.afterStop).toEqual([0, 0, 0]);
     expect(out.stagingAfterStop).toEqual([]);
     expect(out).toMatchObject({ caughtUp: true, verify: [] });
+  }, 60_000);
+
+  it('lets one of two servers started together on one file adopt its build; the other reloads from it', async () => {
+    const out = await runChild(ledger, 'twins');
+    expect(out.caughtUp).toEqual([true, true]);
+    expect(out.workers).toBe(4);
+    // The slower one reloads on the moved checkpoint: no log-order rebuild, no failed worker.
+    const errors = out.errors as string[];
+    expect(errors.every((e) => /StaleGenerationError|read-model generation \d+:/.test(e))).toBe(true);
+    expect(errors.some((e) => /log order/.test(e))).toBe(false);
+    expect(out.staging).toEqual([]);
+    const [twins, inThread] = [out.twins, out.inThread] as Record<string, unknown>[];
+    for (const name of ['assignment-entitlements', 'assignment-summary', 'audit-timeline']) {
+      expect(twins![name]).toEqual(inThread![name]);
+    }
   }, 60_000);
 
   it('switches a new version in while a fresh read model is still built in workers, and keeps feeding it', async () => {
