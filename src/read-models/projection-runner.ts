@@ -314,6 +314,11 @@ export class ProjectionRunner {
       ...status.projections.map(
         (p) => `ledger_read_model_rebuilding{projection="${p.name}"} ${p.rebuild ? 1 : 0}`,
       ),
+      '# HELP ledger_read_model_worker_build_events Events a build in worker threads has applied so far (0: none running).',
+      '# TYPE ledger_read_model_worker_build_events gauge',
+      ...status.projections.map(
+        (p) => `ledger_read_model_worker_build_events{projection="${p.name}"} ${p.workers?.events ?? 0}`,
+      ),
       '# HELP ledger_event_store_head_position Position of the last event in the log.',
       '# TYPE ledger_event_store_head_position gauge',
       `ledger_event_store_head_position ${status.head}`,

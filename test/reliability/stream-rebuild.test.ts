@@ -148,19 +148,30 @@ try {
     const first = new ProjectionRunner(store, live, older, { rebuildWorkers: 2, pageSize: 50 });
     let workers = streamRebuildStats.workers;
     await first.start();
-    // /health shows how far the workers got while the checkpoints still say 0.
+    // /health and /metrics show how far the workers got while the checkpoints still say 0.
+    const gauge = 'ledger_read_model_worker_build_events{projection="assignment-entitlements"} ';
+    const builtInMetrics = async () =>
+      Number((await first.metrics()).split('\\n').find((line) => line.startsWith(gauge)).slice(gauge.length));
     const progress = [];
     const caughtUp = first.waitFor(head, 20000);
     let done = false;
     caughtUp.finally(() => (done = true));
     while (!done) {
       const p = (await first.status()).projections.find((p) => p.name === 'assignment-entitlements');
-      if (p.workers) progress.push({ ...p.workers, checkpoint: p.checkpoint });
+      if (p.workers) {
+        progress.push({ ...p.workers, checkpoint: p.checkpoint, metric: await builtInMetrics() });
+      }
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
     out.firstCaughtUp = await caughtUp;
-    out.firstProgress = { seen: progress.length > 0, atZero: progress.every((p) => p.checkpoint === 0), of: [...new Set(progress.map((p) => p.of))] };
+    out.firstProgress = {
+      seen: progress.length > 0,
+      atZero: progress.every((p) => p.checkpoint === 0),
+      of: [...new Set(progress.map((p) => p.of))],
+      inMetrics: progress.some((p) => p.metric > 0),
+    };
     out.workersAfter = (await first.status()).projections.filter((p) => p.workers).length;
+    out.metricAfter = await builtInMetrics();
     await first.stop();
     out.firstStartWorkers = streamRebuildStats.workers - workers;
     out.firstVersion = live.active('audit-timeline').version;
@@ -443,8 +454,9 @@ describe('rebuilding stream by stream in worker threads', () => {
   it("builds the server's read models in workers on a first start and after a projection's code changed, blue-green", async () => {
     const out = await runChild(ledger, 'runner');
     expect(out.firstCaughtUp).toBe(true);
-    expect(out.firstProgress).toEqual({ seen: true, atZero: true, of: [events] });
+    expect(out.firstProgress).toEqual({ seen: true, atZero: true, of: [events], inMetrics: true });
     expect(out.workersAfter).toBe(0);
+    expect(out.metricAfter).toBe(0);
     expect(out.firstStartWorkers).toBe(2);
     expect(out.firstVersion).toBe(0);
     // The old version answered until the new one, built in workers up to the head, took over.
