@@ -19,7 +19,7 @@ import type { AnyProjection } from '../../projections/projection.js';
 import { logPages } from './log-reader.js';
 import { applyPage, commitLanes, ProjectionLane, toProjectedEvent } from './projection-lane.js';
 import { StaleGenerationError, type Generation, type ReadModelStore } from './read-model-store.js';
-import { buildLanesByStream, canRebuildByStream, defaultRebuildWorkers } from './stream-rebuild.js';
+import { buildLanesByStream, defaultRebuildWorkers } from './stream-rebuild.js';
 
 export interface ProjectionRunnerOptions {
   /** Events per `readAll` page while catching up. */
@@ -503,17 +503,18 @@ export class ProjectionRunner {
     if (this.opts.rebuildWorkers < 1 || !lanes.some((lane) => lane.applied === 0)) return lanes;
     const abort = new AbortController();
     const off = session.onAbort(() => abort.abort());
-    const names = lanes
-      .filter((lane) => lane.applied === 0 && canRebuildByStream(this.events, lane.projection))
-      .map((lane) => lane.name);
+    const names = new Set<string>();
     try {
       const built = await buildLanesByStream(this.events, this.readModels, lanes, {
         workers: this.opts.rebuildWorkers,
         pageSize: this.opts.pageSize,
         maxCachedDocs: this.opts.maxCachedDocs,
         signal: abort.signal,
-        onProgress: ({ events, head }) => {
-          for (const name of names) this.inWorkers.set(name, { events, of: head });
+        onProgress: ({ events, head, projections }) => {
+          for (const name of projections) {
+            names.add(name);
+            this.inWorkers.set(name, { events, of: head });
+          }
         },
       });
       return built.lanes;
@@ -551,8 +552,7 @@ export class ProjectionRunner {
    */
   private async build(session: Session): Promise<void> {
     if (this.buildLanes.size === 0) return;
-    let lanes = [...this.buildLanes.values()];
-    lanes = await this.byStream(session, lanes);
+    const lanes = await this.byStream(session, [...this.buildLanes.values()]);
     if (!session.active) return;
     for (const lane of lanes) this.buildLanes.set(lane.name, lane);
     let after = Math.min(...lanes.map((lane) => lane.applied));

@@ -226,6 +226,8 @@ export interface LanesByStreamProgress {
   /** Events applied so far, or 0 when some lanes are rebuilt from the first event in log order later. */
   position: number;
   head: number;
+  /** The projections being built in the workers. */
+  projections: string[];
   events: number;
   elapsedMs: number;
 }
@@ -266,10 +268,12 @@ export const buildLanesByStream = async (
   const started = performance.now();
   // When some lanes are rebuilt in log order afterwards, from 0, progress positions are theirs.
   const last = eligible.length === lanes.length;
+  const projections = eligible.map((l) => l.name);
   const onEvents = (done: number): void =>
     options.onProgress?.({
       position: last ? Math.min(done, upTo) : 0,
       head: upTo,
+      projections,
       events: done,
       elapsedMs: performance.now() - started,
     });
