@@ -4,7 +4,7 @@
  * date and for what the ledger knew at any past instant. Evolve only files facts: no arithmetic,
  * no copies; all the figures are derived at query time.
  */
-import { ASSIGNMENT_EVENT_TYPES } from '../../src/domain/assignment/events.js';
+import { ASSIGNMENT_EVENT_TYPES, type AssignmentEventType } from '../../src/domain/assignment/events.js';
 import {
   assignmentKeyOf,
   factOf,
@@ -45,7 +45,8 @@ export type FactList = {
   [K in keyof EntitlementsDoc]: EntitlementsDoc[K] extends Fact<unknown>[] ? K : never;
 }[keyof EntitlementsDoc];
 
-const LIST_OF: Partial<Record<string, FactList>> = {
+/** Where each event type is filed (the start has its own place): a type missing here fails to compile. */
+const LIST_OF: Record<Exclude<AssignmentEventType, 'AssignmentStarted'>, FactList> = {
   AssignmentExtended: 'extensions',
   AssignmentEnded: 'ends',
   ShipmentRecorded: 'shipments',
@@ -65,6 +66,12 @@ const LIST_OF: Partial<Record<string, FactList>> = {
   EventCorrected: 'corrections',
   EventVoided: 'voids',
 };
+
+/** Every fact of the document, list by list, the start first. */
+export const factListsOf = (doc: EntitlementsDoc): readonly Fact<unknown>[][] => [
+  doc.start ? [doc.start] : [],
+  ...Object.values(LIST_OF).map((list) => doc[list] as Fact<unknown>[]),
+];
 
 export const initEntitlementsDoc = (assignmentId: string): EntitlementsDoc => ({
   assignmentId,
@@ -103,7 +110,7 @@ export const evolveEntitlements = (doc: EntitlementsDoc, event: ProjectedEvent):
     doc.start ??= factOf(event);
     return doc;
   }
-  const list = LIST_OF[event.type];
+  const list = LIST_OF[event.type as keyof typeof LIST_OF] as FactList | undefined;
   if (list !== undefined) (doc[list] as Fact<unknown>[]).push(factOf(event));
   return doc;
 };

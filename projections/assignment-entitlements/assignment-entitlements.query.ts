@@ -18,7 +18,7 @@ import { maxDate, yearOf, type BusinessDate } from '../../src/domain/shared/cale
 import { roundMoney, type Money } from '../../src/domain/shared/money.js';
 import type { Fact } from '../projection.js';
 import { knownFilter, type KnownAtOptions } from '../shared/known-at.js';
-import type { EntitlementsDoc } from './assignment-entitlements.projection.js';
+import { factListsOf, type EntitlementsDoc } from './assignment-entitlements.projection.js';
 import type {
   Entitlements,
   ExpenseCategoryView,
@@ -85,32 +85,10 @@ const total = (
   return t;
 };
 
-const allFacts = (doc: EntitlementsDoc): readonly Fact<unknown>[][] => [
-  doc.start ? [doc.start] : [],
-  doc.extensions,
-  doc.ends,
-  doc.shipments,
-  doc.trips,
-  doc.expenseClaims,
-  doc.expenseApprovals,
-  doc.expenseRejections,
-  doc.miscellaneousAllowance,
-  doc.repatriations,
-  doc.fundDeposits,
-  doc.fundDraws,
-  doc.salaryPayments,
-  doc.taxSettlements,
-  doc.leases,
-  doc.holidays,
-  doc.vacations,
-  doc.corrections,
-  doc.voids,
-];
-
 const lastKnown = (doc: EntitlementsDoc, mends: Mends): { revision: number; lastPosition: number } => {
   let revision = -1;
   let lastPosition = 0;
-  for (const list of allFacts(doc))
+  for (const list of factListsOf(doc))
     for (const f of list)
       if (f.position > lastPosition && mends.known(f)) {
         lastPosition = f.position;

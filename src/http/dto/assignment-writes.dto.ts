@@ -19,7 +19,30 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { CORRECTABLE_EVENT_TYPES, EXPENSE_CATEGORIES } from '../../domain/assignment/events.js';
+import {
+  CABINS,
+  CONTAINER_SIZES,
+  CORRECTABLE_EVENT_TYPES,
+  DIRECTIONS,
+  END_REASONS,
+  EXPENSE_CATEGORIES,
+  OTHER_FARE_RULES,
+  RELATIONSHIPS,
+  SETTLEMENT_DIRECTIONS,
+  SHIPMENT_MODES,
+  TRAVELLERS,
+  TRIP_DESTINATIONS,
+  type Cabin,
+  type ContainerSize,
+  type Direction,
+  type EndReason,
+  type ExpenseCategory,
+  type OtherFareRule,
+  type Relationship,
+  type ShipmentMode,
+  type Traveller,
+  type TripDestination,
+} from '../../domain/assignment/events.js';
 import {
   IsBusinessDate,
   IsDecimalString,
@@ -67,9 +90,9 @@ export class FamilyMemberDto {
   @Length(1, 200)
   name!: string;
 
-  @ApiProperty({ enum: ['spouse', 'child'] })
-  @IsIn(['spouse', 'child'])
-  relationship!: 'spouse' | 'child';
+  @ApiProperty({ enum: RELATIONSHIPS })
+  @IsIn(RELATIONSHIPS)
+  relationship!: Relationship;
 }
 
 /** Overrides of the letter's terms for a letter with other numbers. */
@@ -105,10 +128,10 @@ export class PolicyOverridesDto {
   @Max(52)
   otherDestinationTripsPerYear?: number;
 
-  @ApiPropertyOptional({ enum: ['cap', 'reject'] })
+  @ApiPropertyOptional({ enum: OTHER_FARE_RULES })
   @IsOptional()
-  @IsIn(['cap', 'reject'])
-  otherDestinationFareRule?: 'cap' | 'reject';
+  @IsIn(OTHER_FARE_RULES)
+  otherDestinationFareRule?: OtherFareRule;
 
   @ApiPropertyOptional({ type: MoneyDto })
   @IsOptional()
@@ -219,13 +242,13 @@ export class RecordShipmentDto extends WriteDto {
   @IsLedgerId()
   shipmentId?: string;
 
-  @ApiProperty({ enum: ['outbound', 'return'] })
-  @IsIn(['outbound', 'return'])
-  direction!: 'outbound' | 'return';
+  @ApiProperty({ enum: DIRECTIONS })
+  @IsIn(DIRECTIONS)
+  direction!: Direction;
 
-  @ApiProperty({ enum: ['air', 'sea'] })
-  @IsIn(['air', 'sea'])
-  mode!: 'air' | 'sea';
+  @ApiProperty({ enum: SHIPMENT_MODES })
+  @IsIn(SHIPMENT_MODES)
+  mode!: ShipmentMode;
 
   @ApiProperty({ example: '2005-01-25' })
   @IsBusinessDate()
@@ -250,10 +273,10 @@ export class RecordShipmentDto extends WriteDto {
   @Max(20)
   containers?: number;
 
-  @ApiPropertyOptional({ enum: ['20ft', '40ft'] })
+  @ApiPropertyOptional({ enum: CONTAINER_SIZES })
   @IsOptional()
-  @IsIn(['20ft', '40ft'])
-  containerSize?: '20ft' | '40ft';
+  @IsIn(CONTAINER_SIZES)
+  containerSize?: ContainerSize;
 
   @ApiPropertyOptional({ description: 'Who approved shipping beyond the outbound air limit' })
   @IsOptional()
@@ -269,13 +292,13 @@ export class TakeHomeLeaveTripDto extends WriteDto {
   @IsLedgerId()
   tripId?: string;
 
-  @ApiProperty({ enum: ['employee', 'spouse'] })
-  @IsIn(['employee', 'spouse'])
-  traveller!: 'employee' | 'spouse';
+  @ApiProperty({ enum: TRAVELLERS })
+  @IsIn(TRAVELLERS)
+  traveller!: Traveller;
 
-  @ApiProperty({ enum: ['home', 'host', 'other'] })
-  @IsIn(['home', 'host', 'other'])
-  destination!: 'home' | 'host' | 'other';
+  @ApiProperty({ enum: TRIP_DESTINATIONS })
+  @IsIn(TRIP_DESTINATIONS)
+  destination!: TripDestination;
 
   @ApiProperty({ example: '2005-03-10' })
   @IsBusinessDate()
@@ -321,7 +344,7 @@ export class ClaimExpenseDto extends WriteDto {
 
   @ApiProperty({ enum: EXPENSE_CATEGORIES })
   @IsIn(EXPENSE_CATEGORIES)
-  category!: (typeof EXPENSE_CATEGORIES)[number];
+  category!: ExpenseCategory;
 
   @ApiProperty({ type: MoneyDto })
   @NestedMoney()
@@ -351,10 +374,10 @@ export class ClaimExpenseDto extends WriteDto {
   @Length(1, 1000)
   description!: string;
 
-  @ApiPropertyOptional({ enum: ['economy', 'premium-economy', 'business', 'first'] })
+  @ApiPropertyOptional({ enum: CABINS })
   @IsOptional()
-  @IsIn(['economy', 'premium-economy', 'business', 'first'])
-  cabin?: 'economy' | 'premium-economy' | 'business' | 'first';
+  @IsIn(CABINS)
+  cabin?: Cabin;
 
   @ApiPropertyOptional({
     type: MoneyDto,
@@ -405,9 +428,9 @@ export class PayMiscellaneousAllowanceDto extends WriteDto {
 }
 
 export class EndAssignmentDto extends WriteDto {
-  @ApiProperty({ enum: ['completed', 'employment-terminated', 'other'] })
-  @IsIn(['completed', 'employment-terminated', 'other'])
-  reason!: 'completed' | 'employment-terminated' | 'other';
+  @ApiProperty({ enum: END_REASONS })
+  @IsIn(END_REASONS)
+  reason!: EndReason;
 
   @ApiProperty({ example: '2006-01-18' })
   @IsBusinessDate()
@@ -482,9 +505,9 @@ export class SettleTaxEqualizationDto extends WriteDto {
   @NestedMoney()
   amount!: MoneyDto;
 
-  @ApiProperty({ enum: ['company-to-employee', 'employee-to-company'] })
-  @IsIn(['company-to-employee', 'employee-to-company'])
-  direction!: 'company-to-employee' | 'employee-to-company';
+  @ApiProperty({ enum: SETTLEMENT_DIRECTIONS })
+  @IsIn(SETTLEMENT_DIRECTIONS)
+  direction!: (typeof SETTLEMENT_DIRECTIONS)[number];
 
   @ApiProperty({ example: '2006-04-15' })
   @IsBusinessDate()
