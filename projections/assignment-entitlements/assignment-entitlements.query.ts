@@ -11,9 +11,36 @@
  *   wins. A void cancels the fact for good, whatever is recorded after it.
  */
 import { Decimal } from 'decimal.js';
-import { EXPENSE_CATEGORIES, type ExpenseCategory } from '../../src/domain/assignment/events.js';
 import { taxHomeStatusOf } from '../../src/domain/assignment/policy.js';
-import { countedContainers, latestLeaseInForce } from '../../src/domain/assignment/state.js';
+import { expenseTotals, type CountedClaim } from '../../src/domain/assignment/balances/expenses.js';
+import {
+  emptyFund,
+  fundBalance,
+  tallyDeposit,
+  tallyDraw,
+} from '../../src/domain/assignment/balances/funds.js';
+import {
+  homeLeaveBalance,
+  NO_TRIPS,
+  poolYearOf,
+  tallyTrip,
+  type TripTally,
+} from '../../src/domain/assignment/balances/home-leave.js';
+import {
+  NO_SHIPMENTS,
+  shipmentBalances,
+  tallyShipment,
+} from '../../src/domain/assignment/balances/shipments.js';
+import {
+  NO_DAYS_OFF,
+  tallyHoliday,
+  tallyVacation,
+  vacationBalance,
+  yearOfHoliday,
+  yearOfVacation,
+  type DaysOffTally,
+} from '../../src/domain/assignment/balances/time-off.js';
+import { latestLeaseInForce } from '../../src/domain/assignment/state.js';
 import { maxDate, yearOf, type BusinessDate } from '../../src/domain/shared/calendar.js';
 import { roundMoney, type Money } from '../../src/domain/shared/money.js';
 import type { Fact } from '../projection.js';
@@ -21,7 +48,6 @@ import { knownFilter, type KnownAtOptions } from '../shared/known-at.js';
 import { factListsOf, type EntitlementsDoc } from './assignment-entitlements.projection.js';
 import type {
   Entitlements,
-  ExpenseCategoryView,
   ExtensionView,
   HomeLeaveYear,
   LeaseView,
@@ -66,9 +92,20 @@ const live = <D>(facts: readonly Fact<D>[], mends: Mends): Live<D>[] => {
   return out;
 };
 
-const sum = (values: readonly string[]): Decimal => values.reduce((t, v) => t.plus(v), new Decimal(0));
-const lbString = (d: Decimal): string => d.toFixed();
-const nonNegative = (d: Decimal): Decimal => Decimal.max(d, 0);
+/** The facts whose amount is in `currency`; any other is left out and named in `warnings`. */
+const inCurrency = <F extends { eventId: string; data: { amount: Money } }>(
+  facts: readonly F[],
+  currency: string,
+  what: string,
+  warnings: string[],
+): F[] =>
+  facts.filter((f) => {
+    if (f.data.amount.currency === currency) return true;
+    warnings.push(
+      `${what} ${f.eventId} is in ${f.data.amount.currency}, not ${currency}: left out of the total`,
+    );
+    return false;
+  });
 
 /** Sums the amounts in `currency`; any other currency is left out and named in `warnings`. */
 const total = (
@@ -152,67 +189,45 @@ export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): 
   }
   const yearClosed = (year: number): boolean => asOf > `${year}-12-31` || end !== undefined;
 
-  // Home leave: one pool per calendar year shared by employee and spouse, counted by departure year.
-  // A closed year reports remaining 0 and what was left as forfeited (no cash in lieu, clause 10).
-  const trips = live(doc.trips, mends).filter((t) => onOrBefore(t.data.departedOn));
+  // Home leave (clause 10, balances/home-leave.ts): a closed year reports what was left as forfeited.
+  const tripsByYear = new Map<number, TripTally>();
+  for (const t of live(doc.trips, mends)) {
+    if (!onOrBefore(t.data.departedOn)) continue;
+    const year = poolYearOf(t.data);
+    tripsByYear.set(year, tallyTrip(tripsByYear.get(year) ?? NO_TRIPS, t.data, 1));
+  }
   const homeLeaveYears: HomeLeaveYear[] = years.map((year) => {
-    const ofYear = trips.filter((t) => yearOf(t.data.departedOn) === year);
-    const taken = ofYear.length;
-    const unused = Math.max(0, policy.homeLeaveTripsPerYear - taken);
     const closed = yearClosed(year);
-    return {
-      year,
-      allowed: policy.homeLeaveTripsPerYear,
-      taken,
-      takenByEmployee: ofYear.filter((t) => t.data.traveller === 'employee').length,
-      takenBySpouse: ofYear.filter((t) => t.data.traveller === 'spouse').length,
-      otherDestinationUsed: ofYear.filter((t) => t.data.destination === 'other').length,
-      otherDestinationAllowed: policy.otherDestinationTripsPerYear,
-      remaining: closed ? 0 : unused,
-      forfeited: closed ? unused : 0,
-      closed,
-    };
+    return { year, ...homeLeaveBalance(tripsByYear.get(year) ?? NO_TRIPS, policy, closed), closed };
   });
 
-  // Shipments (clause 4): return cap = outbound air + sea + the allowance over outbound.
-  const shipments = live(doc.shipments, mends).filter((s) => onOrBefore(s.data.shippedOn));
-  const weights = (direction: string, mode?: string): string[] =>
-    shipments
-      .filter((s) => s.data.direction === direction && (mode === undefined || s.data.mode === mode))
-      .map((s) => s.data.weight.lb);
-  const airUsed = sum(weights('outbound', 'air'));
-  const seaShipments = shipments.filter((s) => s.data.direction === 'outbound' && s.data.mode === 'sea');
-  const seaWeight = sum(seaShipments.map((s) => s.data.weight.lb));
-  const outboundTotal = airUsed.plus(seaWeight);
-  const returnCap = outboundTotal.plus(policy.returnAllowanceOverOutboundLb);
-  const returnUsed = sum(weights('return'));
+  // Shipments (clause 4, balances/shipments.ts): return cap = outbound air + sea + the allowance.
+  let shipmentTally = NO_SHIPMENTS;
+  for (const s of live(doc.shipments, mends))
+    if (onOrBefore(s.data.shippedOn)) shipmentTally = tallyShipment(shipmentTally, s.data, 1);
 
   // Miscellaneous allowance (clause 9) and the return airfreight fund (close).
   const misc = live(doc.miscellaneousAllowance, mends).find((p) => onOrBefore(p.data.paidOn))?.data;
-  const deposited = total(
-    live(doc.fundDeposits, mends)
-      .filter((d) => onOrBefore(d.data.depositedOn))
-      .map((d) => ({ eventId: d.eventId, money: d.data.amount })),
+  let fund = emptyFund(usd);
+  for (const d of inCurrency(
+    live(doc.fundDeposits, mends).filter((d) => onOrBefore(d.data.depositedOn)),
     usd,
     'Return airfreight fund deposit',
     warnings,
-  );
-  const drawn = total(
-    live(doc.fundDraws, mends)
-      .filter((d) => onOrBefore(d.data.drawnOn))
-      .map((d) => ({ eventId: d.eventId, money: d.data.amount })),
+  ))
+    fund = tallyDeposit(fund, d.data.amount, 1);
+  for (const d of inCurrency(
+    live(doc.fundDraws, mends).filter((d) => onOrBefore(d.data.drawnOn)),
     usd,
     'Return airfreight fund draw',
     warnings,
-  );
+  ))
+    fund = tallyDraw(fund, d.data.amount, 1);
 
   // Expenses: each claim in USD, its latest decision dated on or before the as-of date.
   const claims = live(doc.expenseClaims, mends).filter((c) => onOrBefore(c.data.incurredOn));
-  const decisions = new Map<string, { position: number; approved: boolean; reimbursableUsd?: string }>();
-  const decide = (
-    expenseId: string,
-    d: { position: number; approved: boolean; reimbursableUsd?: string },
-  ) => {
+  const decisions = new Map<string, { position: number; approved: boolean; reimbursableUsd?: Money }>();
+  const decide = (expenseId: string, d: { position: number; approved: boolean; reimbursableUsd?: Money }) => {
     const prior = decisions.get(expenseId);
     if (!prior || prior.position < d.position) decisions.set(expenseId, d);
   };
@@ -221,80 +236,48 @@ export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): 
       decide(a.data.expenseId, {
         position: a.position,
         approved: true,
-        reimbursableUsd: a.data.reimbursableUsd.amount,
+        reimbursableUsd: a.data.reimbursableUsd,
       });
   for (const r of live(doc.expenseRejections, mends))
     if (onOrBefore(r.data.rejectedOn ?? r.recordedAt.slice(0, 10)))
       decide(r.data.expenseId, { position: r.position, approved: false });
-  const zeroSums = () => ({
-    claims: 0,
-    claimed: new Decimal(0),
-    approved: new Decimal(0),
-    rejected: new Decimal(0),
-    pending: new Decimal(0),
-    reimbursable: new Decimal(0),
-  });
-  const byCategory = new Map<ExpenseCategory, ReturnType<typeof zeroSums>>();
-  const totals = zeroSums();
+  const counted: CountedClaim[] = [];
   for (const c of claims) {
     const { category, amountUsd } = c.data;
     if (amountUsd.currency !== usd) {
       warnings.push(`Expense claim ${c.eventId} has its USD amount in ${amountUsd.currency}: left out`);
       continue;
     }
-    let bucket = byCategory.get(category);
-    if (!bucket) byCategory.set(category, (bucket = zeroSums()));
-    const amount = new Decimal(amountUsd.amount);
     // Only a decision recorded after this claim is its own: one before it belonged to a claim of the
     // same expenseId that was voided and claimed again (the decider forgets it with the void).
     const latest = decisions.get(c.data.expenseId);
     const decision = latest && latest.position > c.position ? latest : undefined;
-    for (const b of [bucket, totals]) {
-      b.claims++;
-      b.claimed = b.claimed.plus(amount);
-      if (!decision) b.pending = b.pending.plus(amount);
-      else if (!decision.approved) b.rejected = b.rejected.plus(amount);
-      else {
-        b.approved = b.approved.plus(amount);
-        // What the approval granted (the claim's limit then); the decider corrects only undecided claims.
-        b.reimbursable = b.reimbursable.plus(decision.reimbursableUsd ?? '0');
-      }
-    }
+    counted.push({
+      category,
+      amountUsd,
+      status: !decision ? 'claimed' : decision.approved ? 'approved' : 'rejected',
+      reimbursableUsd: decision?.reimbursableUsd ?? null,
+    });
   }
+  const expenses = expenseTotals(counted, usd);
   const m = (d: Decimal.Value, currency: string = usd): Money => roundMoney(d, currency);
-  const categoryViews: ExpenseCategoryView[] = EXPENSE_CATEGORIES.flatMap((category) => {
-    const b = byCategory.get(category);
-    return b
-      ? [
-          {
-            category,
-            claims: b.claims,
-            claimed: m(b.claimed),
-            approved: m(b.approved),
-            rejected: m(b.rejected),
-            pending: m(b.pending),
-            reimbursable: m(b.reimbursable),
-          },
-        ]
-      : [];
-  });
 
-  // Holidays and vacation (clause 7): US entitlement less host holidays and vacation, per year.
-  const holidays = live(doc.holidays, mends).filter((h) => onOrBefore(h.data.date));
-  const vacations = live(doc.vacations, mends).filter((v) => onOrBefore(v.data.from));
-  const vacationYears: VacationYear[] = years.map((year) => {
-    const holidaysObserved = holidays.filter((h) => yearOf(h.data.date) === year).length;
-    const vacationTaken = vacations
-      .filter((v) => yearOf(v.data.from) === year)
-      .reduce((t, v) => t + v.data.days, 0);
-    return {
-      year,
-      entitlement: policy.usHolidaysAndVacationDays,
-      holidaysObserved,
-      vacationTaken,
-      left: policy.usHolidaysAndVacationDays - holidaysObserved - vacationTaken,
-    };
-  });
+  // Holidays and vacation (clause 7, balances/time-off.ts): per calendar year.
+  const daysOff = new Map<number, DaysOffTally>();
+  for (const h of live(doc.holidays, mends)) {
+    if (!onOrBefore(h.data.date)) continue;
+    const year = yearOfHoliday(h.data);
+    daysOff.set(year, tallyHoliday(daysOff.get(year) ?? NO_DAYS_OFF, 1));
+  }
+  for (const v of live(doc.vacations, mends)) {
+    if (!onOrBefore(v.data.from)) continue;
+    const year = yearOfVacation(v.data);
+    daysOff.set(year, tallyVacation(daysOff.get(year) ?? NO_DAYS_OFF, v.data, 1));
+  }
+  const vacationYears: VacationYear[] = years.map((year) => ({
+    year,
+    ...vacationBalance(daysOff.get(year) ?? NO_DAYS_OFF, policy),
+  }));
 
   // Housing (clause 8): the approved lease in force on the as-of date.
   const leases: LeaseView[] = live(doc.leases, mends)
@@ -365,24 +348,7 @@ export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): 
     taxHomeStatus: taxHomeIndefiniteFrom !== undefined ? 'indefinite' : 'temporary',
     ...(taxHomeIndefiniteFrom !== undefined ? { taxHomeIndefiniteFrom } : {}),
     homeLeave: { years: homeLeaveYears },
-    shipments: {
-      outboundAir: {
-        limitLb: lbString(new Decimal(policy.outboundAirLimitLb)),
-        usedLb: lbString(airUsed),
-        remainingLb: lbString(nonNegative(new Decimal(policy.outboundAirLimitLb).minus(airUsed))),
-      },
-      outboundSea: {
-        containerLimit: policy.outboundContainerLimit,
-        containersUsed: seaShipments.reduce((t, s) => t + countedContainers(s.data.containers), 0),
-        weightLb: lbString(seaWeight),
-      },
-      outboundTotalLb: lbString(outboundTotal),
-      return: {
-        capLb: lbString(returnCap),
-        usedLb: lbString(returnUsed),
-        remainingLb: lbString(nonNegative(returnCap.minus(returnUsed))),
-      },
-    },
+    shipments: shipmentBalances(shipmentTally, policy),
     allowances: {
       miscellaneous: {
         amount: policy.miscellaneousAllowance,
@@ -391,19 +357,9 @@ export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): 
       },
     },
     funds: {
-      returnAirfreight: { deposited: m(deposited), drawn: m(drawn), balance: m(deposited.minus(drawn)) },
+      returnAirfreight: fundBalance(fund),
     },
-    expenses: {
-      byCategory: categoryViews,
-      totals: {
-        claimed: m(totals.claimed),
-        approved: m(totals.approved),
-        rejected: m(totals.rejected),
-        pending: m(totals.pending),
-        reimbursable: m(totals.reimbursable),
-      },
-      totalReimbursable: m(totals.reimbursable),
-    },
+    expenses: { ...expenses, totalReimbursable: expenses.totals.reimbursable },
     vacation: { years: vacationYears },
     housing: { approvedMonthlyUsd: current?.approvedMonthlyUsd ?? null, current, leases },
     repatriation: {
