@@ -11,7 +11,12 @@
  *   wins. A void cancels the fact for good, whatever is recorded after it.
  */
 import { Decimal } from 'decimal.js';
-import { taxHomeStatusOf } from '../../src/domain/assignment/policy.js';
+import {
+  ONE_OFF_EVENT_TYPES,
+  ONE_OFF_PAYMENTS,
+  type OneOffTerm,
+} from '../../src/domain/assignment/one-off-payments.js';
+import { POLICY_TERMS, policyOf, taxHomeStatusOf } from '../../src/domain/assignment/policy.js';
 import { expenseTotals, type CountedClaim } from '../../src/domain/assignment/balances/expenses.js';
 import {
   emptyFund,
@@ -45,11 +50,12 @@ import { maxDate, yearOf, type BusinessDate } from '../../src/domain/shared/cale
 import { roundMoney, type Money } from '../../src/domain/shared/money.js';
 import type { Fact } from '../projection.js';
 import { knownFilter, type KnownAtOptions } from '../shared/known-at.js';
-import { factListsOf, type EntitlementsDoc } from './assignment-entitlements.projection.js';
+import { factListsOf, type EntitlementsDoc, type OneOffFacts } from './assignment-entitlements.projection.js';
 import type {
   Entitlements,
   ExtensionView,
   HomeLeaveYear,
+  OneOffAllowance,
   LeaseView,
   VacationYear,
 } from './assignment-entitlements.view.js';
@@ -140,7 +146,7 @@ export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): 
   const mends = mendsOf(doc, query);
   if (!doc.start || !mends.known(doc.start)) return null;
   const start = doc.start.data;
-  const policy = start.policy;
+  const policy = policyOf(start.policy);
   const usd = policy.reimbursementCurrency;
   const warnings: string[] = [];
   const onOrBefore = (date: BusinessDate | undefined): boolean => date !== undefined && date <= asOf;
@@ -207,7 +213,21 @@ export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): 
     if (onOrBefore(s.data.shippedOn)) shipmentTally = tallyShipment(shipmentTally, s.data, 1);
 
   // Miscellaneous allowance (clause 9) and the return airfreight fund (close).
-  const misc = live(doc.miscellaneousAllowance, mends).find((p) => onOrBefore(p.data.paidOn))?.data;
+  // One-off payments (one-off-payments.ts): a term added later is listed once granted or paid.
+  const allowances: Record<string, OneOffAllowance> = {};
+  for (const type of ONE_OFF_EVENT_TYPES) {
+    const { term, answer } = ONE_OFF_PAYMENTS[type];
+    const amount = policy[term];
+    // A document built before the term was declared has no list for it.
+    const facts = (doc[term] as OneOffFacts[OneOffTerm] | undefined) ?? [];
+    const paid = live(facts, mends).find((p) => onOrBefore(p.data.paidOn))?.data;
+    if (POLICY_TERMS[term].later && !paid && new Decimal(amount.amount).isZero()) continue;
+    allowances[answer] = {
+      amount,
+      paid: paid !== undefined,
+      ...(paid ? { paidOn: paid.paidOn, paidAmount: paid.amount } : {}),
+    };
+  }
   let fund = emptyFund(usd);
   for (const d of inCurrency(
     live(doc.fundDeposits, mends).filter((d) => onOrBefore(d.data.depositedOn)),
@@ -349,13 +369,7 @@ export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): 
     ...(taxHomeIndefiniteFrom !== undefined ? { taxHomeIndefiniteFrom } : {}),
     homeLeave: { years: homeLeaveYears },
     shipments: shipmentBalances(shipmentTally, policy),
-    allowances: {
-      miscellaneous: {
-        amount: policy.miscellaneousAllowance,
-        paid: misc !== undefined,
-        ...(misc ? { paidOn: misc.paidOn, paidAmount: misc.amount } : {}),
-      },
-    },
+    allowances: allowances as Entitlements['allowances'],
     funds: {
       returnAirfreight: fundBalance(fund),
     },

@@ -8,6 +8,7 @@ import type { FundBalance } from '../../src/domain/assignment/balances/funds.js'
 import type { HomeLeaveBalance } from '../../src/domain/assignment/balances/home-leave.js';
 import type { ShipmentBalances } from '../../src/domain/assignment/balances/shipments.js';
 import type { VacationBalance } from '../../src/domain/assignment/balances/time-off.js';
+import type { OneOffAnswer } from '../../src/domain/assignment/one-off-payments.js';
 import type { BusinessDate } from '../../src/domain/shared/calendar.js';
 import type { Money } from '../../src/domain/shared/money.js';
 
@@ -42,6 +43,14 @@ export interface LeaseView {
   monthlyRent: Money;
   comparableUsCap: Money;
   approvedMonthlyUsd: Money;
+}
+
+export interface OneOffAllowance {
+  /** The policy's amount. */
+  amount: Money;
+  paid: boolean;
+  paidOn?: BusinessDate;
+  paidAmount?: Money;
 }
 
 export interface TaxSettlementView {
@@ -80,9 +89,8 @@ export interface Entitlements {
   taxHomeIndefiniteFrom?: BusinessDate;
   homeLeave: { years: HomeLeaveYear[] };
   shipments: ShipmentBalances;
-  allowances: {
-    miscellaneous: { amount: Money; paid: boolean; paidOn?: BusinessDate; paidAmount?: Money };
-  };
+  /** Each one-off payment (one-off-payments.ts) by its answer key; a term added later once granted or paid. */
+  allowances: Record<'miscellaneous', OneOffAllowance> & Partial<Record<OneOffAnswer, OneOffAllowance>>;
   funds: { returnAirfreight: FundBalance };
   expenses: {
     byCategory: ExpenseCategoryView[];

@@ -8,6 +8,11 @@ import {
   type AssignmentEventType,
   type EventData,
 } from '../../src/domain/assignment/events.js';
+import {
+  ONE_OFF_EVENT_TYPES,
+  ONE_OFF_PAYMENTS,
+  type OneOffEventType,
+} from '../../src/domain/assignment/one-off-payments.js';
 import type { BusinessDate } from '../../src/domain/shared/calendar.js';
 import type { Money } from '../../src/domain/shared/money.js';
 import type { Weight } from '../../src/domain/shared/weight.js';
@@ -43,6 +48,7 @@ export interface AuditTimelineDoc {
 }
 
 const money = (m: Money | undefined): string => (m ? `${m.currency} ${m.amount}` : '?');
+const capitalized = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 const isEventType = (type: string): type is AssignmentEventType => Object.hasOwn(EVENTS, type);
 const weight = (w: Weight): string =>
   w.original.unit === 'lb' ? `${w.lb} lb` : `${w.lb} lb (${w.original.value} ${w.original.unit})`;
@@ -55,7 +61,17 @@ export const businessDateOf = (event: Pick<ProjectedEvent, 'type' | 'data'>): Bu
 };
 
 /** One short sentence per event type in the ledger's words; money as `USD 2500.00`, weights in pounds with the original. */
+/** "Miscellaneous allowance of USD 2500.00 paid on 2005-01-31". */
+const ONE_OFF_SENTENCES = Object.fromEntries(
+  ONE_OFF_EVENT_TYPES.map((type) => [
+    type,
+    (d: EventData<OneOffEventType>) =>
+      `${capitalized(ONE_OFF_PAYMENTS[type].name)} of ${money(d.amount)} paid on ${d.paidOn}`,
+  ]),
+) as { [T in OneOffEventType]: (data: EventData<T>) => string };
+
 const SENTENCES: { [T in AssignmentEventType]: (data: EventData<T>) => string } = {
+  ...ONE_OFF_SENTENCES,
   AssignmentStarted: (d) =>
     `Assignment started: ${d.employee.name} as ${d.position} in ${d.hostCity}, ${d.hostCountry} from ${d.effectiveDate}, expected to end ${d.expectedEndDate}, base salary ${money(d.baseSalaryMonthly)} a month`,
   AssignmentExtended: (d) =>
@@ -84,7 +100,6 @@ const SENTENCES: { [T in AssignmentEventType]: (data: EventData<T>) => string } 
   ExpenseApproved: (d) =>
     `Expense ${d.expenseId} approved by ${d.approvedBy} on ${d.approvedOn}: ${money(d.reimbursableUsd)} reimbursable`,
   ExpenseRejected: (d) => `Expense ${d.expenseId} rejected by ${d.rejectedBy}: ${d.reason}`,
-  MiscellaneousAllowancePaid: (d) => `Miscellaneous allowance of ${money(d.amount)} paid on ${d.paidOn}`,
   AssignmentEnded: (d) => `Assignment ended on ${d.endedOn} (${d.reason})`,
   RepatriationTravelled: (d) =>
     `Repatriation travel on ${d.travelledOn} for ${d.travellers.join(', ')}: fare ${money(d.fare)}`,

@@ -1,7 +1,7 @@
 import type { AssignmentCommand, AssignmentCommandType, CommandData } from './commands.js';
 import type { AssignmentEvent } from './events.js';
 import type { AssignmentState } from './state.js';
-import { payMiscellaneousAllowance } from './decisions/allowances.js';
+import { ONE_OFF_DECISIONS } from './decisions/allowances.js';
 import { correctEvent, voidEvent } from './decisions/corrections.js';
 import { approveExpense, claimExpense, rejectExpense } from './decisions/expenses.js';
 import { takeHomeLeaveTrip } from './decisions/home-leave.js';
@@ -23,6 +23,7 @@ type Decision<C extends AssignmentCommandType> = (
 
 /** One decision per command: a command missing here fails to compile. */
 const DECISIONS: { [C in AssignmentCommandType]: Decision<C> } = {
+  ...ONE_OFF_DECISIONS,
   StartAssignment: startAssignment,
   ExtendAssignment: extendAssignment,
   RecordShipment: recordShipment,
@@ -30,7 +31,6 @@ const DECISIONS: { [C in AssignmentCommandType]: Decision<C> } = {
   ClaimExpense: claimExpense,
   ApproveExpense: approveExpense,
   RejectExpense: rejectExpense,
-  PayMiscellaneousAllowance: payMiscellaneousAllowance,
   EndAssignment: endAssignment,
   RecordRepatriationTravel: recordRepatriationTravel,
   DepositReturnAirfreightFund: depositReturnAirfreightFund,

@@ -49,6 +49,14 @@ import type {
   TripDestination,
 } from './events.js';
 import { CORRECTABLE_EVENT_TYPES } from './events.js';
+import {
+  isOneOffType,
+  ONE_OFF_EVENT_TYPES,
+  ONE_OFF_PAYMENTS,
+  type OneOffEventType,
+  type OneOffTerm,
+  type PaidOnce,
+} from './one-off-payments.js';
 import { policyOf, taxHomeStatusOf, type AssignmentPolicy } from './policy.js';
 
 export { countedContainers } from './balances/shipments.js';
@@ -65,6 +73,9 @@ export interface FactOf<T extends AssignmentEventType> {
 }
 export type Fact = { [T in AssignmentEventType]: FactOf<T> }[AssignmentEventType];
 export type CorrectableFact = { [T in CorrectableEventType]: FactOf<T> }[CorrectableEventType];
+
+type OneOffFact = { [T in OneOffEventType]: FactOf<T> }[OneOffEventType];
+const isOneOffFact = (fact: Fact): fact is OneOffFact => isOneOffType(fact.type);
 
 export const isCorrectable = (fact: Fact): fact is CorrectableFact =>
   (CORRECTABLE_EVENT_TYPES as readonly string[]).includes(fact.type);
@@ -125,7 +136,10 @@ export type AssignmentStatus = 'not-started' | 'active' | 'ended';
 export type StartedAssignment = Omit<AssignmentStarted['data'], 'policy'> & { policy: AssignmentPolicy };
 
 /** The clause-4 tally is kept flat in the state: outboundAirLb, outboundSeaLb, containersUsed, returnUsedLb. */
-export interface AssignmentState extends ShipmentTally {
+/** Each one-off payment in force, under its policy term's name (one-off-payments.ts). */
+export type OneOffPayments = { [K in OneOffTerm]: PaidOnce | null };
+
+export interface AssignmentState extends ShipmentTally, OneOffPayments {
   status: AssignmentStatus;
   assignment: StartedAssignment | null;
   expectedEndDate: BusinessDate | null;
@@ -145,7 +159,6 @@ export interface AssignmentState extends ShipmentTally {
   /** By calendar year of departure. */
   homeLeave: Record<string, HomeLeaveYear>;
 
-  miscellaneousAllowance: { eventId: string; paidOn: BusinessDate; amount: Money } | null;
   expenses: Record<string, ExpenseView>;
   leases: Record<string, LeaseView>;
   returnAirfreightFund: FundTally;
@@ -174,7 +187,9 @@ export const initialState = (): AssignmentState => ({
   returnCapLb: '0',
   trips: {},
   homeLeave: {},
-  miscellaneousAllowance: null,
+  ...(Object.fromEntries(
+    ONE_OFF_EVENT_TYPES.map((type) => [ONE_OFF_PAYMENTS[type].term, null]),
+  ) as OneOffPayments),
   expenses: {},
   leases: {},
   returnAirfreightFund: emptyFund('USD'),
@@ -238,6 +253,11 @@ const updateReturnCap = (draft: AssignmentState): void => {
 
 /** Adds (sign 1) or takes away (sign -1) what one fact contributes to the balances of a draft. */
 const contributeTo = (draft: AssignmentState, fact: Fact, sign: Sign): void => {
+  if (isOneOffFact(fact)) {
+    draft[ONE_OFF_PAYMENTS[fact.type].term] =
+      sign === 1 ? { eventId: fact.eventId, paidOn: fact.data.paidOn, amount: fact.data.amount } : null;
+    return;
+  }
   switch (fact.type) {
     case 'AssignmentStarted': {
       const data = fact.data;
@@ -336,10 +356,6 @@ const contributeTo = (draft: AssignmentState, fact: Fact, sign: Sign): void => {
           : { ...expense, status: 'rejected', reimbursableUsd: null };
       return;
     }
-    case 'MiscellaneousAllowancePaid':
-      draft.miscellaneousAllowance =
-        sign === 1 ? { eventId: fact.eventId, paidOn: fact.data.paidOn, amount: fact.data.amount } : null;
-      return;
     case 'RepatriationTravelled':
       for (const name of fact.data.travellers) {
         setOrDrop(draft.repatriated, normalizeName(name), fact.eventId, sign);

@@ -4,7 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { assignmentNotFound } from '../../application/application-errors.js';
 import { flattenValidationErrors, RequestValidationError } from '../problem/validation-error.js';
-import type { AssignmentCommand } from '../../domain/assignment/index.js';
+import { EVENTS, isCorrectableType, type AssignmentCommand } from '../../domain/assignment/index.js';
 import {
   RecordAssignmentEvent,
   type HistoryCheck,
@@ -270,7 +270,10 @@ const validateReplacement = async (
 ): Promise<void> => {
   if (history.length === 0) throw assignmentNotFound(assignmentId);
   const corrected = history.find((e) => e.eventId === body.correctsEventId);
-  const dto = corrected ? REPLACEMENT_DTOS[corrected.type as keyof typeof REPLACEMENT_DTOS] : undefined;
+  const dto =
+    corrected && isCorrectableType(corrected.type)
+      ? REPLACEMENT_DTOS[EVENTS[corrected.type].command]
+      : undefined;
   if (!dto) return; // unknown or not correctable: the decider refuses it with its clause
   const replacement = body.replacement as Record<string, unknown>;
   const envelope = ['commandId', 'source'].filter((field) => field in replacement);

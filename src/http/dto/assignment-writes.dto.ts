@@ -22,7 +22,6 @@ import {
 import {
   CABINS,
   CONTAINER_SIZES,
-  CORRECTABLE_EVENT_TYPES,
   DIRECTIONS,
   END_REASONS,
   EXPENSE_CATEGORIES,
@@ -33,7 +32,9 @@ import {
   TRAVELLERS,
   TRIP_DESTINATIONS,
   type Cabin,
+  type CommandOfEvent,
   type ContainerSize,
+  type CorrectableEventType,
   type Direction,
   type EndReason,
   type ExpenseCategory,
@@ -600,20 +601,21 @@ export class CorrectionDto extends WriteDto {
 }
 
 /**
- * The write each correctable event came from: a correction's replacement fields are named as in that
- * write and validated by its DTO, so a correction can never store what the write would have refused.
+ * The write each correctable event came from, by its command: a correction's replacement fields are named
+ * as in that write and validated by its DTO, so a correction can never store what the write would have
+ * refused.
  */
-export const REPLACEMENT_DTOS: Record<(typeof CORRECTABLE_EVENT_TYPES)[number], new () => WriteDto> = {
-  ShipmentRecorded: RecordShipmentDto,
-  HomeLeaveTripTaken: TakeHomeLeaveTripDto,
-  ExpenseClaimed: ClaimExpenseDto,
-  MiscellaneousAllowancePaid: PayMiscellaneousAllowanceDto,
-  RepatriationTravelled: RecordRepatriationDto,
-  ReturnAirfreightFundDeposited: DepositReturnAirfreightFundDto,
-  ReturnAirfreightFundDrawn: DrawReturnAirfreightFundDto,
-  SalaryPaid: PaySalaryDto,
-  TaxEqualizationSettled: SettleTaxEqualizationDto,
-  HousingLeaseApproved: ApproveHousingLeaseDto,
-  HostHolidayObserved: ObserveHostHolidayDto,
-  VacationTaken: TakeVacationDto,
+export const REPLACEMENT_DTOS: Record<CommandOfEvent[CorrectableEventType], new () => WriteDto> = {
+  RecordShipment: RecordShipmentDto,
+  TakeHomeLeaveTrip: TakeHomeLeaveTripDto,
+  ClaimExpense: ClaimExpenseDto,
+  PayMiscellaneousAllowance: PayMiscellaneousAllowanceDto,
+  RecordRepatriationTravel: RecordRepatriationDto,
+  DepositReturnAirfreightFund: DepositReturnAirfreightFundDto,
+  DrawReturnAirfreightFund: DrawReturnAirfreightFundDto,
+  PaySalary: PaySalaryDto,
+  SettleTaxEqualization: SettleTaxEqualizationDto,
+  ApproveHousingLease: ApproveHousingLeaseDto,
+  ObserveHostHoliday: ObserveHostHolidayDto,
+  TakeVacation: TakeVacationDto,
 };

@@ -19,7 +19,7 @@ import {
   type CorrectableFact,
 } from '../state.js';
 import { Decimal } from 'decimal.js';
-import { allowanceData } from './allowances.js';
+import { ONE_OFF_CORRECTIONS } from './allowances.js';
 import { expenseData } from './expenses.js';
 import { requireStarted } from './guards.js';
 import { tripData } from './home-leave.js';
@@ -72,6 +72,7 @@ const fits = (kind: FieldKind, value: unknown): boolean =>
   typeof kind === 'string' ? FIELD_CHECKS[kind](value) : kind.includes(value as string);
 
 const SPECS: { [T in CorrectableEventType]: CorrectionSpec<T> } = {
+  ...ONE_OFF_CORRECTIONS,
   ShipmentRecorded: {
     identity: 'shipmentId',
     alternatives: ['weightLb', 'weight'],
@@ -124,10 +125,6 @@ const SPECS: { [T in CorrectableEventType]: CorrectionSpec<T> } = {
         );
       }
     },
-  },
-  MiscellaneousAllowancePaid: {
-    inputOf: (d) => ({ paidOn: d.paidOn, amount: d.amount }),
-    build: allowanceData,
   },
   RepatriationTravelled: {
     inputOf: (d) => ({ travelledOn: d.travelledOn, travellers: d.travellers, fare: d.fare }),
