@@ -88,6 +88,7 @@ export const CORRECTABLE_EVENT_TYPES = [
   'HousingLeaseApproved',
   'HostHolidayObserved',
   'VacationTaken',
+  'RelocationBonusPaid',
 ] as const;
 export type CorrectableEventType = (typeof CORRECTABLE_EVENT_TYPES)[number];
 
@@ -130,6 +131,13 @@ const tripInputFields = {
   fare: money(),
   homeFare: optional(money('economy fare of the trip home, present for an other destination')),
 };
+
+/** A term paid once (one-off-payments.ts); the amount defaults to the policy's. */
+const oneOffPayment = {
+  businessDate: 'paidOn',
+  schema: record({ paidOn: businessDate(), amount: money() }),
+  input: record({ paidOn: businessDate(), amount: optional(money()) }),
+} as const;
 
 export const EVENTS = {
   AssignmentStarted: declare({
@@ -261,10 +269,7 @@ export const EVENTS = {
   MiscellaneousAllowancePaid: declare({
     command: 'PayMiscellaneousAllowance',
     clause: '9',
-    businessDate: 'paidOn',
-    schema: record({ paidOn: businessDate(), amount: money() }),
-    // The amount defaults to the policy's allowance.
-    input: record({ paidOn: businessDate(), amount: optional(money()) }),
+    ...oneOffPayment,
   }),
   AssignmentEnded: declare({
     command: 'EndAssignment',
@@ -354,6 +359,11 @@ export const EVENTS = {
     clause: '7',
     businessDate: 'date',
     schema: record({ date: businessDate(), name: text(undefined, 200) }),
+  }),
+  RelocationBonusPaid: declare({
+    command: 'PayRelocationBonus',
+    clause: 'intro',
+    ...oneOffPayment,
   }),
   VacationTaken: declare({
     command: 'TakeVacation',

@@ -25,6 +25,7 @@ export const ONE_OFF_PAYMENTS = {
     answer: 'miscellaneous',
     name: 'miscellaneous allowance',
   },
+  RelocationBonusPaid: { term: 'relocationBonus', answer: 'relocationBonus', name: 'relocation bonus' },
 } as const satisfies Partial<Record<CorrectableEventType, OneOffPayment>>;
 
 export type OneOffEventType = keyof typeof ONE_OFF_PAYMENTS;

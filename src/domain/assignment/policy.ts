@@ -69,6 +69,11 @@ export const POLICY_TERMS = {
     365,
   ),
   reimbursementCurrency: term(Type.Unsafe<'USD'>({ type: 'string', const: 'USD' }), 'USD'),
+  relocationBonus: term(
+    money('a one-off relocation bonus, paid once; 0 when the letter grants none'),
+    { amount: '0.00', currency: 'USD' },
+    true,
+  ),
 };
 type Terms = typeof POLICY_TERMS;
 export type PolicyTerm = keyof Terms;

@@ -26,6 +26,7 @@ import {
   DrawReturnAirfreightFundDto,
   ObserveHostHolidayDto,
   PayMiscellaneousAllowanceDto,
+  PayRelocationBonusDto,
   PaySalaryDto,
   RecordRepatriationDto,
   RecordShipmentDto,
@@ -139,6 +140,18 @@ export class AssignmentWritesController {
     @Call() call: WriteCall,
   ) {
     return this.record(p, body, call, { type: 'PayMiscellaneousAllowance', data: fieldsOf(body) });
+  }
+
+  @WriteRoute(':assignmentId/allowances/relocation-bonus', {
+    does: 'Pay the relocation bonus',
+    records: ['PayRelocationBonus'],
+  })
+  relocationBonus(
+    @Param() p: AssignmentIdParam,
+    @Body() body: PayRelocationBonusDto,
+    @Call() call: WriteCall,
+  ) {
+    return this.record(p, body, call, { type: 'PayRelocationBonus', data: fieldsOf(body) });
   }
 
   @WriteRoute(':assignmentId/end', { does: 'End the assignment', records: ['EndAssignment'] })

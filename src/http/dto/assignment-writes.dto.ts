@@ -152,6 +152,11 @@ export class PolicyOverridesDto {
   @Min(1)
   @Max(3660)
   taxHomeLimitDays?: number;
+
+  @ApiPropertyOptional({ type: MoneyDto, description: 'a one-off relocation bonus; none unless given' })
+  @IsOptional()
+  @NestedMoney()
+  relocationBonus?: MoneyDto;
 }
 
 export class StartAssignmentDto extends WriteDto {
@@ -428,6 +433,9 @@ export class PayMiscellaneousAllowanceDto extends WriteDto {
   amount?: MoneyDto;
 }
 
+/** The relocation bonus takes what the allowance takes: the day it is paid, and an amount up to the policy's. */
+export class PayRelocationBonusDto extends PayMiscellaneousAllowanceDto {}
+
 export class EndAssignmentDto extends WriteDto {
   @ApiProperty({ enum: END_REASONS })
   @IsIn(END_REASONS)
@@ -618,4 +626,5 @@ export const REPLACEMENT_DTOS: Record<CommandOfEvent[CorrectableEventType], new 
   ApproveHousingLease: ApproveHousingLeaseDto,
   ObserveHostHoliday: ObserveHostHolidayDto,
   TakeVacation: TakeVacationDto,
+  PayRelocationBonus: PayRelocationBonusDto,
 };
