@@ -1,5 +1,5 @@
 import { applyDecorators, createParamDecorator, HttpCode, Post, type ExecutionContext } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EVENT_OF_COMMAND, type AssignmentCommandType } from '../domain/assignment/index.js';
 import type { Caller } from './auth/api-key.guard.js';
@@ -17,23 +17,23 @@ export interface WriteRouteOptions {
 /**
  * Everything a write route declares besides its body: POST with 201, the `hr` role, the Idempotency-Key
  * and If-Match headers (read by writeContext) and the OpenAPI operation naming the events recorded.
+ * The controller keeps `@ApiTags('writes')`: without a class tag Swagger adds the controller's name.
  */
 export const WriteRoute = (path: string, { does, records, clause }: WriteRouteOptions) =>
   applyDecorators(
     path ? Post(path) : Post(),
     HttpCode(201),
     Roles(...WRITE),
-    ApiTags('writes'),
     ApiBearerAuth(),
-    ApiHeader({
-      name: 'Idempotency-Key',
-      required: false,
-      description: 'same key + same body = same answer',
-    }),
     ApiHeader({
       name: 'If-Match',
       required: false,
       description: 'the stream revision last seen; stale = 409',
+    }),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: 'same key + same body = same answer',
     }),
     ApiOperation({
       summary: `${does} (${records.map((c) => EVENT_OF_COMMAND[c]).join(' / ')})${clause ? `, ${clause}` : ''}`,

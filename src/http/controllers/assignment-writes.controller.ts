@@ -1,4 +1,5 @@
 import { Body, Controller, Param } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
@@ -53,6 +54,7 @@ const fieldsOf = <T extends WriteDto>(dto: T): Omit<T, 'commandId' | 'source'> =
 };
 
 /** Every write of the contract: validate, turn into a domain command, run the command cycle. */
+@ApiTags('writes')
 @Controller('assignments')
 export class AssignmentWritesController {
   constructor(private readonly commands: CommandBus) {}
