@@ -1,17 +1,20 @@
 /**
  * The public schema of the ledger: one JSON Schema (draft-07) per event type and version, taken from the
  * declarations in src/domain/assignment/events.ts. A version is never edited once published: a change
- * of shape is a new version plus an upcaster (upcasters.ts) from the one before.
+ * of shape moves the old schema, with its upcaster, to the declaration's `older`.
  */
-import { ASSIGNMENT_EVENT_TYPES, EVENTS, type AssignmentEventType } from '../domain/assignment/events.js';
+import {
+  ASSIGNMENT_EVENT_TYPES,
+  EVENTS,
+  olderVersionsOf,
+  type AssignmentEventType,
+} from '../domain/assignment/events.js';
 import { JSON_SCHEMA_DIALECT, type JsonSchema } from './schema-primitives.js';
 import { CURRENT_SCHEMA_VERSIONS } from './schema-versions.js';
 
 /** Every published version of each type's data, from 1 to the current one. */
-const versionsOf = (type: AssignmentEventType): readonly JsonSchema[] => {
-  const declaration: { schema: object; older?: readonly object[] } = EVENTS[type];
-  return [...(declaration.older ?? []), declaration.schema] as JsonSchema[];
-};
+const versionsOf = (type: AssignmentEventType): readonly JsonSchema[] =>
+  [...olderVersionsOf(type).map((older) => older.schema), EVENTS[type].schema] as unknown as JsonSchema[];
 
 export interface EventSchemaRef {
   type: AssignmentEventType;

@@ -30,6 +30,7 @@ import {
   type TObject,
   type TProperties,
 } from '../shared/schema.js';
+import { toWeight } from '../shared/weight.js';
 import type { Clause } from './errors.js';
 import { OTHER_FARE_RULES, POLICY_SCHEMA, TAX_HOME_STATUSES } from './policy.js';
 
@@ -92,11 +93,17 @@ export const CORRECTABLE_EVENT_TYPES = [
 ] as const;
 export type CorrectableEventType = (typeof CORRECTABLE_EVENT_TYPES)[number];
 
+export type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
+
 interface EventDeclaration<P extends TProperties, C extends string> {
   /** The shape written today. */
   schema: TObject<P>;
-  /** Earlier published shapes, oldest first: the current version is `older.length + 1`. */
-  older?: readonly TObject[];
+  /**
+   * Earlier published shapes, oldest first (the current version is `older.length + 1`), each with the
+   * step that brings its data to the next version on read. A step leaves data already in a later shape
+   * as it is: corrections carry data of unknown version and go through every step.
+   */
+  older?: readonly { schema: TObject; upcast: Upcaster }[];
   /** The command that records it (commands.ts). */
   command: C;
   /** The letter's clause it is cited under when a rule about it is broken. */
@@ -185,10 +192,19 @@ export const EVENTS = {
     clause: '4',
     businessDate: 'shippedOn',
     older: [
-      record(
-        { ...shipmentFields, weightLb: decimalString('net weight, pounds') },
-        { description: 'Superseded by version 2; the feed upcasts it (weightLb becomes weight)' },
-      ),
+      {
+        schema: record(
+          { ...shipmentFields, weightLb: decimalString('net weight, pounds') },
+          { description: 'Superseded by version 2; the feed upcasts it (weightLb becomes weight)' },
+        ),
+        // `weightLb: "480"` becomes `weight: { lb: "480", original: { value: "480", unit: "lb" } }`, as the
+        // v2 writer records pounds; v2-shaped data stamped as v1 (written before the stamp) passes as it is.
+        upcast: (data) => {
+          if (typeof data.weightLb !== 'string' || data.weight !== undefined) return data;
+          const { weightLb, ...rest } = data;
+          return { ...rest, weight: toWeight(weightLb as string, 'lb') };
+        },
+      },
     ],
     schema: record({ ...shipmentFields, weight: weight('net weight') }),
     // Exactly one of `weightLb` (pounds) and `weight` (value and unit).
@@ -447,8 +463,13 @@ export type CommandOfEvent = { [T in AssignmentEventType]: Events[T]['command'] 
 export const ASSIGNMENT_EVENT_TYPES = Object.keys(EVENTS) as AssignmentEventType[];
 
 /** The version of each event type's data that the ledger writes today. */
-export const currentVersionOf = (type: AssignmentEventType): number =>
-  ((EVENTS[type] as { older?: readonly TObject[] }).older?.length ?? 0) + 1;
+export const currentVersionOf = (type: AssignmentEventType): number => olderVersionsOf(type).length + 1;
+
+/** The published shapes before the current one, oldest first, each with its step to the next. */
+export const olderVersionsOf = (
+  type: AssignmentEventType,
+): readonly { schema: TObject; upcast: Upcaster }[] =>
+  (EVENTS[type] as { older?: readonly { schema: TObject; upcast: Upcaster }[] }).older ?? [];
 
 /**
  * An event as a decider or projection sees it: the domain event plus the envelope facts it may use.
