@@ -5,11 +5,11 @@
 import {
   ASSIGNMENT_EVENT_TYPES,
   EVENTS,
-  type AssignmentEventType,
+  isEventType,
   type EventData,
 } from '../../src/domain/assignment/events.js';
 import {
-  ONE_OFF_EVENT_TYPES,
+  isOneOffType,
   ONE_OFF_PAYMENTS,
   type OneOffEventType,
 } from '../../src/domain/assignment/one-off-payments.js';
@@ -49,78 +49,120 @@ export interface AuditTimelineDoc {
 
 const money = (m: Money | undefined): string => (m ? `${m.currency} ${m.amount}` : '?');
 const capitalized = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
-const isEventType = (type: string): type is AssignmentEventType => Object.hasOwn(EVENTS, type);
 const weight = (w: Weight): string =>
   w.original.unit === 'lb' ? `${w.lb} lb` : `${w.lb} lb (${w.original.value} ${w.original.unit})`;
 
+// The declarations' business-date fields, looked up once per event.
+const BUSINESS_DATE_FIELD: Record<string, string | null> = {};
+for (const type of ASSIGNMENT_EVENT_TYPES) BUSINESS_DATE_FIELD[type] = EVENTS[type].businessDate;
+
 /** The event's main business date (as its declaration names it), or null (a correction, a void, a rejection recorded without a date). */
 export const businessDateOf = (event: Pick<ProjectedEvent, 'type' | 'data'>): BusinessDate | null => {
-  const field = isEventType(event.type) ? EVENTS[event.type].businessDate : null;
-  const value = field === null ? undefined : event.data[field];
+  const field = BUSINESS_DATE_FIELD[event.type];
+  const value = typeof field === 'string' ? event.data[field] : undefined;
   return typeof value === 'string' ? value : null;
 };
 
-/** One short sentence per event type in the ledger's words; money as `USD 2500.00`, weights in pounds with the original. */
-/** "Miscellaneous allowance of USD 2500.00 paid on 2005-01-31". */
-const ONE_OFF_SENTENCES = Object.fromEntries(
-  ONE_OFF_EVENT_TYPES.map((type) => [
-    type,
-    (d: EventData<OneOffEventType>) =>
-      `${capitalized(ONE_OFF_PAYMENTS[type].name)} of ${money(d.amount)} paid on ${d.paidOn}`,
-  ]),
-) as { [T in OneOffEventType]: (data: EventData<T>) => string };
-
-const SENTENCES: { [T in AssignmentEventType]: (data: EventData<T>) => string } = {
-  ...ONE_OFF_SENTENCES,
-  AssignmentStarted: (d) =>
-    `Assignment started: ${d.employee.name} as ${d.position} in ${d.hostCity}, ${d.hostCountry} from ${d.effectiveDate}, expected to end ${d.expectedEndDate}, base salary ${money(d.baseSalaryMonthly)} a month`,
-  AssignmentExtended: (d) =>
-    `Extension decided on ${d.decidedOn}: expected end moved from ${d.previousExpectedEndDate} to ${d.newExpectedEndDate}; tax home ${d.taxHomeStatus}`,
-  ShipmentRecorded: (d) => {
-    const direction = d.direction === 'outbound' ? 'Outbound' : 'Return';
-    const count = d.containers ?? 1;
-    const size = d.containerSize ? `${d.containerSize} ` : '';
-    const containers = d.mode === 'sea' ? `${count} × ${size}container${count === 1 ? '' : 's'}, ` : '';
-    const exception = d.exceptionApprovedBy ? ` (exception approved by ${d.exceptionApprovedBy})` : '';
-    return `${direction} ${d.mode} shipment of ${containers}${weight(d.weight)} on ${d.shippedOn}${exception}`;
-  },
-  HomeLeaveTripTaken: (d) => {
-    const where =
-      d.destination === 'home'
-        ? 'home'
-        : d.destination === 'host'
-          ? 'to the host country'
-          : 'to another destination';
-    return `Home-leave trip by the ${d.traveller} ${where} departing ${d.departedOn}: fare ${money(d.fare)}, reimbursable ${money(d.reimbursable)}`;
-  },
-  ExpenseClaimed: (d) => {
-    const usd = d.amount.currency === d.amountUsd.currency ? '' : ` (${money(d.amountUsd)})`;
-    return `Expense ${d.expenseId} claimed: ${d.category} ${money(d.amount)}${usd} incurred ${d.incurredOn}`;
-  },
-  ExpenseApproved: (d) =>
-    `Expense ${d.expenseId} approved by ${d.approvedBy} on ${d.approvedOn}: ${money(d.reimbursableUsd)} reimbursable`,
-  ExpenseRejected: (d) => `Expense ${d.expenseId} rejected by ${d.rejectedBy}: ${d.reason}`,
-  AssignmentEnded: (d) => `Assignment ended on ${d.endedOn} (${d.reason})`,
-  RepatriationTravelled: (d) =>
-    `Repatriation travel on ${d.travelledOn} for ${d.travellers.join(', ')}: fare ${money(d.fare)}`,
-  ReturnAirfreightFundDeposited: (d) =>
-    `Return airfreight fund: ${money(d.amount)} deposited on ${d.depositedOn}`,
-  ReturnAirfreightFundDrawn: (d) =>
-    `Return airfreight fund: ${money(d.amount)} drawn on ${d.drawnOn} (${d.description})`,
-  SalaryPaid: (d) =>
-    `Salary for ${d.period} paid on ${d.paidOn} (${d.daysWorked}/${d.daysInMonth} days): gross ${money(d.gross)}, hypothetical tax ${money(d.hypotheticalTax)}, net ${money(d.net)}`,
-  TaxEqualizationSettled: (d) =>
-    `Tax equalization for ${d.taxYear} settled on ${d.settledOn}: ${money(d.amount)} ${d.direction}`,
-  HousingLeaseApproved: (d) =>
-    `Housing lease ${d.leaseId} approved on ${d.approvedOn} from ${d.effectiveFrom}: rent ${money(d.monthlyRent)} a month, ${money(d.approvedMonthlyUsd)} approved`,
-  HostHolidayObserved: (d) => `Host holiday observed on ${d.date}: ${d.name}`,
-  VacationTaken: (d) => `Vacation of ${d.days} day${d.days === 1 ? '' : 's'} from ${d.from} to ${d.to}`,
-  EventCorrected: (d) => `Correction of ${d.correctedType} ${d.correctsEventId}: ${d.reason}`,
-  EventVoided: (d) => `Void of ${d.correctedType} ${d.correctsEventId}: ${d.reason}`,
+/** One short sentence in the ledger's words; money as `USD 2500.00`, weights in pounds with the original. */
+const describe = (event: ProjectedEvent): string => {
+  const type = event.type;
+  if (!isEventType(type)) return type;
+  if (isOneOffType(type)) {
+    const d = event.data as EventData<OneOffEventType>;
+    return `${capitalized(ONE_OFF_PAYMENTS[type].name)} of ${money(d.amount)} paid on ${d.paidOn}`;
+  }
+  // A switch rather than a table of functions: as fast as before per event, and as complete (never).
+  switch (type) {
+    case 'AssignmentStarted': {
+      const d = event.data as EventData<'AssignmentStarted'>;
+      return `Assignment started: ${d.employee.name} as ${d.position} in ${d.hostCity}, ${d.hostCountry} from ${d.effectiveDate}, expected to end ${d.expectedEndDate}, base salary ${money(d.baseSalaryMonthly)} a month`;
+    }
+    case 'AssignmentExtended': {
+      const d = event.data as EventData<'AssignmentExtended'>;
+      return `Extension decided on ${d.decidedOn}: expected end moved from ${d.previousExpectedEndDate} to ${d.newExpectedEndDate}; tax home ${d.taxHomeStatus}`;
+    }
+    case 'ShipmentRecorded': {
+      const d = event.data as EventData<'ShipmentRecorded'>;
+      const direction = d.direction === 'outbound' ? 'Outbound' : 'Return';
+      const count = d.containers ?? 1;
+      const size = d.containerSize ? `${d.containerSize} ` : '';
+      const containers = d.mode === 'sea' ? `${count} × ${size}container${count === 1 ? '' : 's'}, ` : '';
+      const exception = d.exceptionApprovedBy ? ` (exception approved by ${d.exceptionApprovedBy})` : '';
+      return `${direction} ${d.mode} shipment of ${containers}${weight(d.weight)} on ${d.shippedOn}${exception}`;
+    }
+    case 'HomeLeaveTripTaken': {
+      const d = event.data as EventData<'HomeLeaveTripTaken'>;
+      const where =
+        d.destination === 'home'
+          ? 'home'
+          : d.destination === 'host'
+            ? 'to the host country'
+            : 'to another destination';
+      return `Home-leave trip by the ${d.traveller} ${where} departing ${d.departedOn}: fare ${money(d.fare)}, reimbursable ${money(d.reimbursable)}`;
+    }
+    case 'ExpenseClaimed': {
+      const d = event.data as EventData<'ExpenseClaimed'>;
+      const usd = d.amount.currency === d.amountUsd.currency ? '' : ` (${money(d.amountUsd)})`;
+      return `Expense ${d.expenseId} claimed: ${d.category} ${money(d.amount)}${usd} incurred ${d.incurredOn}`;
+    }
+    case 'ExpenseApproved': {
+      const d = event.data as EventData<'ExpenseApproved'>;
+      return `Expense ${d.expenseId} approved by ${d.approvedBy} on ${d.approvedOn}: ${money(d.reimbursableUsd)} reimbursable`;
+    }
+    case 'ExpenseRejected': {
+      const d = event.data as EventData<'ExpenseRejected'>;
+      return `Expense ${d.expenseId} rejected by ${d.rejectedBy}: ${d.reason}`;
+    }
+    case 'AssignmentEnded': {
+      const d = event.data as EventData<'AssignmentEnded'>;
+      return `Assignment ended on ${d.endedOn} (${d.reason})`;
+    }
+    case 'RepatriationTravelled': {
+      const d = event.data as EventData<'RepatriationTravelled'>;
+      return `Repatriation travel on ${d.travelledOn} for ${d.travellers.join(', ')}: fare ${money(d.fare)}`;
+    }
+    case 'ReturnAirfreightFundDeposited': {
+      const d = event.data as EventData<'ReturnAirfreightFundDeposited'>;
+      return `Return airfreight fund: ${money(d.amount)} deposited on ${d.depositedOn}`;
+    }
+    case 'ReturnAirfreightFundDrawn': {
+      const d = event.data as EventData<'ReturnAirfreightFundDrawn'>;
+      return `Return airfreight fund: ${money(d.amount)} drawn on ${d.drawnOn} (${d.description})`;
+    }
+    case 'SalaryPaid': {
+      const d = event.data as EventData<'SalaryPaid'>;
+      return `Salary for ${d.period} paid on ${d.paidOn} (${d.daysWorked}/${d.daysInMonth} days): gross ${money(d.gross)}, hypothetical tax ${money(d.hypotheticalTax)}, net ${money(d.net)}`;
+    }
+    case 'TaxEqualizationSettled': {
+      const d = event.data as EventData<'TaxEqualizationSettled'>;
+      return `Tax equalization for ${d.taxYear} settled on ${d.settledOn}: ${money(d.amount)} ${d.direction}`;
+    }
+    case 'HousingLeaseApproved': {
+      const d = event.data as EventData<'HousingLeaseApproved'>;
+      return `Housing lease ${d.leaseId} approved on ${d.approvedOn} from ${d.effectiveFrom}: rent ${money(d.monthlyRent)} a month, ${money(d.approvedMonthlyUsd)} approved`;
+    }
+    case 'HostHolidayObserved': {
+      const d = event.data as EventData<'HostHolidayObserved'>;
+      return `Host holiday observed on ${d.date}: ${d.name}`;
+    }
+    case 'VacationTaken': {
+      const d = event.data as EventData<'VacationTaken'>;
+      return `Vacation of ${d.days} day${d.days === 1 ? '' : 's'} from ${d.from} to ${d.to}`;
+    }
+    case 'EventCorrected': {
+      const d = event.data as EventData<'EventCorrected'>;
+      return `Correction of ${d.correctedType} ${d.correctsEventId}: ${d.reason}`;
+    }
+    case 'EventVoided': {
+      const d = event.data as EventData<'EventVoided'>;
+      return `Void of ${d.correctedType} ${d.correctsEventId}: ${d.reason}`;
+    }
+    default: {
+      const unhandled: never = type;
+      return unhandled;
+    }
+  }
 };
-
-const describe = (event: ProjectedEvent): string =>
-  isEventType(event.type) ? (SENTENCES[event.type] as (data: unknown) => string)(event.data) : event.type;
 
 export const initAuditTimeline = (assignmentId: string): AuditTimelineDoc => ({
   assignmentId,

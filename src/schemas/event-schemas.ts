@@ -6,6 +6,7 @@
 import {
   ASSIGNMENT_EVENT_TYPES,
   EVENTS,
+  isEventType,
   olderVersionsOf,
   type AssignmentEventType,
 } from '../domain/assignment/events.js';
@@ -22,7 +23,7 @@ export interface EventSchemaRef {
   current: boolean;
 }
 
-export const isEventType = (type: string): type is AssignmentEventType => Object.hasOwn(EVENTS, type);
+export { isEventType };
 
 /** A stable identifier for the schema of one event type's data at one version. */
 export const schemaIdOf = (type: string, version: number): string =>

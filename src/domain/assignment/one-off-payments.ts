@@ -34,7 +34,8 @@ export type OneOffAnswer = (typeof ONE_OFF_PAYMENTS)[OneOffEventType]['answer'];
 
 export const ONE_OFF_EVENT_TYPES = Object.keys(ONE_OFF_PAYMENTS) as OneOffEventType[];
 
-export const isOneOffType = (type: string): type is OneOffEventType => Object.hasOwn(ONE_OFF_PAYMENTS, type);
+const ONE_OFF_TYPES = new Set<string>(ONE_OFF_EVENT_TYPES);
+export const isOneOffType = (type: string): type is OneOffEventType => ONE_OFF_TYPES.has(type);
 
 /** What the state and the entitlements know of a one-off payment: the one in force, or none. */
 export interface PaidOnce {
