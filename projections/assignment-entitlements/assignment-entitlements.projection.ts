@@ -4,7 +4,13 @@
  * date and for what the ledger knew at any past instant. Evolve only files facts: no arithmetic,
  * no copies; all the figures are derived at query time.
  */
-import { ASSIGNMENT_EVENT_TYPES } from '../../src/domain/assignment/events.js';
+import { ASSIGNMENT_EVENT_TYPES, type AssignmentEventType } from '../../src/domain/assignment/events.js';
+import {
+  ONE_OFF_EVENT_TYPES,
+  ONE_OFF_PAYMENTS,
+  type OneOffEventType,
+  type OneOffTerm,
+} from '../../src/domain/assignment/one-off-payments.js';
 import {
   assignmentKeyOf,
   factOf,
@@ -14,7 +20,10 @@ import {
   type Projection,
 } from '../projection.js';
 
-export interface EntitlementsDoc {
+/** Each one-off payment's facts, under its policy term's name (one-off-payments.ts). */
+export type OneOffFacts = { [K in OneOffTerm]: Fact<DataOf<OneOffEventType>>[] };
+
+export interface EntitlementsDoc extends OneOffFacts {
   assignmentId: string;
   /** Global position of the last event applied (0 before any). */
   lastPosition: number;
@@ -28,7 +37,6 @@ export interface EntitlementsDoc {
   expenseClaims: Fact<DataOf<'ExpenseClaimed'>>[];
   expenseApprovals: Fact<DataOf<'ExpenseApproved'>>[];
   expenseRejections: Fact<DataOf<'ExpenseRejected'>>[];
-  miscellaneousAllowance: Fact<DataOf<'MiscellaneousAllowancePaid'>>[];
   repatriations: Fact<DataOf<'RepatriationTravelled'>>[];
   fundDeposits: Fact<DataOf<'ReturnAirfreightFundDeposited'>>[];
   fundDraws: Fact<DataOf<'ReturnAirfreightFundDrawn'>>[];
@@ -45,7 +53,12 @@ export type FactList = {
   [K in keyof EntitlementsDoc]: EntitlementsDoc[K] extends Fact<unknown>[] ? K : never;
 }[keyof EntitlementsDoc];
 
-const LIST_OF: Partial<Record<string, FactList>> = {
+/** Where each event type is filed (the start has its own place): a type missing here fails to compile. */
+const LIST_OF: Record<Exclude<AssignmentEventType, 'AssignmentStarted'>, FactList> = {
+  ...(Object.fromEntries(ONE_OFF_EVENT_TYPES.map((type) => [type, ONE_OFF_PAYMENTS[type].term])) as Record<
+    OneOffEventType,
+    OneOffTerm
+  >),
   AssignmentExtended: 'extensions',
   AssignmentEnded: 'ends',
   ShipmentRecorded: 'shipments',
@@ -53,7 +66,6 @@ const LIST_OF: Partial<Record<string, FactList>> = {
   ExpenseClaimed: 'expenseClaims',
   ExpenseApproved: 'expenseApprovals',
   ExpenseRejected: 'expenseRejections',
-  MiscellaneousAllowancePaid: 'miscellaneousAllowance',
   RepatriationTravelled: 'repatriations',
   ReturnAirfreightFundDeposited: 'fundDeposits',
   ReturnAirfreightFundDrawn: 'fundDraws',
@@ -65,6 +77,13 @@ const LIST_OF: Partial<Record<string, FactList>> = {
   EventCorrected: 'corrections',
   EventVoided: 'voids',
 };
+
+/** Every fact of the document, list by list, the start first. */
+export const factListsOf = (doc: EntitlementsDoc): readonly Fact<unknown>[][] => [
+  doc.start ? [doc.start] : [],
+  // A document built before a one-off payment was declared has no list for it.
+  ...Object.values(LIST_OF).map((list) => (doc[list] as Fact<unknown>[] | undefined) ?? []),
+];
 
 export const initEntitlementsDoc = (assignmentId: string): EntitlementsDoc => ({
   assignmentId,
@@ -78,7 +97,9 @@ export const initEntitlementsDoc = (assignmentId: string): EntitlementsDoc => ({
   expenseClaims: [],
   expenseApprovals: [],
   expenseRejections: [],
-  miscellaneousAllowance: [],
+  ...(Object.fromEntries(
+    ONE_OFF_EVENT_TYPES.map((type) => [ONE_OFF_PAYMENTS[type].term, [] as Fact<unknown>[]]),
+  ) as unknown as OneOffFacts),
   repatriations: [],
   fundDeposits: [],
   fundDraws: [],
@@ -103,8 +124,9 @@ export const evolveEntitlements = (doc: EntitlementsDoc, event: ProjectedEvent):
     doc.start ??= factOf(event);
     return doc;
   }
-  const list = LIST_OF[event.type];
-  if (list !== undefined) (doc[list] as Fact<unknown>[]).push(factOf(event));
+  const list = LIST_OF[event.type as keyof typeof LIST_OF] as FactList | undefined;
+  if (list !== undefined)
+    ((doc[list] as Fact<unknown>[] | undefined) ?? (doc[list] = [])).push(factOf(event));
   return doc;
 };
 

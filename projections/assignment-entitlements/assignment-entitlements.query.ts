@@ -11,19 +11,56 @@
  *   wins. A void cancels the fact for good, whatever is recorded after it.
  */
 import { Decimal } from 'decimal.js';
-import { EXPENSE_CATEGORIES, type ExpenseCategory } from '../../src/domain/assignment/events.js';
-import { taxHomeStatusOf } from '../../src/domain/assignment/policy.js';
-import { countedContainers, latestLeaseInForce } from '../../src/domain/assignment/state.js';
+import {
+  ONE_OFF_EVENT_TYPES,
+  ONE_OFF_PAYMENTS,
+  type OneOffTerm,
+} from '../../src/domain/assignment/one-off-payments.js';
+import {
+  POLICY_TERMS,
+  policyOf,
+  taxHomeStatusOf,
+  type AssignmentPolicy,
+} from '../../src/domain/assignment/policy.js';
+import { expenseTotals, type CountedClaim } from '../../src/domain/assignment/balances/expenses.js';
+import {
+  emptyFund,
+  fundBalance,
+  tallyDeposit,
+  tallyDraw,
+} from '../../src/domain/assignment/balances/funds.js';
+import {
+  homeLeaveBalance,
+  NO_TRIPS,
+  poolYearOf,
+  tallyTrip,
+  type TripTally,
+} from '../../src/domain/assignment/balances/home-leave.js';
+import {
+  NO_SHIPMENTS,
+  shipmentBalances,
+  tallyShipment,
+} from '../../src/domain/assignment/balances/shipments.js';
+import {
+  NO_DAYS_OFF,
+  tallyHoliday,
+  tallyVacation,
+  vacationBalance,
+  yearOfHoliday,
+  yearOfVacation,
+  type DaysOffTally,
+} from '../../src/domain/assignment/balances/time-off.js';
+import { latestLeaseInForce } from '../../src/domain/assignment/state.js';
 import { maxDate, yearOf, type BusinessDate } from '../../src/domain/shared/calendar.js';
 import { roundMoney, type Money } from '../../src/domain/shared/money.js';
-import type { Fact } from '../projection.js';
+import type { DataOf, Fact } from '../projection.js';
 import { knownFilter, type KnownAtOptions } from '../shared/known-at.js';
-import type { EntitlementsDoc } from './assignment-entitlements.projection.js';
+import { factListsOf, type EntitlementsDoc, type OneOffFacts } from './assignment-entitlements.projection.js';
 import type {
   Entitlements,
-  ExpenseCategoryView,
   ExtensionView,
   HomeLeaveYear,
+  OneOffAllowance,
   LeaseView,
   VacationYear,
 } from './assignment-entitlements.view.js';
@@ -66,9 +103,20 @@ const live = <D>(facts: readonly Fact<D>[], mends: Mends): Live<D>[] => {
   return out;
 };
 
-const sum = (values: readonly string[]): Decimal => values.reduce((t, v) => t.plus(v), new Decimal(0));
-const lbString = (d: Decimal): string => d.toFixed();
-const nonNegative = (d: Decimal): Decimal => Decimal.max(d, 0);
+/** The facts whose amount is in `currency`; any other is left out and named in `warnings`. */
+const inCurrency = <F extends { eventId: string; data: { amount: Money } }>(
+  facts: readonly F[],
+  currency: string,
+  what: string,
+  warnings: string[],
+): F[] =>
+  facts.filter((f) => {
+    if (f.data.amount.currency === currency) return true;
+    warnings.push(
+      `${what} ${f.eventId} is in ${f.data.amount.currency}, not ${currency}: left out of the total`,
+    );
+    return false;
+  });
 
 /** Sums the amounts in `currency`; any other currency is left out and named in `warnings`. */
 const total = (
@@ -85,32 +133,10 @@ const total = (
   return t;
 };
 
-const allFacts = (doc: EntitlementsDoc): readonly Fact<unknown>[][] => [
-  doc.start ? [doc.start] : [],
-  doc.extensions,
-  doc.ends,
-  doc.shipments,
-  doc.trips,
-  doc.expenseClaims,
-  doc.expenseApprovals,
-  doc.expenseRejections,
-  doc.miscellaneousAllowance,
-  doc.repatriations,
-  doc.fundDeposits,
-  doc.fundDraws,
-  doc.salaryPayments,
-  doc.taxSettlements,
-  doc.leases,
-  doc.holidays,
-  doc.vacations,
-  doc.corrections,
-  doc.voids,
-];
-
 const lastKnown = (doc: EntitlementsDoc, mends: Mends): { revision: number; lastPosition: number } => {
   let revision = -1;
   let lastPosition = 0;
-  for (const list of allFacts(doc))
+  for (const list of factListsOf(doc))
     for (const f of list)
       if (f.position > lastPosition && mends.known(f)) {
         lastPosition = f.position;
@@ -119,53 +145,55 @@ const lastKnown = (doc: EntitlementsDoc, mends: Mends): { revision: number; last
   return { revision, lastPosition };
 };
 
-/** The assignment's entitlements, or null when its start is not known (at knownAt). */
-export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): Entitlements | null => {
-  const { asOf } = query;
-  const mends = mendsOf(doc, query);
-  if (!doc.start || !mends.known(doc.start)) return null;
-  const start = doc.start.data;
-  const policy = start.policy;
-  const usd = policy.reimbursementCurrency;
-  const warnings: string[] = [];
-  const onOrBefore = (date: BusinessDate | undefined): boolean => date !== undefined && date <= asOf;
+/** What every section below reads: the document, what was known, the as-of date and the terms. */
+interface Reading {
+  doc: EntitlementsDoc;
+  mends: Mends;
+  asOf: BusinessDate;
+  start: DataOf<'AssignmentStarted'>;
+  policy: AssignmentPolicy;
+  /** The reimbursement currency. */
+  usd: string;
+  /** Facts left out of a total, and why. */
+  warnings: string[];
+}
 
-  // Status and dates.
-  const end = live(doc.ends, mends).find((e) => onOrBefore(e.data.endedOn))?.data;
-  const status = end ? 'ended' : asOf < start.effectiveDate ? 'not-started' : 'active';
-  const extensionFacts = live(doc.extensions, mends)
-    .filter((e) => onOrBefore(e.data.decidedOn))
-    .sort((a, b) => (a.data.decidedOn < b.data.decidedOn ? -1 : a.data.decidedOn > b.data.decidedOn ? 1 : 0));
-  const extensions: ExtensionView[] = extensionFacts.map(({ eventId, recordedAt, data }) => ({
-    eventId,
-    recordedAt,
-    decidedOn: data.decidedOn,
-    previousExpectedEndDate: data.previousExpectedEndDate,
-    newExpectedEndDate: data.newExpectedEndDate,
-    ...(data.reason !== undefined ? { reason: data.reason } : {}),
-    taxHomeStatus: data.taxHomeStatus,
-  }));
-  // Each extension ends later than the one recorded before it, whatever the order of their decidedOn.
+const onOrBefore = (r: Reading, date: BusinessDate | undefined): boolean =>
+  date !== undefined && date <= r.asOf;
+
+/** The live facts dated on or before the as-of date. */
+const dated = <D>(r: Reading, facts: readonly Fact<D>[], dateOf: (data: D) => BusinessDate | undefined) =>
+  live(facts, r.mends).filter((f) => onOrBefore(r, dateOf(f.data)));
+
+const byDate =
+  <T>(dateOf: (t: T) => BusinessDate) =>
+  (a: T, b: T): number =>
+    dateOf(a) < dateOf(b) ? -1 : dateOf(a) > dateOf(b) ? 1 : 0;
+
+/** Status, dates and extensions (intro): each extension ends later than the one recorded before it. */
+const lifecycleOf = (r: Reading) => {
+  const { start, asOf } = r;
+  const end = dated(r, r.doc.ends, (d) => d.endedOn)[0]?.data;
+  const status: Entitlements['status'] = end
+    ? 'ended'
+    : asOf < start.effectiveDate
+      ? 'not-started'
+      : 'active';
+  const extensions: ExtensionView[] = dated(r, r.doc.extensions, (d) => d.decidedOn)
+    .sort(byDate((e) => e.data.decidedOn))
+    .map(({ eventId, recordedAt, data }) => ({
+      eventId,
+      recordedAt,
+      decidedOn: data.decidedOn,
+      previousExpectedEndDate: data.previousExpectedEndDate,
+      newExpectedEndDate: data.newExpectedEndDate,
+      ...(data.reason !== undefined ? { reason: data.reason } : {}),
+      taxHomeStatus: data.taxHomeStatus,
+    }));
   const expectedEndDate = extensions.reduce(
     (latest, e) => maxDate(latest, e.newExpectedEndDate),
     start.expectedEndDate,
   );
-
-  // Tax home (Rev. Rul. 93-86): indefinite from the day the expected total length exceeds the limit,
-  // or from the event (start or extension) that says so; an initial expectation beyond it counts from
-  // the effective date. Extensions only lengthen the assignment, so it never turns temporary again.
-  const beyondLimit = (endDate: BusinessDate): boolean =>
-    taxHomeStatusOf(start.effectiveDate, endDate, policy) === 'indefinite';
-  let taxHomeIndefiniteFrom: BusinessDate | undefined =
-    start.taxHomeStatus === 'indefinite' || beyondLimit(start.expectedEndDate)
-      ? start.effectiveDate
-      : undefined;
-  for (const e of extensions) {
-    if (taxHomeIndefiniteFrom !== undefined) break;
-    if (e.taxHomeStatus === 'indefinite' || beyondLimit(e.newExpectedEndDate))
-      taxHomeIndefiniteFrom = e.decidedOn;
-  }
-
   // Calendar years of the assignment so far: from the effective year to the as-of (or end) year.
   const years: number[] = [];
   if (status !== 'not-started') {
@@ -173,183 +201,191 @@ export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): 
     for (let y = yearOf(start.effectiveDate); y <= last; y++) years.push(y);
   }
   const yearClosed = (year: number): boolean => asOf > `${year}-12-31` || end !== undefined;
+  return { end, status, extensions, expectedEndDate, years, yearClosed };
+};
 
-  // Home leave: one pool per calendar year shared by employee and spouse, counted by departure year.
-  // A closed year reports remaining 0 and what was left as forfeited (no cash in lieu, clause 10).
-  const trips = live(doc.trips, mends).filter((t) => onOrBefore(t.data.departedOn));
-  const homeLeaveYears: HomeLeaveYear[] = years.map((year) => {
-    const ofYear = trips.filter((t) => yearOf(t.data.departedOn) === year);
-    const taken = ofYear.length;
-    const unused = Math.max(0, policy.homeLeaveTripsPerYear - taken);
+/**
+ * Tax home (Rev. Rul. 93-86): indefinite from the day the expected total length exceeds the limit, or
+ * from the event (start or extension) that says so; an initial expectation beyond it counts from the
+ * effective date. Extensions only lengthen the assignment, so it never turns temporary again.
+ */
+const taxHomeIndefiniteFromOf = (
+  r: Reading,
+  extensions: readonly ExtensionView[],
+): BusinessDate | undefined => {
+  const { start, policy } = r;
+  const beyondLimit = (endDate: BusinessDate): boolean =>
+    taxHomeStatusOf(start.effectiveDate, endDate, policy) === 'indefinite';
+  if (start.taxHomeStatus === 'indefinite' || beyondLimit(start.expectedEndDate)) return start.effectiveDate;
+  return extensions.find((e) => e.taxHomeStatus === 'indefinite' || beyondLimit(e.newExpectedEndDate))
+    ?.decidedOn;
+};
+
+/** Home leave (clause 10, balances/home-leave.ts): a closed year reports what was left as forfeited. */
+const homeLeaveOf = (r: Reading, years: readonly number[], yearClosed: (year: number) => boolean) => {
+  const tripsByYear = new Map<number, TripTally>();
+  for (const t of dated(r, r.doc.trips, (d) => d.departedOn)) {
+    const year = poolYearOf(t.data);
+    tripsByYear.set(year, tallyTrip(tripsByYear.get(year) ?? NO_TRIPS, t.data, 1));
+  }
+  return years.map((year): HomeLeaveYear => {
     const closed = yearClosed(year);
-    return {
-      year,
-      allowed: policy.homeLeaveTripsPerYear,
-      taken,
-      takenByEmployee: ofYear.filter((t) => t.data.traveller === 'employee').length,
-      takenBySpouse: ofYear.filter((t) => t.data.traveller === 'spouse').length,
-      otherDestinationUsed: ofYear.filter((t) => t.data.destination === 'other').length,
-      otherDestinationAllowed: policy.otherDestinationTripsPerYear,
-      remaining: closed ? 0 : unused,
-      forfeited: closed ? unused : 0,
-      closed,
-    };
+    return { year, ...homeLeaveBalance(tripsByYear.get(year) ?? NO_TRIPS, r.policy, closed), closed };
   });
+};
 
-  // Shipments (clause 4): return cap = outbound air + sea + the allowance over outbound.
-  const shipments = live(doc.shipments, mends).filter((s) => onOrBefore(s.data.shippedOn));
-  const weights = (direction: string, mode?: string): string[] =>
-    shipments
-      .filter((s) => s.data.direction === direction && (mode === undefined || s.data.mode === mode))
-      .map((s) => s.data.weight.lb);
-  const airUsed = sum(weights('outbound', 'air'));
-  const seaShipments = shipments.filter((s) => s.data.direction === 'outbound' && s.data.mode === 'sea');
-  const seaWeight = sum(seaShipments.map((s) => s.data.weight.lb));
-  const outboundTotal = airUsed.plus(seaWeight);
-  const returnCap = outboundTotal.plus(policy.returnAllowanceOverOutboundLb);
-  const returnUsed = sum(weights('return'));
-
-  // Miscellaneous allowance (clause 9) and the return airfreight fund (close).
-  const misc = live(doc.miscellaneousAllowance, mends).find((p) => onOrBefore(p.data.paidOn))?.data;
-  const deposited = total(
-    live(doc.fundDeposits, mends)
-      .filter((d) => onOrBefore(d.data.depositedOn))
-      .map((d) => ({ eventId: d.eventId, money: d.data.amount })),
-    usd,
-    'Return airfreight fund deposit',
-    warnings,
-  );
-  const drawn = total(
-    live(doc.fundDraws, mends)
-      .filter((d) => onOrBefore(d.data.drawnOn))
-      .map((d) => ({ eventId: d.eventId, money: d.data.amount })),
-    usd,
-    'Return airfreight fund draw',
-    warnings,
+/** Shipments (clause 4, balances/shipments.ts): return cap = outbound air + sea + the allowance. */
+const shipmentsOf = (r: Reading) =>
+  shipmentBalances(
+    dated(r, r.doc.shipments, (d) => d.shippedOn).reduce((t, s) => tallyShipment(t, s.data, 1), NO_SHIPMENTS),
+    r.policy,
   );
 
-  // Expenses: each claim in USD, its latest decision dated on or before the as-of date.
-  const claims = live(doc.expenseClaims, mends).filter((c) => onOrBefore(c.data.incurredOn));
-  const decisions = new Map<string, { position: number; approved: boolean; reimbursableUsd?: string }>();
-  const decide = (
-    expenseId: string,
-    d: { position: number; approved: boolean; reimbursableUsd?: string },
-  ) => {
+/** One-off payments (one-off-payments.ts): a term added later is listed once granted or paid. */
+const allowancesOf = (r: Reading): Entitlements['allowances'] => {
+  const allowances: Record<string, OneOffAllowance> = {};
+  for (const type of ONE_OFF_EVENT_TYPES) {
+    const { term, answer } = ONE_OFF_PAYMENTS[type];
+    const amount = r.policy[term];
+    // A document built before the term was declared has no list for it.
+    const facts = (r.doc[term] as OneOffFacts[OneOffTerm] | undefined) ?? [];
+    const paid = dated(r, facts, (d) => d.paidOn)[0]?.data;
+    if (POLICY_TERMS[term].later && !paid && new Decimal(amount.amount).isZero()) continue;
+    allowances[answer] = {
+      amount,
+      paid: paid !== undefined,
+      ...(paid ? { paidOn: paid.paidOn, paidAmount: paid.amount } : {}),
+    };
+  }
+  return allowances as Entitlements['allowances'];
+};
+
+/** The return airfreight fund (close, balances/funds.ts), in the reimbursement currency. */
+const fundOf = (r: Reading) => {
+  let fund = emptyFund(r.usd);
+  const deposits = dated(r, r.doc.fundDeposits, (d) => d.depositedOn);
+  for (const d of inCurrency(deposits, r.usd, 'Return airfreight fund deposit', r.warnings))
+    fund = tallyDeposit(fund, d.data.amount, 1);
+  const draws = dated(r, r.doc.fundDraws, (d) => d.drawnOn);
+  for (const d of inCurrency(draws, r.usd, 'Return airfreight fund draw', r.warnings))
+    fund = tallyDraw(fund, d.data.amount, 1);
+  return fundBalance(fund);
+};
+
+interface ExpenseDecision {
+  position: number;
+  approved: boolean;
+  reimbursableUsd?: Money;
+}
+
+/** Expenses (balances/expenses.ts): each claim in USD, its latest decision dated on or before the as-of date. */
+const expensesOf = (r: Reading): Entitlements['expenses'] => {
+  const decisions = new Map<string, ExpenseDecision>();
+  const decide = (expenseId: string, d: ExpenseDecision) => {
     const prior = decisions.get(expenseId);
     if (!prior || prior.position < d.position) decisions.set(expenseId, d);
   };
-  for (const a of live(doc.expenseApprovals, mends))
-    if (onOrBefore(a.data.approvedOn))
-      decide(a.data.expenseId, {
-        position: a.position,
-        approved: true,
-        reimbursableUsd: a.data.reimbursableUsd.amount,
-      });
-  for (const r of live(doc.expenseRejections, mends))
-    if (onOrBefore(r.data.rejectedOn ?? r.recordedAt.slice(0, 10)))
-      decide(r.data.expenseId, { position: r.position, approved: false });
-  const zeroSums = () => ({
-    claims: 0,
-    claimed: new Decimal(0),
-    approved: new Decimal(0),
-    rejected: new Decimal(0),
-    pending: new Decimal(0),
-    reimbursable: new Decimal(0),
-  });
-  const byCategory = new Map<ExpenseCategory, ReturnType<typeof zeroSums>>();
-  const totals = zeroSums();
-  for (const c of claims) {
+  for (const a of dated(r, r.doc.expenseApprovals, (d) => d.approvedOn))
+    decide(a.data.expenseId, {
+      position: a.position,
+      approved: true,
+      reimbursableUsd: a.data.reimbursableUsd,
+    });
+  for (const j of live(r.doc.expenseRejections, r.mends))
+    if (onOrBefore(r, j.data.rejectedOn ?? j.recordedAt.slice(0, 10)))
+      decide(j.data.expenseId, { position: j.position, approved: false });
+  const counted: CountedClaim[] = [];
+  for (const c of dated(r, r.doc.expenseClaims, (d) => d.incurredOn)) {
     const { category, amountUsd } = c.data;
-    if (amountUsd.currency !== usd) {
-      warnings.push(`Expense claim ${c.eventId} has its USD amount in ${amountUsd.currency}: left out`);
+    if (amountUsd.currency !== r.usd) {
+      r.warnings.push(`Expense claim ${c.eventId} has its USD amount in ${amountUsd.currency}: left out`);
       continue;
     }
-    let bucket = byCategory.get(category);
-    if (!bucket) byCategory.set(category, (bucket = zeroSums()));
-    const amount = new Decimal(amountUsd.amount);
     // Only a decision recorded after this claim is its own: one before it belonged to a claim of the
     // same expenseId that was voided and claimed again (the decider forgets it with the void).
     const latest = decisions.get(c.data.expenseId);
     const decision = latest && latest.position > c.position ? latest : undefined;
-    for (const b of [bucket, totals]) {
-      b.claims++;
-      b.claimed = b.claimed.plus(amount);
-      if (!decision) b.pending = b.pending.plus(amount);
-      else if (!decision.approved) b.rejected = b.rejected.plus(amount);
-      else {
-        b.approved = b.approved.plus(amount);
-        // What the approval granted (the claim's limit then); the decider corrects only undecided claims.
-        b.reimbursable = b.reimbursable.plus(decision.reimbursableUsd ?? '0');
-      }
-    }
+    counted.push({
+      category,
+      amountUsd,
+      status: !decision ? 'claimed' : decision.approved ? 'approved' : 'rejected',
+      reimbursableUsd: decision?.reimbursableUsd ?? null,
+    });
   }
-  const m = (d: Decimal.Value, currency: string = usd): Money => roundMoney(d, currency);
-  const categoryViews: ExpenseCategoryView[] = EXPENSE_CATEGORIES.flatMap((category) => {
-    const b = byCategory.get(category);
-    return b
-      ? [
-          {
-            category,
-            claims: b.claims,
-            claimed: m(b.claimed),
-            approved: m(b.approved),
-            rejected: m(b.rejected),
-            pending: m(b.pending),
-            reimbursable: m(b.reimbursable),
-          },
-        ]
-      : [];
-  });
+  const expenses = expenseTotals(counted, r.usd);
+  return { ...expenses, totalReimbursable: expenses.totals.reimbursable };
+};
 
-  // Holidays and vacation (clause 7): US entitlement less host holidays and vacation, per year.
-  const holidays = live(doc.holidays, mends).filter((h) => onOrBefore(h.data.date));
-  const vacations = live(doc.vacations, mends).filter((v) => onOrBefore(v.data.from));
-  const vacationYears: VacationYear[] = years.map((year) => {
-    const holidaysObserved = holidays.filter((h) => yearOf(h.data.date) === year).length;
-    const vacationTaken = vacations
-      .filter((v) => yearOf(v.data.from) === year)
-      .reduce((t, v) => t + v.data.days, 0);
-    return {
-      year,
-      entitlement: policy.usHolidaysAndVacationDays,
-      holidaysObserved,
-      vacationTaken,
-      left: policy.usHolidaysAndVacationDays - holidaysObserved - vacationTaken,
-    };
-  });
+/** Holidays and vacation (clause 7, balances/time-off.ts): per calendar year. */
+const vacationOf = (r: Reading, years: readonly number[]): VacationYear[] => {
+  const daysOff = new Map<number, DaysOffTally>();
+  for (const h of dated(r, r.doc.holidays, (d) => d.date)) {
+    const year = yearOfHoliday(h.data);
+    daysOff.set(year, tallyHoliday(daysOff.get(year) ?? NO_DAYS_OFF, 1));
+  }
+  for (const v of dated(r, r.doc.vacations, (d) => d.from)) {
+    const year = yearOfVacation(v.data);
+    daysOff.set(year, tallyVacation(daysOff.get(year) ?? NO_DAYS_OFF, v.data, 1));
+  }
+  return years.map((year) => ({ year, ...vacationBalance(daysOff.get(year) ?? NO_DAYS_OFF, r.policy) }));
+};
 
-  // Housing (clause 8): the approved lease in force on the as-of date.
-  const leases: LeaseView[] = live(doc.leases, mends)
-    .filter((l) => onOrBefore(l.data.approvedOn))
-    .map(({ data }) => ({
-      leaseId: data.leaseId,
-      approvedOn: data.approvedOn,
-      effectiveFrom: data.effectiveFrom,
-      monthlyRent: data.monthlyRent,
-      comparableUsCap: data.comparableUsCap,
-      approvedMonthlyUsd: data.approvedMonthlyUsd,
-    }));
-  const current = latestLeaseInForce(leases, asOf);
+/** Housing (clause 8): the approved lease in force on the as-of date. */
+const housingOf = (r: Reading): Entitlements['housing'] => {
+  const leases: LeaseView[] = dated(r, r.doc.leases, (d) => d.approvedOn).map(({ data }) => ({
+    leaseId: data.leaseId,
+    approvedOn: data.approvedOn,
+    effectiveFrom: data.effectiveFrom,
+    monthlyRent: data.monthlyRent,
+    comparableUsCap: data.comparableUsCap,
+    approvedMonthlyUsd: data.approvedMonthlyUsd,
+  }));
+  const current = latestLeaseInForce(leases, r.asOf);
+  return { approvedMonthlyUsd: current?.approvedMonthlyUsd ?? null, current, leases };
+};
 
-  // Repatriation (intro, close): owed for every end reason; it stays owed (an entitlement) once travelled.
-  const repatriations = live(doc.repatriations, mends).filter((r) => onOrBefore(r.data.travelledOn));
-  const travellers = [...new Set(repatriations.flatMap((r) => r.data.travellers))];
+/** Repatriation (intro, close): owed for every end reason; it stays owed (an entitlement) once travelled. */
+const repatriationOf = (r: Reading, ended: boolean): Entitlements['repatriation'] => {
+  const repatriations = dated(r, r.doc.repatriations, (d) => d.travelledOn);
+  return {
+    owed: ended,
+    travelled: repatriations.length > 0,
+    ...(repatriations.length > 0 ? { travelledOn: repatriations[0]!.data.travelledOn } : {}),
+    travellers: [...new Set(repatriations.flatMap((p) => p.data.travellers))],
+    eligibleTravellers: [
+      { name: r.start.employee.name, relationship: 'employee' as const },
+      ...r.start.accompanyingFamily.map((f) => ({ name: f.name, relationship: f.relationship })),
+    ],
+    fares: repatriations.map((p) => p.data.fare),
+  };
+};
 
-  // Salary postings (clause 2) and tax equalization (clause 1), as recorded.
-  const salaryCurrency = start.baseSalaryMonthly.currency;
-  const payments = live(doc.salaryPayments, mends).filter((p) => onOrBefore(p.data.paidOn));
-  const salarySum = (pick: (d: (typeof payments)[number]['data']) => Money, what: string): Money =>
-    m(
+/** Salary postings (clause 2), as recorded, summed in the base salary's currency. */
+const salaryOf = (r: Reading): Entitlements['salary'] => {
+  const currency = r.start.baseSalaryMonthly.currency;
+  const payments = dated(r, r.doc.salaryPayments, (d) => d.paidOn);
+  const sum = (pick: (d: DataOf<'SalaryPaid'>) => Money): Money =>
+    roundMoney(
       total(
         payments.map((p) => ({ eventId: p.eventId, money: pick(p.data) })),
-        salaryCurrency,
-        what,
-        warnings,
+        currency,
+        'Salary posting',
+        r.warnings,
       ),
-      salaryCurrency,
+      currency,
     );
-  const settlements = live(doc.taxSettlements, mends)
-    .filter((s) => onOrBefore(s.data.settledOn))
+  return {
+    baseMonthly: r.start.baseSalaryMonthly,
+    postings: payments.length,
+    gross: sum((d) => d.gross),
+    hypotheticalTax: sum((d) => d.hypotheticalTax),
+    net: sum((d) => d.net),
+  };
+};
+
+/** Tax equalization settlements (clause 1), as recorded, by settlement date. */
+const settlementsOf = (r: Reading) =>
+  dated(r, r.doc.taxSettlements, (d) => d.settledOn)
     .map(({ data }) => ({
       taxYear: data.taxYear,
       settledOn: data.settledOn,
@@ -357,16 +393,33 @@ export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): 
       direction: data.direction,
       ...(data.provider !== undefined ? { provider: data.provider } : {}),
     }))
-    .sort((a, b) => (a.settledOn < b.settledOn ? -1 : a.settledOn > b.settledOn ? 1 : 0));
+    .sort(byDate((s) => s.settledOn));
 
+/** The assignment's entitlements, or null when its start is not known (at knownAt). */
+export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): Entitlements | null => {
+  const mends = mendsOf(doc, query);
+  if (!doc.start || !mends.known(doc.start)) return null;
+  const start = doc.start.data;
+  const policy = policyOf(start.policy);
+  const r: Reading = {
+    doc,
+    mends,
+    asOf: query.asOf,
+    start,
+    policy,
+    usd: policy.reimbursementCurrency,
+    warnings: [],
+  };
+  const { end, status, extensions, expectedEndDate, years, yearClosed } = lifecycleOf(r);
+  const taxHomeIndefiniteFrom = taxHomeIndefiniteFromOf(r, extensions);
   const known =
     query.knownAt === undefined && query.knownAtPosition === undefined
       ? { revision: doc.revision, lastPosition: doc.lastPosition }
       : lastKnown(doc, mends);
-
+  // The order of the fields is the answer's: the sections that warn run in it.
   return {
     assignmentId: doc.assignmentId,
-    asOf,
+    asOf: query.asOf,
     ...(query.knownAt !== undefined ? { knownAt: query.knownAt } : {}),
     ...(query.knownAtPosition !== undefined ? { knownAtPosition: query.knownAtPosition } : {}),
     revision: known.revision,
@@ -386,67 +439,16 @@ export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): 
     extensions,
     taxHomeStatus: taxHomeIndefiniteFrom !== undefined ? 'indefinite' : 'temporary',
     ...(taxHomeIndefiniteFrom !== undefined ? { taxHomeIndefiniteFrom } : {}),
-    homeLeave: { years: homeLeaveYears },
-    shipments: {
-      outboundAir: {
-        limitLb: lbString(new Decimal(policy.outboundAirLimitLb)),
-        usedLb: lbString(airUsed),
-        remainingLb: lbString(nonNegative(new Decimal(policy.outboundAirLimitLb).minus(airUsed))),
-      },
-      outboundSea: {
-        containerLimit: policy.outboundContainerLimit,
-        containersUsed: seaShipments.reduce((t, s) => t + countedContainers(s.data.containers), 0),
-        weightLb: lbString(seaWeight),
-      },
-      outboundTotalLb: lbString(outboundTotal),
-      return: {
-        capLb: lbString(returnCap),
-        usedLb: lbString(returnUsed),
-        remainingLb: lbString(nonNegative(returnCap.minus(returnUsed))),
-      },
-    },
-    allowances: {
-      miscellaneous: {
-        amount: policy.miscellaneousAllowance,
-        paid: misc !== undefined,
-        ...(misc ? { paidOn: misc.paidOn, paidAmount: misc.amount } : {}),
-      },
-    },
-    funds: {
-      returnAirfreight: { deposited: m(deposited), drawn: m(drawn), balance: m(deposited.minus(drawn)) },
-    },
-    expenses: {
-      byCategory: categoryViews,
-      totals: {
-        claimed: m(totals.claimed),
-        approved: m(totals.approved),
-        rejected: m(totals.rejected),
-        pending: m(totals.pending),
-        reimbursable: m(totals.reimbursable),
-      },
-      totalReimbursable: m(totals.reimbursable),
-    },
-    vacation: { years: vacationYears },
-    housing: { approvedMonthlyUsd: current?.approvedMonthlyUsd ?? null, current, leases },
-    repatriation: {
-      owed: end !== undefined,
-      travelled: repatriations.length > 0,
-      ...(repatriations.length > 0 ? { travelledOn: repatriations[0]!.data.travelledOn } : {}),
-      travellers,
-      eligibleTravellers: [
-        { name: start.employee.name, relationship: 'employee' as const },
-        ...start.accompanyingFamily.map((f) => ({ name: f.name, relationship: f.relationship })),
-      ],
-      fares: repatriations.map((r) => r.data.fare),
-    },
-    salary: {
-      baseMonthly: start.baseSalaryMonthly,
-      postings: payments.length,
-      gross: salarySum((d) => d.gross, 'Salary posting'),
-      hypotheticalTax: salarySum((d) => d.hypotheticalTax, 'Salary posting'),
-      net: salarySum((d) => d.net, 'Salary posting'),
-    },
-    taxEqualization: { settlements },
-    warnings,
+    homeLeave: { years: homeLeaveOf(r, years, yearClosed) },
+    shipments: shipmentsOf(r),
+    allowances: allowancesOf(r),
+    funds: { returnAirfreight: fundOf(r) },
+    expenses: expensesOf(r),
+    vacation: { years: vacationOf(r, years) },
+    housing: housingOf(r),
+    repatriation: repatriationOf(r, end !== undefined),
+    salary: salaryOf(r),
+    taxEqualization: { settlements: settlementsOf(r) },
+    warnings: r.warnings,
   };
 };

@@ -2,12 +2,13 @@
  * The entitlements answer (http-contract.md, "Entitlements answer"): every field the contract names is
  * here under its name; the rest are additions. Money amounts and pound weights are decimal strings.
  */
-import type {
-  EndReason,
-  ExpenseCategory,
-  Relationship,
-  TaxHomeStatus,
-} from '../../src/domain/assignment/events.js';
+import type { EndReason, Relationship, TaxHomeStatus } from '../../src/domain/assignment/events.js';
+import type { ExpenseCategoryTotals, ExpenseSums } from '../../src/domain/assignment/balances/expenses.js';
+import type { FundBalance } from '../../src/domain/assignment/balances/funds.js';
+import type { HomeLeaveBalance } from '../../src/domain/assignment/balances/home-leave.js';
+import type { ShipmentBalances } from '../../src/domain/assignment/balances/shipments.js';
+import type { VacationBalance } from '../../src/domain/assignment/balances/time-off.js';
+import type { OneOffAnswer } from '../../src/domain/assignment/one-off-payments.js';
 import type { BusinessDate } from '../../src/domain/shared/calendar.js';
 import type { Money } from '../../src/domain/shared/money.js';
 
@@ -23,43 +24,17 @@ export interface ExtensionView {
   taxHomeStatus: TaxHomeStatus;
 }
 
-export interface HomeLeaveYear {
-  year: number;
-  allowed: number;
-  taken: number;
-  takenByEmployee: number;
-  takenBySpouse: number;
-  otherDestinationUsed: number;
-  otherDestinationAllowed: number;
-  /** 0 once the year is closed: what was left then is in `forfeited`. */
-  remaining: number;
-  forfeited: number;
-  /** The as-of date is past 31 December of the year, or the assignment ended on or before it. */
-  closed: boolean;
-}
+/** One calendar year's pool (clause 10): `remaining` is 0 once the year is closed, what was left `forfeited`. */
+export type HomeLeaveYear = { year: number } & HomeLeaveBalance & {
+    /** The as-of date is past 31 December of the year, or the assignment ended on or before it. */
+    closed: boolean;
+  };
 
-export interface VacationYear {
-  year: number;
-  /** US holidays + vacation days (clause 7), not prorated for a partial year. */
-  entitlement: number;
-  holidaysObserved: number;
-  vacationTaken: number;
-  /** entitlement - holidays - vacation; negative when more was taken than the US entitlement. */
-  left: number;
-}
+/** One calendar year of clause 7: the US entitlement (not prorated) less host holidays and vacation. */
+export type VacationYear = { year: number } & VacationBalance;
 
-export interface ExpenseCategoryView {
-  category: ExpenseCategory;
-  claims: number;
-  /** USD amounts of the claims (converted at the rate recorded on each claim). */
-  claimed: Money;
-  approved: Money;
-  rejected: Money;
-  /** Claims with no decision on or before the as-of date. */
-  pending: Money;
-  /** What the approvals reimburse (capped at the economy fare, approved rent...). */
-  reimbursable: Money;
-}
+/** USD amounts of the claims of one category (converted at the rate recorded on each claim). */
+export type ExpenseCategoryView = ExpenseCategoryTotals;
 
 export interface LeaseView {
   leaseId: string;
@@ -68,6 +43,14 @@ export interface LeaseView {
   monthlyRent: Money;
   comparableUsCap: Money;
   approvedMonthlyUsd: Money;
+}
+
+export interface OneOffAllowance {
+  /** The policy's amount. */
+  amount: Money;
+  paid: boolean;
+  paidOn?: BusinessDate;
+  paidAmount?: Money;
 }
 
 export interface TaxSettlementView {
@@ -105,19 +88,13 @@ export interface Entitlements {
   /** Business date the tax home became indefinite, when it has. */
   taxHomeIndefiniteFrom?: BusinessDate;
   homeLeave: { years: HomeLeaveYear[] };
-  shipments: {
-    outboundAir: { limitLb: string; usedLb: string; remainingLb: string };
-    outboundSea: { containerLimit: number; containersUsed: number; weightLb: string };
-    outboundTotalLb: string;
-    return: { capLb: string; usedLb: string; remainingLb: string };
-  };
-  allowances: {
-    miscellaneous: { amount: Money; paid: boolean; paidOn?: BusinessDate; paidAmount?: Money };
-  };
-  funds: { returnAirfreight: { deposited: Money; drawn: Money; balance: Money } };
+  shipments: ShipmentBalances;
+  /** Each one-off payment (one-off-payments.ts) by its answer key; a term added later once granted or paid. */
+  allowances: Record<'miscellaneous', OneOffAllowance> & Partial<Record<OneOffAnswer, OneOffAllowance>>;
+  funds: { returnAirfreight: FundBalance };
   expenses: {
     byCategory: ExpenseCategoryView[];
-    totals: { claimed: Money; approved: Money; rejected: Money; pending: Money; reimbursable: Money };
+    totals: ExpenseSums;
     totalReimbursable: Money;
   };
   vacation: { years: VacationYear[] };

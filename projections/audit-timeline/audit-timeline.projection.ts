@@ -2,7 +2,17 @@
  * The history of one assignment for auditors: every event in stream order with its envelope, its main
  * business date and one human sentence; an entry a later event corrected or voided says so.
  */
-import { ASSIGNMENT_EVENT_TYPES } from '../../src/domain/assignment/events.js';
+import {
+  ASSIGNMENT_EVENT_TYPES,
+  EVENTS,
+  isEventType,
+  type EventData,
+} from '../../src/domain/assignment/events.js';
+import {
+  isOneOffType,
+  ONE_OFF_PAYMENTS,
+  type OneOffEventType,
+} from '../../src/domain/assignment/one-off-payments.js';
 import type { BusinessDate } from '../../src/domain/shared/calendar.js';
 import type { Money } from '../../src/domain/shared/money.js';
 import type { Weight } from '../../src/domain/shared/weight.js';
@@ -38,50 +48,41 @@ export interface AuditTimelineDoc {
 }
 
 const money = (m: Money | undefined): string => (m ? `${m.currency} ${m.amount}` : '?');
+const capitalized = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 const weight = (w: Weight): string =>
   w.original.unit === 'lb' ? `${w.lb} lb` : `${w.lb} lb (${w.original.value} ${w.original.unit})`;
 
-/** The field holding each event type's main business date (corrections and voids have none). */
-const BUSINESS_DATE_FIELD: Readonly<Partial<Record<string, string>>> = {
-  AssignmentStarted: 'effectiveDate',
-  AssignmentExtended: 'decidedOn',
-  ShipmentRecorded: 'shippedOn',
-  HomeLeaveTripTaken: 'departedOn',
-  ExpenseClaimed: 'incurredOn',
-  ExpenseApproved: 'approvedOn',
-  ExpenseRejected: 'rejectedOn',
-  MiscellaneousAllowancePaid: 'paidOn',
-  AssignmentEnded: 'endedOn',
-  RepatriationTravelled: 'travelledOn',
-  ReturnAirfreightFundDeposited: 'depositedOn',
-  ReturnAirfreightFundDrawn: 'drawnOn',
-  SalaryPaid: 'paidOn',
-  TaxEqualizationSettled: 'settledOn',
-  HousingLeaseApproved: 'approvedOn',
-  HostHolidayObserved: 'date',
-  VacationTaken: 'from',
-};
+// The declarations' business-date fields, looked up once per event.
+const BUSINESS_DATE_FIELD: Record<string, string | null> = {};
+for (const type of ASSIGNMENT_EVENT_TYPES) BUSINESS_DATE_FIELD[type] = EVENTS[type].businessDate;
 
-/** The event's main business date, or null (a correction, a void, a rejection recorded without a date). */
+/** The event's main business date (as its declaration names it), or null (a correction, a void, a rejection recorded without a date). */
 export const businessDateOf = (event: Pick<ProjectedEvent, 'type' | 'data'>): BusinessDate | null => {
   const field = BUSINESS_DATE_FIELD[event.type];
-  const value = field === undefined ? undefined : event.data[field];
+  const value = typeof field === 'string' ? event.data[field] : undefined;
   return typeof value === 'string' ? value : null;
 };
 
 /** One short sentence in the ledger's words; money as `USD 2500.00`, weights in pounds with the original. */
 const describe = (event: ProjectedEvent): string => {
-  switch (event.type) {
+  const type = event.type;
+  if (!isEventType(type)) return type;
+  if (isOneOffType(type)) {
+    const d = event.data as EventData<OneOffEventType>;
+    return `${capitalized(ONE_OFF_PAYMENTS[type].name)} of ${money(d.amount)} paid on ${d.paidOn}`;
+  }
+  // A switch rather than a table of functions: as fast as before per event, and as complete (never).
+  switch (type) {
     case 'AssignmentStarted': {
-      const d = event.data as DataOf<'AssignmentStarted'>;
+      const d = event.data as EventData<'AssignmentStarted'>;
       return `Assignment started: ${d.employee.name} as ${d.position} in ${d.hostCity}, ${d.hostCountry} from ${d.effectiveDate}, expected to end ${d.expectedEndDate}, base salary ${money(d.baseSalaryMonthly)} a month`;
     }
     case 'AssignmentExtended': {
-      const d = event.data as DataOf<'AssignmentExtended'>;
+      const d = event.data as EventData<'AssignmentExtended'>;
       return `Extension decided on ${d.decidedOn}: expected end moved from ${d.previousExpectedEndDate} to ${d.newExpectedEndDate}; tax home ${d.taxHomeStatus}`;
     }
     case 'ShipmentRecorded': {
-      const d = event.data as DataOf<'ShipmentRecorded'>;
+      const d = event.data as EventData<'ShipmentRecorded'>;
       const direction = d.direction === 'outbound' ? 'Outbound' : 'Return';
       const count = d.containers ?? 1;
       const size = d.containerSize ? `${d.containerSize} ` : '';
@@ -90,7 +91,7 @@ const describe = (event: ProjectedEvent): string => {
       return `${direction} ${d.mode} shipment of ${containers}${weight(d.weight)} on ${d.shippedOn}${exception}`;
     }
     case 'HomeLeaveTripTaken': {
-      const d = event.data as DataOf<'HomeLeaveTripTaken'>;
+      const d = event.data as EventData<'HomeLeaveTripTaken'>;
       const where =
         d.destination === 'home'
           ? 'home'
@@ -100,68 +101,66 @@ const describe = (event: ProjectedEvent): string => {
       return `Home-leave trip by the ${d.traveller} ${where} departing ${d.departedOn}: fare ${money(d.fare)}, reimbursable ${money(d.reimbursable)}`;
     }
     case 'ExpenseClaimed': {
-      const d = event.data as DataOf<'ExpenseClaimed'>;
+      const d = event.data as EventData<'ExpenseClaimed'>;
       const usd = d.amount.currency === d.amountUsd.currency ? '' : ` (${money(d.amountUsd)})`;
       return `Expense ${d.expenseId} claimed: ${d.category} ${money(d.amount)}${usd} incurred ${d.incurredOn}`;
     }
     case 'ExpenseApproved': {
-      const d = event.data as DataOf<'ExpenseApproved'>;
+      const d = event.data as EventData<'ExpenseApproved'>;
       return `Expense ${d.expenseId} approved by ${d.approvedBy} on ${d.approvedOn}: ${money(d.reimbursableUsd)} reimbursable`;
     }
     case 'ExpenseRejected': {
-      const d = event.data as DataOf<'ExpenseRejected'>;
+      const d = event.data as EventData<'ExpenseRejected'>;
       return `Expense ${d.expenseId} rejected by ${d.rejectedBy}: ${d.reason}`;
     }
-    case 'MiscellaneousAllowancePaid': {
-      const d = event.data as DataOf<'MiscellaneousAllowancePaid'>;
-      return `Miscellaneous allowance of ${money(d.amount)} paid on ${d.paidOn}`;
-    }
     case 'AssignmentEnded': {
-      const d = event.data as DataOf<'AssignmentEnded'>;
+      const d = event.data as EventData<'AssignmentEnded'>;
       return `Assignment ended on ${d.endedOn} (${d.reason})`;
     }
     case 'RepatriationTravelled': {
-      const d = event.data as DataOf<'RepatriationTravelled'>;
+      const d = event.data as EventData<'RepatriationTravelled'>;
       return `Repatriation travel on ${d.travelledOn} for ${d.travellers.join(', ')}: fare ${money(d.fare)}`;
     }
     case 'ReturnAirfreightFundDeposited': {
-      const d = event.data as DataOf<'ReturnAirfreightFundDeposited'>;
+      const d = event.data as EventData<'ReturnAirfreightFundDeposited'>;
       return `Return airfreight fund: ${money(d.amount)} deposited on ${d.depositedOn}`;
     }
     case 'ReturnAirfreightFundDrawn': {
-      const d = event.data as DataOf<'ReturnAirfreightFundDrawn'>;
+      const d = event.data as EventData<'ReturnAirfreightFundDrawn'>;
       return `Return airfreight fund: ${money(d.amount)} drawn on ${d.drawnOn} (${d.description})`;
     }
     case 'SalaryPaid': {
-      const d = event.data as DataOf<'SalaryPaid'>;
+      const d = event.data as EventData<'SalaryPaid'>;
       return `Salary for ${d.period} paid on ${d.paidOn} (${d.daysWorked}/${d.daysInMonth} days): gross ${money(d.gross)}, hypothetical tax ${money(d.hypotheticalTax)}, net ${money(d.net)}`;
     }
     case 'TaxEqualizationSettled': {
-      const d = event.data as DataOf<'TaxEqualizationSettled'>;
+      const d = event.data as EventData<'TaxEqualizationSettled'>;
       return `Tax equalization for ${d.taxYear} settled on ${d.settledOn}: ${money(d.amount)} ${d.direction}`;
     }
     case 'HousingLeaseApproved': {
-      const d = event.data as DataOf<'HousingLeaseApproved'>;
+      const d = event.data as EventData<'HousingLeaseApproved'>;
       return `Housing lease ${d.leaseId} approved on ${d.approvedOn} from ${d.effectiveFrom}: rent ${money(d.monthlyRent)} a month, ${money(d.approvedMonthlyUsd)} approved`;
     }
     case 'HostHolidayObserved': {
-      const d = event.data as DataOf<'HostHolidayObserved'>;
+      const d = event.data as EventData<'HostHolidayObserved'>;
       return `Host holiday observed on ${d.date}: ${d.name}`;
     }
     case 'VacationTaken': {
-      const d = event.data as DataOf<'VacationTaken'>;
+      const d = event.data as EventData<'VacationTaken'>;
       return `Vacation of ${d.days} day${d.days === 1 ? '' : 's'} from ${d.from} to ${d.to}`;
     }
     case 'EventCorrected': {
-      const d = event.data as DataOf<'EventCorrected'>;
+      const d = event.data as EventData<'EventCorrected'>;
       return `Correction of ${d.correctedType} ${d.correctsEventId}: ${d.reason}`;
     }
     case 'EventVoided': {
-      const d = event.data as DataOf<'EventVoided'>;
+      const d = event.data as EventData<'EventVoided'>;
       return `Void of ${d.correctedType} ${d.correctsEventId}: ${d.reason}`;
     }
-    default:
-      return event.type;
+    default: {
+      const unhandled: never = type;
+      return unhandled;
+    }
   }
 };
 

@@ -1,31 +1,17 @@
-import type { AssignmentEventType } from '../domain/assignment/events.js';
+import {
+  ASSIGNMENT_EVENT_TYPES,
+  currentVersionOf,
+  type AssignmentEventType,
+} from '../domain/assignment/events.js';
 
 /**
  * The version of each event type's data that the ledger writes today (metadata.schemaVersion) and that
  * the feed delivers: anything older is upcast on read (upcasters.ts). An event without a version is 1.
+ * Derived from the declarations in events.ts (a type's older shapes, plus one).
  */
-export const CURRENT_SCHEMA_VERSIONS = {
-  AssignmentStarted: 1,
-  AssignmentExtended: 1,
-  // v1 carried `weightLb: string`; v2 carries `weight: { lb, original: { value, unit } }`.
-  ShipmentRecorded: 2,
-  HomeLeaveTripTaken: 1,
-  ExpenseClaimed: 1,
-  ExpenseApproved: 1,
-  ExpenseRejected: 1,
-  MiscellaneousAllowancePaid: 1,
-  AssignmentEnded: 1,
-  RepatriationTravelled: 1,
-  ReturnAirfreightFundDeposited: 1,
-  ReturnAirfreightFundDrawn: 1,
-  SalaryPaid: 1,
-  TaxEqualizationSettled: 1,
-  HousingLeaseApproved: 1,
-  HostHolidayObserved: 1,
-  VacationTaken: 1,
-  EventCorrected: 1,
-  EventVoided: 1,
-} as const satisfies Record<AssignmentEventType, number>;
+export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<AssignmentEventType, number>> = Object.fromEntries(
+  ASSIGNMENT_EVENT_TYPES.map((type) => [type, currentVersionOf(type)]),
+) as Record<AssignmentEventType, number>;
 
 export const DEFAULT_SCHEMA_VERSION = 1;
 

@@ -1,46 +1,43 @@
 /**
  * Upcasters turn the data of an older version of an event type into the current one when it is read,
- * so consumers and replays only ever see the current shape. Each step goes from version n to n + 1;
- * `upcast` chains them. A stored event is never rewritten.
+ * so consumers and replays only ever see the current shape. Each step, from version n to n + 1, is
+ * declared with the old shape in events.ts; `upcast` chains them. A stored event is never rewritten.
  */
-import { toWeight } from '../domain/shared/weight.js';
+import {
+  ASSIGNMENT_EVENT_TYPES,
+  isCorrectableType,
+  olderVersionsOf,
+  type Upcaster,
+} from '../domain/assignment/events.js';
 import { currentSchemaVersion } from './schema-versions.js';
 
+export type { Upcaster };
 type Data = Record<string, unknown>;
-export type Upcaster = (data: Data) => Data;
 
 export class UpcastError extends Error {
   override name = 'UpcastError';
 }
 
-/**
- * ShipmentRecorded v1 -> v2: `weightLb: "480"` becomes `weight: { lb: "480", original: { value: "480", unit: "lb" } }`,
- * exactly what the v2 writer records for a weight given in pounds. Data already in the v2 shape passes
- * unchanged (events written with the v2 shape before their writer stamped schemaVersion 2).
- */
-const shipmentV1toV2: Upcaster = (data) => {
-  if (typeof data.weightLb !== 'string' || data.weight !== undefined) return data;
-  const { weightLb, ...rest } = data;
-  return { ...rest, weight: toWeight(weightLb as string, 'lb') };
-};
-
-export const UPCASTERS: Readonly<Record<string, Readonly<Record<number, Upcaster>>>> = {
-  ShipmentRecorded: { 1: shipmentV1toV2 },
-};
+/** The step from each published old version of each type to the next. */
+export const UPCASTERS: Readonly<Record<string, Readonly<Record<number, Upcaster>>>> = Object.fromEntries(
+  ASSIGNMENT_EVENT_TYPES.flatMap((type) => {
+    const older = olderVersionsOf(type);
+    return older.length === 0
+      ? []
+      : [[type, Object.fromEntries(older.map((version, i) => [i + 1, version.upcast]))]];
+  }),
+);
 
 /**
- * Corrections carry the corrected event's data in `replacement`, in the shape of its day: bring it to
- * the corrected type's current shape too. Only shape-preserving, idempotent steps belong here.
+ * Corrections carry the corrected event's data in `replacement`, in the shape of its day (unstamped):
+ * every step of the corrected type runs, each leaving data already in a later shape as it is.
  */
-const REPLACEMENT_UPCASTERS: Readonly<Record<string, Upcaster>> = {
-  ShipmentRecorded: shipmentV1toV2,
-};
-
 const upcastReplacement = (data: Data): Data => {
-  const step = typeof data.correctedType === 'string' ? REPLACEMENT_UPCASTERS[data.correctedType] : undefined;
+  const type = data.correctedType;
   const replacement = data.replacement;
-  if (!step || typeof replacement !== 'object' || replacement === null) return data;
-  const upcasted = step(replacement as Data);
+  if (typeof type !== 'string' || !isCorrectableType(type)) return data;
+  if (typeof replacement !== 'object' || replacement === null) return data;
+  const upcasted = olderVersionsOf(type).reduce((d, step) => step.upcast(d), replacement as Data);
   return upcasted === replacement ? data : { ...data, replacement: upcasted };
 };
 

@@ -588,3 +588,39 @@ describe('weights given in kilograms are stored in pounds with the original kept
     });
   });
 });
+
+describe('a relocation bonus, a term of another letter (docs/adding-a-term.md)', () => {
+  const id = 'relocation-bonus-2005';
+  const bonus = `/assignments/${id}/allowances/relocation-bonus`;
+
+  test('is granted by the policy at the start, paid once, and shown in the entitlements', async () => {
+    const start = await ledger.call('POST', '/assignments', {
+      body: startBody(id, { policy: { relocationBonus: usd('5000.00') } }),
+    });
+    expectWritten(start, ['AssignmentStarted']);
+    const paid = await ledger.call('POST', bonus, { body: allowanceBody({ paidOn: '2005-02-01' }) });
+    expectWritten(paid, ['RelocationBonusPaid']);
+    const again = await ledger.call('POST', bonus, { body: allowanceBody({ paidOn: '2005-03-01' }) });
+    expect(again.status).toBe(422);
+    expect(again.body).toMatchObject({ code: 'ALLOWANCE.ALREADY_PAID', clause: 'intro' });
+    const view = await entitlementsOf(ledger, id, { asOf: '2005-12-31', minPosition: paid.body.position });
+    expect(view.allowances.relocationBonus).toEqual({
+      amount: usd('5000.00'),
+      paid: true,
+      paidOn: '2005-02-01',
+      paidAmount: usd('5000.00'),
+    });
+  });
+
+  test('is refused, naming the policy, when the letter grants none', async () => {
+    expectWritten(await ledger.call('POST', '/assignments', { body: startBody(`${id}-none`) }), [
+      'AssignmentStarted',
+    ]);
+    const refused = await ledger.call('POST', `/assignments/${id}-none/allowances/relocation-bonus`, {
+      body: allowanceBody(),
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ code: 'ALLOWANCE.ABOVE_POLICY' });
+    expect(refused.body.detail).toContain('grants no relocation bonus');
+  });
+});

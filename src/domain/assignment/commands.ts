@@ -2,21 +2,18 @@
  * The assignment's commands: one per write of the HTTP contract, plain data already validated for shape
  * (decimal strings, `YYYY-MM-DD` dates). Ids, business dates and actors come in with the command: the
  * decider reads no clock and draws no random number.
+ *
+ * Each event's declaration (events.ts) names the command that records it; the command's data is the
+ * declaration's `input` (or the event's own fields) unless it is given below.
  */
-import type { Money } from '../shared/money.js';
-import type { WeightInput } from '../shared/weight.js';
-import type { BusinessDate, Period } from '../shared/calendar.js';
-import type {
-  Cabin,
-  ContainerSize,
-  CorrectableEventType,
-  Direction,
-  EventData,
-  ExchangeRate,
-  ExpenseCategory,
-  ShipmentMode,
-  TripDestination,
-  Traveller,
+import {
+  ASSIGNMENT_EVENT_TYPES,
+  EVENTS,
+  type AssignmentEventType,
+  type CommandOfEvent,
+  type CorrectableEventType,
+  type EventData,
+  type InputOf,
 } from './events.js';
 import type { AssignmentPolicy } from './policy.js';
 
@@ -28,134 +25,14 @@ export interface CommandMetadata {
   now?: string;
 }
 
-interface Command<Type extends string, Data> {
-  type: Type;
-  data: Data;
-  metadata?: CommandMetadata;
-}
-
 /** The start's terms as the event records them, with policy overrides instead of the resolved policy. */
 export type StartAssignmentData = Omit<EventData<'AssignmentStarted'>, 'policy' | 'taxHomeStatus'> & {
   /** Overrides of the letter's terms; the rest defaults to LETTER_POLICY. */
   policy?: Partial<AssignmentPolicy>;
 };
-export type StartAssignment = Command<'StartAssignment', StartAssignmentData>;
-
-export type ExtendAssignmentData = Omit<
-  EventData<'AssignmentExtended'>,
-  'previousExpectedEndDate' | 'taxHomeStatus'
->;
-export type ExtendAssignment = Command<'ExtendAssignment', ExtendAssignmentData>;
-
-export interface RecordShipmentData {
-  shipmentId: string;
-  direction: Direction;
-  mode: ShipmentMode;
-  shippedOn: BusinessDate;
-  /** Exactly one of `weightLb` (pounds) and `weight` (value and unit). */
-  weightLb?: string;
-  weight?: WeightInput;
-  containers?: number;
-  containerSize?: ContainerSize;
-  exceptionApprovedBy?: string;
-}
-export type RecordShipment = Command<'RecordShipment', RecordShipmentData>;
-
-export interface TakeHomeLeaveTripData {
-  tripId: string;
-  traveller: Traveller;
-  destination: TripDestination;
-  departedOn: BusinessDate;
-  returnedOn?: BusinessDate;
-  fare: Money;
-  homeFare?: Money;
-}
-export type TakeHomeLeaveTrip = Command<'TakeHomeLeaveTrip', TakeHomeLeaveTripData>;
-
-export interface ClaimExpenseData {
-  expenseId: string;
-  category: ExpenseCategory;
-  amount: Money;
-  exchangeRate?: ExchangeRate;
-  incurredOn: BusinessDate;
-  receipts: string[];
-  description: string;
-  /** Outbound airfare only: the cabin flown (default economy) and, for another cabin, the economy fare. */
-  cabin?: Cabin;
-  economyFare?: Money;
-}
-export type ClaimExpense = Command<'ClaimExpense', ClaimExpenseData>;
-
-export type ApproveExpenseData = Omit<EventData<'ExpenseApproved'>, 'reimbursableUsd'>;
-export type ApproveExpense = Command<'ApproveExpense', ApproveExpenseData>;
-
-export type RejectExpenseData = EventData<'ExpenseRejected'>;
-export type RejectExpense = Command<'RejectExpense', RejectExpenseData>;
-
-export interface PayMiscellaneousAllowanceData {
-  paidOn: BusinessDate;
-  /** Defaults to the policy's allowance. */
-  amount?: Money;
-}
-export type PayMiscellaneousAllowance = Command<'PayMiscellaneousAllowance', PayMiscellaneousAllowanceData>;
-
-export type EndAssignmentData = EventData<'AssignmentEnded'>;
-export type EndAssignment = Command<'EndAssignment', EndAssignmentData>;
-
-export type RecordRepatriationTravelData = EventData<'RepatriationTravelled'>;
-export type RecordRepatriationTravel = Command<'RecordRepatriationTravel', RecordRepatriationTravelData>;
-
-export type DepositReturnAirfreightFundData = EventData<'ReturnAirfreightFundDeposited'>;
-export type DepositReturnAirfreightFund = Command<
-  'DepositReturnAirfreightFund',
-  DepositReturnAirfreightFundData
->;
-
-export type DrawReturnAirfreightFundData = EventData<'ReturnAirfreightFundDrawn'>;
-export type DrawReturnAirfreightFund = Command<'DrawReturnAirfreightFund', DrawReturnAirfreightFundData>;
-
-export interface PaySalaryData {
-  period: Period;
-  paidOn: BusinessDate;
-  hypotheticalTax: Money;
-}
-export type PaySalary = Command<'PaySalary', PaySalaryData>;
-
-export type SettleTaxEqualizationData = EventData<'TaxEqualizationSettled'>;
-export type SettleTaxEqualization = Command<'SettleTaxEqualization', SettleTaxEqualizationData>;
-
-export interface ApproveHousingLeaseData {
-  leaseId: string;
-  approvedOn: BusinessDate;
-  effectiveFrom: BusinessDate;
-  monthlyRent: Money;
-  comparableUsCap: Money;
-  /** Required when the rent is not in USD. */
-  exchangeRate?: ExchangeRate;
-}
-export type ApproveHousingLease = Command<'ApproveHousingLease', ApproveHousingLeaseData>;
-
-export type ObserveHostHolidayData = EventData<'HostHolidayObserved'>;
-export type ObserveHostHoliday = Command<'ObserveHostHoliday', ObserveHostHolidayData>;
-
-export type TakeVacationData = EventData<'VacationTaken'>;
-export type TakeVacation = Command<'TakeVacation', TakeVacationData>;
 
 /** The input fields of the command that recorded each correctable event type. */
-export interface CorrectionInputs {
-  ShipmentRecorded: RecordShipmentData;
-  HomeLeaveTripTaken: TakeHomeLeaveTripData;
-  ExpenseClaimed: ClaimExpenseData;
-  MiscellaneousAllowancePaid: PayMiscellaneousAllowanceData;
-  RepatriationTravelled: RecordRepatriationTravelData;
-  ReturnAirfreightFundDeposited: DepositReturnAirfreightFundData;
-  ReturnAirfreightFundDrawn: DrawReturnAirfreightFundData;
-  SalaryPaid: PaySalaryData;
-  TaxEqualizationSettled: SettleTaxEqualizationData;
-  HousingLeaseApproved: ApproveHousingLeaseData;
-  HostHolidayObserved: ObserveHostHolidayData;
-  VacationTaken: TakeVacationData;
-}
+export type CorrectionInputs = { [T in CorrectableEventType]: InputOf<T> };
 
 export interface CorrectEventData {
   correctsEventId: string;
@@ -166,55 +43,62 @@ export interface CorrectEventData {
    */
   replacement: Partial<CorrectionInputs[CorrectableEventType]> & Record<string, unknown>;
 }
-export type CorrectEvent = Command<'CorrectEvent', CorrectEventData>;
 
 export interface VoidEventData {
   correctsEventId: string;
   reason: string;
 }
-export type VoidEvent = Command<'VoidEvent', VoidEventData>;
 
-export type AssignmentCommand =
-  | StartAssignment
-  | ExtendAssignment
-  | RecordShipment
-  | TakeHomeLeaveTrip
-  | ClaimExpense
-  | ApproveExpense
-  | RejectExpense
-  | PayMiscellaneousAllowance
-  | EndAssignment
-  | RecordRepatriationTravel
-  | DepositReturnAirfreightFund
-  | DrawReturnAirfreightFund
-  | PaySalary
-  | SettleTaxEqualization
-  | ApproveHousingLease
-  | ObserveHostHoliday
-  | TakeVacation
-  | CorrectEvent
-  | VoidEvent;
+/** Commands whose data is not the input its event declares (values the decision works out are left out). */
+interface DataGivenHere {
+  StartAssignment: StartAssignmentData;
+  ExtendAssignment: Omit<EventData<'AssignmentExtended'>, 'previousExpectedEndDate' | 'taxHomeStatus'>;
+  ApproveExpense: Omit<EventData<'ExpenseApproved'>, 'reimbursableUsd'>;
+  CorrectEvent: CorrectEventData;
+  VoidEvent: VoidEventData;
+}
 
-export type AssignmentCommandType = AssignmentCommand['type'];
+export type AssignmentCommandType = CommandOfEvent[AssignmentEventType];
 
-export const ASSIGNMENT_COMMAND_TYPES = [
-  'StartAssignment',
-  'ExtendAssignment',
-  'RecordShipment',
-  'TakeHomeLeaveTrip',
-  'ClaimExpense',
-  'ApproveExpense',
-  'RejectExpense',
-  'PayMiscellaneousAllowance',
-  'EndAssignment',
-  'RecordRepatriationTravel',
-  'DepositReturnAirfreightFund',
-  'DrawReturnAirfreightFund',
-  'PaySalary',
-  'SettleTaxEqualization',
-  'ApproveHousingLease',
-  'ObserveHostHoliday',
-  'TakeVacation',
-  'CorrectEvent',
-  'VoidEvent',
-] as const satisfies readonly AssignmentCommandType[];
+type EventOfCommand<C extends AssignmentCommandType> = {
+  [T in AssignmentEventType]: CommandOfEvent[T] extends C ? T : never;
+}[AssignmentEventType];
+
+/** The data of one command type. */
+export type CommandData<C extends AssignmentCommandType> = C extends keyof DataGivenHere
+  ? DataGivenHere[C]
+  : InputOf<EventOfCommand<C>>;
+
+export interface CommandOf<C extends AssignmentCommandType> {
+  type: C;
+  data: CommandData<C>;
+  metadata?: CommandMetadata;
+}
+export type AssignmentCommand = { [C in AssignmentCommandType]: CommandOf<C> }[AssignmentCommandType];
+
+/** Every command type, in the order of the events they record. */
+export const ASSIGNMENT_COMMAND_TYPES: readonly AssignmentCommandType[] = ASSIGNMENT_EVENT_TYPES.map(
+  (type) => EVENTS[type].command,
+);
+
+/** The event type each command records. */
+export const EVENT_OF_COMMAND = Object.fromEntries(
+  ASSIGNMENT_EVENT_TYPES.map((type) => [EVENTS[type].command, type]),
+) as { [C in AssignmentCommandType]: EventOfCommand<C> };
+
+export type ExtendAssignmentData = CommandData<'ExtendAssignment'>;
+export type RecordShipmentData = CommandData<'RecordShipment'>;
+export type TakeHomeLeaveTripData = CommandData<'TakeHomeLeaveTrip'>;
+export type ClaimExpenseData = CommandData<'ClaimExpense'>;
+export type ApproveExpenseData = CommandData<'ApproveExpense'>;
+export type RejectExpenseData = CommandData<'RejectExpense'>;
+export type PayMiscellaneousAllowanceData = CommandData<'PayMiscellaneousAllowance'>;
+export type EndAssignmentData = CommandData<'EndAssignment'>;
+export type RecordRepatriationTravelData = CommandData<'RecordRepatriationTravel'>;
+export type DepositReturnAirfreightFundData = CommandData<'DepositReturnAirfreightFund'>;
+export type DrawReturnAirfreightFundData = CommandData<'DrawReturnAirfreightFund'>;
+export type PaySalaryData = CommandData<'PaySalary'>;
+export type SettleTaxEqualizationData = CommandData<'SettleTaxEqualization'>;
+export type ApproveHousingLeaseData = CommandData<'ApproveHousingLease'>;
+export type ObserveHostHolidayData = CommandData<'ObserveHostHoliday'>;
+export type TakeVacationData = CommandData<'TakeVacation'>;

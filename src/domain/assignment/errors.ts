@@ -1,4 +1,4 @@
-import type { AssignmentEventType, ExpenseCategory } from './events.js';
+import { EVENTS, type AssignmentEventType, type ExpenseCategory } from './events.js';
 
 /** The letter's paragraphs: "intro" and "close" around the numbered clauses 1-11. */
 export type Clause = 'intro' | 'close' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '10' | '11';
@@ -115,22 +115,5 @@ const CATEGORY_CLAUSE: Record<ExpenseCategory, Clause> = {
 };
 export const clauseOfCategory = (category: ExpenseCategory): Clause => CATEGORY_CLAUSE[category];
 
-const EVENT_CLAUSE: Partial<Record<AssignmentEventType, Clause>> = {
-  AssignmentStarted: 'intro',
-  AssignmentExtended: 'intro',
-  AssignmentEnded: 'intro',
-  RepatriationTravelled: 'intro',
-  ReturnAirfreightFundDeposited: 'intro',
-  ReturnAirfreightFundDrawn: 'intro',
-  SalaryPaid: '2',
-  TaxEqualizationSettled: '1',
-  ShipmentRecorded: '4',
-  ExpenseApproved: '4',
-  ExpenseRejected: '4',
-  HostHolidayObserved: '7',
-  VacationTaken: '7',
-  HousingLeaseApproved: '8',
-  MiscellaneousAllowancePaid: '9',
-  HomeLeaveTripTaken: '10',
-};
-export const clauseOfEventType = (type: AssignmentEventType): Clause => EVENT_CLAUSE[type] ?? 'intro';
+/** The clause an event type is cited under, as its declaration (events.ts) says. */
+export const clauseOfEventType = (type: AssignmentEventType): Clause => EVENTS[type].clause;

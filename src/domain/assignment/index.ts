@@ -5,5 +5,6 @@ export * from './policy.js';
 export * from './state.js';
 export { decide } from './decide.js';
 export { decider } from './decider.js';
-export { CORRECTION_FIELDS, type FieldKind } from './decisions/corrections.js';
+export { CORRECTION_FIELDS } from './decisions/corrections.js';
+export type { FieldKind } from '../shared/schema.js';
 export type { Decider } from '../shared/decider.js';

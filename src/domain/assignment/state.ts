@@ -3,10 +3,36 @@
  * replace or cancel the one it references) and the balances the decisions need, kept up to date by
  * adding a fact's contribution when it is recorded and taking it away when it is corrected or voided.
  */
-import { Decimal } from 'decimal.js';
-import { addMoney, dec, money, subtractMoney, zero, type Money } from '../shared/money.js';
+import type { Money } from '../shared/money.js';
 import { lb } from '../shared/weight.js';
-import { maxDate, minDate, yearOf, type BusinessDate } from '../shared/calendar.js';
+import { maxDate, minDate, type BusinessDate } from '../shared/calendar.js';
+import { expenseTotals, type ExpenseStatus } from './balances/expenses.js';
+import {
+  emptyFund,
+  fundBalance,
+  isOverdrawn,
+  tallyDeposit,
+  tallyDraw,
+  type FundTally,
+} from './balances/funds.js';
+import { NO_TRIPS, poolYearOf, tallyTrip, type TripTally } from './balances/home-leave.js';
+import {
+  containersOf,
+  NO_SHIPMENTS,
+  shipmentBalances,
+  tallyShipment,
+  type ShipmentTally,
+  type ShipmentTerms,
+} from './balances/shipments.js';
+import {
+  NO_DAYS_OFF,
+  tallyHoliday,
+  tallyVacation,
+  vacationBalance,
+  yearOfHoliday,
+  yearOfVacation,
+  type DaysOffTally,
+} from './balances/time-off.js';
 import type {
   AssignmentEvent,
   AssignmentEventType,
@@ -23,7 +49,18 @@ import type {
   TripDestination,
 } from './events.js';
 import { CORRECTABLE_EVENT_TYPES } from './events.js';
-import { taxHomeStatusOf } from './policy.js';
+import {
+  isOneOffType,
+  ONE_OFF_EVENT_TYPES,
+  ONE_OFF_PAYMENTS,
+  type OneOffEventType,
+  type OneOffTerm,
+  type PaidOnce,
+} from './one-off-payments.js';
+import { policyOf, taxHomeStatusOf, type AssignmentPolicy } from './policy.js';
+
+export { countedContainers } from './balances/shipments.js';
+export type { ExpenseStatus } from './balances/expenses.js';
 
 export interface FactOf<T extends AssignmentEventType> {
   eventId: string;
@@ -36,6 +73,9 @@ export interface FactOf<T extends AssignmentEventType> {
 }
 export type Fact = { [T in AssignmentEventType]: FactOf<T> }[AssignmentEventType];
 export type CorrectableFact = { [T in CorrectableEventType]: FactOf<T> }[CorrectableEventType];
+
+type OneOffFact = { [T in OneOffEventType]: FactOf<T> }[OneOffEventType];
+const isOneOffFact = (fact: Fact): fact is OneOffFact => isOneOffType(fact.type);
 
 export const isCorrectable = (fact: Fact): fact is CorrectableFact =>
   (CORRECTABLE_EVENT_TYPES as readonly string[]).includes(fact.type);
@@ -59,14 +99,7 @@ export interface TripView {
   reimbursable: Money;
 }
 
-export interface HomeLeaveYear {
-  taken: number;
-  byEmployee: number;
-  bySpouse: number;
-  otherDestination: number;
-}
-
-export type ExpenseStatus = 'claimed' | 'approved' | 'rejected';
+export type HomeLeaveYear = TripTally;
 
 export interface ExpenseView {
   eventId: string;
@@ -94,17 +127,21 @@ export interface SalaryView {
   net: Money;
 }
 
-export interface DaysOffYear {
-  holidays: number;
-  vacation: number;
-}
+export type DaysOffYear = DaysOffTally;
 
 export type AssignmentStatus = 'not-started' | 'active' | 'ended';
 
 /** Plain data; treat it as read-only: evolve, foldEvents and contribute never change a state they are given. */
-export interface AssignmentState {
+/** The start as the decisions read it: every policy term present (policyOf). */
+export type StartedAssignment = Omit<AssignmentStarted['data'], 'policy'> & { policy: AssignmentPolicy };
+
+/** The clause-4 tally is kept flat in the state: outboundAirLb, outboundSeaLb, containersUsed, returnUsedLb. */
+/** Each one-off payment in force, under its policy term's name (one-off-payments.ts). */
+export type OneOffPayments = { [K in OneOffTerm]: PaidOnce | null };
+
+export interface AssignmentState extends ShipmentTally, OneOffPayments {
   status: AssignmentStatus;
-  assignment: AssignmentStarted['data'] | null;
+  assignment: StartedAssignment | null;
   expectedEndDate: BusinessDate | null;
   extensions: number;
   taxHomeStatus: TaxHomeStatus;
@@ -114,11 +151,7 @@ export interface AssignmentState {
   facts: Record<string, Fact>;
 
   shipments: Record<string, ShipmentView>;
-  outboundAirLb: string;
-  outboundSeaLb: string;
   outboundTotalLb: string;
-  containersUsed: number;
-  returnUsedLb: string;
   /** Outbound total (air + sea) plus the policy's allowance: 1,000 lb before anything was shipped out. */
   returnCapLb: string;
 
@@ -126,10 +159,9 @@ export interface AssignmentState {
   /** By calendar year of departure. */
   homeLeave: Record<string, HomeLeaveYear>;
 
-  miscellaneousAllowance: { eventId: string; paidOn: BusinessDate; amount: Money } | null;
   expenses: Record<string, ExpenseView>;
   leases: Record<string, LeaseView>;
-  returnAirfreightFund: { deposited: Money; drawn: Money };
+  returnAirfreightFund: FundTally;
   /** By period `YYYY-MM`. */
   salaries: Record<string, SalaryView>;
   /** Host holidays by date (value: eventId). */
@@ -150,18 +182,17 @@ export const initialState = (): AssignmentState => ({
   ended: null,
   facts: {},
   shipments: {},
-  outboundAirLb: '0',
-  outboundSeaLb: '0',
+  ...NO_SHIPMENTS,
   outboundTotalLb: '0',
-  containersUsed: 0,
-  returnUsedLb: '0',
   returnCapLb: '0',
   trips: {},
   homeLeave: {},
-  miscellaneousAllowance: null,
+  ...(Object.fromEntries(
+    ONE_OFF_EVENT_TYPES.map((type) => [ONE_OFF_PAYMENTS[type].term, null]),
+  ) as OneOffPayments),
   expenses: {},
   leases: {},
-  returnAirfreightFund: { deposited: zero('USD'), drawn: zero('USD') },
+  returnAirfreightFund: emptyFund('USD'),
   salaries: {},
   holidays: {},
   daysOff: {},
@@ -173,22 +204,10 @@ export const normalizeName = (name: string): string => name.trim().replace(/\s+/
 
 type Sign = 1 | -1;
 
-const adjustLb = (total: string, weightLb: Decimal.Value, sign: Sign): string =>
-  new Decimal(total).plus(new Decimal(weightLb).times(sign)).toFixed();
-
-const adjustMoney = (total: Money, amount: Money, sign: Sign): Money =>
-  sign === 1 ? addMoney(total, amount) : subtractMoney(total, amount);
-
 const setOrDrop = <V>(record: Record<string, V>, key: string, value: V, sign: Sign): void => {
   if (sign === 1) record[key] = value;
   else delete record[key];
 };
-
-/** Any size of container counts as one, and a sea shipment uses at least one. */
-export const countedContainers = (containers: number | undefined): number => Math.max(containers ?? 1, 1);
-
-const EMPTY_YEAR: HomeLeaveYear = { taken: 0, byEmployee: 0, bySpouse: 0, otherDestination: 0 };
-const NO_DAYS_OFF: DaysOffYear = { holidays: 0, vacation: 0 };
 
 /**
  * A copy whose records may be written: values inside are never mutated, only replaced, so copying
@@ -208,21 +227,44 @@ const draftOf = (state: AssignmentState): AssignmentState => ({
   repatriated: { ...state.repatriated },
 });
 
+/** Before the start there is no policy: nothing is allowed, and the cap is what was shipped out. */
+const NO_SHIPMENT_TERMS: ShipmentTerms = {
+  outboundAirLimitLb: '0',
+  outboundContainerLimit: 0,
+  returnAllowanceOverOutboundLb: '0',
+};
+
+const shipmentTallyOf = (state: AssignmentState): ShipmentTally => ({
+  outboundAirLb: state.outboundAirLb,
+  outboundSeaLb: state.outboundSeaLb,
+  containersUsed: state.containersUsed,
+  returnUsedLb: state.returnUsedLb,
+});
+
+/** Clause 4's balances, as the entitlements answer gives them (balances/shipments.ts). */
+export const shipmentBalancesOf = (state: AssignmentState) =>
+  shipmentBalances(shipmentTallyOf(state), state.assignment?.policy ?? NO_SHIPMENT_TERMS);
+
 const updateReturnCap = (draft: AssignmentState): void => {
-  const allowance = draft.assignment?.policy.returnAllowanceOverOutboundLb ?? '0';
-  draft.outboundTotalLb = new Decimal(draft.outboundAirLb).plus(draft.outboundSeaLb).toFixed();
-  draft.returnCapLb = new Decimal(draft.outboundTotalLb).plus(allowance).toFixed();
+  const balances = shipmentBalancesOf(draft);
+  draft.outboundTotalLb = balances.outboundTotalLb;
+  draft.returnCapLb = balances.return.capLb;
 };
 
 /** Adds (sign 1) or takes away (sign -1) what one fact contributes to the balances of a draft. */
 const contributeTo = (draft: AssignmentState, fact: Fact, sign: Sign): void => {
+  if (isOneOffFact(fact)) {
+    draft[ONE_OFF_PAYMENTS[fact.type].term] =
+      sign === 1 ? { eventId: fact.eventId, paidOn: fact.data.paidOn, amount: fact.data.amount } : null;
+    return;
+  }
   switch (fact.type) {
     case 'AssignmentStarted': {
       const data = fact.data;
       const taxHomeStatus =
         data.taxHomeStatus ?? taxHomeStatusOf(data.effectiveDate, data.expectedEndDate, data.policy);
       draft.status = draft.ended ? 'ended' : 'active';
-      draft.assignment = data;
+      draft.assignment = { ...data, policy: policyOf(data.policy) };
       draft.expectedEndDate = data.expectedEndDate;
       draft.taxHomeStatus = taxHomeStatus;
       draft.taxHomeIndefiniteFrom = taxHomeStatus === 'indefinite' ? data.effectiveDate : null;
@@ -258,26 +300,16 @@ const contributeTo = (draft: AssignmentState, fact: Fact, sign: Sign): void => {
         mode: data.mode,
         shippedOn: data.shippedOn,
         lb: weightLb.toFixed(),
-        containers:
-          data.direction === 'outbound' && data.mode === 'sea' ? countedContainers(data.containers) : 0,
+        containers: containersOf(data),
       };
       setOrDrop(draft.shipments, data.shipmentId, view, sign);
-      if (data.direction === 'return') {
-        draft.returnUsedLb = adjustLb(draft.returnUsedLb, weightLb, sign);
-        return;
-      }
-      if (data.mode === 'air') draft.outboundAirLb = adjustLb(draft.outboundAirLb, weightLb, sign);
-      else {
-        draft.outboundSeaLb = adjustLb(draft.outboundSeaLb, weightLb, sign);
-        draft.containersUsed += sign * view.containers;
-      }
+      Object.assign(draft, tallyShipment(shipmentTallyOf(draft), data, sign));
       updateReturnCap(draft);
       return;
     }
     case 'HomeLeaveTripTaken': {
       const data = fact.data;
-      const key = String(data.year);
-      const year = draft.homeLeave[key] ?? EMPTY_YEAR;
+      const key = String(poolYearOf(data));
       setOrDrop(
         draft.trips,
         data.tripId,
@@ -291,12 +323,7 @@ const contributeTo = (draft: AssignmentState, fact: Fact, sign: Sign): void => {
         },
         sign,
       );
-      draft.homeLeave[key] = {
-        taken: year.taken + sign,
-        byEmployee: year.byEmployee + (data.traveller === 'employee' ? sign : 0),
-        bySpouse: year.bySpouse + (data.traveller === 'spouse' ? sign : 0),
-        otherDestination: year.otherDestination + (data.destination === 'other' ? sign : 0),
-      };
+      draft.homeLeave[key] = tallyTrip(draft.homeLeave[key] ?? NO_TRIPS, data, sign);
       return;
     }
     case 'ExpenseClaimed': {
@@ -329,28 +356,17 @@ const contributeTo = (draft: AssignmentState, fact: Fact, sign: Sign): void => {
           : { ...expense, status: 'rejected', reimbursableUsd: null };
       return;
     }
-    case 'MiscellaneousAllowancePaid':
-      draft.miscellaneousAllowance =
-        sign === 1 ? { eventId: fact.eventId, paidOn: fact.data.paidOn, amount: fact.data.amount } : null;
-      return;
     case 'RepatriationTravelled':
       for (const name of fact.data.travellers) {
         setOrDrop(draft.repatriated, normalizeName(name), fact.eventId, sign);
       }
       return;
-    case 'ReturnAirfreightFundDeposited': {
-      const fund = draft.returnAirfreightFund;
-      draft.returnAirfreightFund = {
-        ...fund,
-        deposited: adjustMoney(fund.deposited, fact.data.amount, sign),
-      };
+    case 'ReturnAirfreightFundDeposited':
+      draft.returnAirfreightFund = tallyDeposit(draft.returnAirfreightFund, fact.data.amount, sign);
       return;
-    }
-    case 'ReturnAirfreightFundDrawn': {
-      const fund = draft.returnAirfreightFund;
-      draft.returnAirfreightFund = { ...fund, drawn: adjustMoney(fund.drawn, fact.data.amount, sign) };
+    case 'ReturnAirfreightFundDrawn':
+      draft.returnAirfreightFund = tallyDraw(draft.returnAirfreightFund, fact.data.amount, sign);
       return;
-    }
     case 'SalaryPaid': {
       const data = fact.data;
       setOrDrop(
@@ -377,16 +393,14 @@ const contributeTo = (draft: AssignmentState, fact: Fact, sign: Sign): void => {
       return;
     }
     case 'HostHolidayObserved': {
-      const key = String(yearOf(fact.data.date));
-      const year = draft.daysOff[key] ?? NO_DAYS_OFF;
+      const key = String(yearOfHoliday(fact.data));
       setOrDrop(draft.holidays, fact.data.date, fact.eventId, sign);
-      draft.daysOff[key] = { ...year, holidays: year.holidays + sign };
+      draft.daysOff[key] = tallyHoliday(draft.daysOff[key] ?? NO_DAYS_OFF, sign);
       return;
     }
     case 'VacationTaken': {
-      const key = String(yearOf(fact.data.from));
-      const year = draft.daysOff[key] ?? NO_DAYS_OFF;
-      draft.daysOff[key] = { ...year, vacation: year.vacation + sign * fact.data.days };
+      const key = String(yearOfVacation(fact.data));
+      draft.daysOff[key] = tallyVacation(draft.daysOff[key] ?? NO_DAYS_OFF, fact.data, sign);
       return;
     }
     // Tax equalization is recorded, not computed (clauses 1, 3): no decision reads a balance of it.
@@ -477,17 +491,16 @@ export const foldEvents = (
 // Queries the decisions (and callers) ask of the state.
 
 export const homeLeaveYear = (state: AssignmentState, year: number): HomeLeaveYear =>
-  state.homeLeave[String(year)] ?? EMPTY_YEAR;
+  state.homeLeave[String(year)] ?? NO_TRIPS;
 
 export const daysOffYear = (state: AssignmentState, year: number): DaysOffYear =>
   state.daysOff[String(year)] ?? NO_DAYS_OFF;
 
 /** US entitlement - host holidays observed - vacation taken, in that calendar year (may go below 0). */
-export const vacationDaysLeft = (state: AssignmentState, year: number): number => {
-  const entitlement = state.assignment?.policy.usHolidaysAndVacationDays ?? 0;
-  const used = daysOffYear(state, year);
-  return entitlement - used.holidays - used.vacation;
-};
+export const vacationDaysLeft = (state: AssignmentState, year: number): number =>
+  vacationBalance(daysOffYear(state, year), {
+    usHolidaysAndVacationDays: state.assignment?.policy.usHolidaysAndVacationDays ?? 0,
+  }).left;
 
 /**
  * Of these leases, the one in force on a date: the latest effective on or before it (then the latest
@@ -516,23 +529,20 @@ export const leaseInForce = (state: AssignmentState, date: BusinessDate): LeaseV
   latestLeaseInForce(Object.values(state.leases), date);
 
 export const returnAirfreightFundBalance = (state: AssignmentState): Money =>
-  subtractMoney(state.returnAirfreightFund.deposited, state.returnAirfreightFund.drawn);
+  fundBalance(state.returnAirfreightFund).balance;
 
 export const returnRemainingLb = (state: AssignmentState): string =>
-  Decimal.max(0, new Decimal(state.returnCapLb).minus(state.returnUsedLb)).toFixed();
+  shipmentBalancesOf(state).return.remainingLb;
 
 export const outboundAirRemainingLb = (state: AssignmentState): string =>
-  Decimal.max(
-    0,
-    new Decimal(state.assignment?.policy.outboundAirLimitLb ?? '0').minus(state.outboundAirLb),
-  ).toFixed();
+  shipmentBalancesOf(state).outboundAir.remainingLb;
+
+/** Every claim as the expense totals count it (balances/expenses.ts). */
+export const expenseTotalsOf = (state: AssignmentState) =>
+  expenseTotals(Object.values(state.expenses), state.assignment?.policy.reimbursementCurrency ?? 'USD');
 
 /** Reimbursable total of approved expenses, in USD. */
 export const approvedExpensesUsd = (state: AssignmentState): Money =>
-  Object.values(state.expenses).reduce(
-    (total, e) => (e.reimbursableUsd ? addMoney(total, e.reimbursableUsd) : total),
-    money(0, 'USD'),
-  );
+  expenseTotalsOf(state).totals.reimbursable;
 
-export const isFundOverdrawn = (state: AssignmentState): boolean =>
-  dec(state.returnAirfreightFund.drawn).gt(dec(state.returnAirfreightFund.deposited));
+export const isFundOverdrawn = (state: AssignmentState): boolean => isOverdrawn(state.returnAirfreightFund);

@@ -1,12 +1,11 @@
-import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Param } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { assignmentNotFound } from '../../application/application-errors.js';
 import { flattenValidationErrors, RequestValidationError } from '../problem/validation-error.js';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AssignmentCommand } from '../../domain/assignment/index.js';
+import { EVENTS, isCorrectableType, type AssignmentCommand } from '../../domain/assignment/index.js';
 import {
   RecordAssignmentEvent,
   type HistoryCheck,
@@ -14,9 +13,7 @@ import {
 } from '../../application/commands/record-assignment-event.command.js';
 import type { StoredEvent } from '../../event-store/event-store.port.js';
 import { nameBasedUuid, newId } from '../../application/ids.js';
-import type { Caller } from '../auth/api-key.guard.js';
-import { CallerOf } from '../auth/caller.decorator.js';
-import { Roles, WRITE } from '../auth/roles.decorator.js';
+import { Call, WriteRoute, type WriteCall } from '../write-route.js';
 import { writeContext } from '../write-context.js';
 import { AssignmentIdParam, ExpenseIdParam } from '../dto/params.js';
 import {
@@ -30,6 +27,7 @@ import {
   DrawReturnAirfreightFundDto,
   ObserveHostHolidayDto,
   PayMiscellaneousAllowanceDto,
+  PayRelocationBonusDto,
   PaySalaryDto,
   RecordRepatriationDto,
   RecordShipmentDto,
@@ -57,302 +55,213 @@ const fieldsOf = <T extends WriteDto>(dto: T): Omit<T, 'commandId' | 'source'> =
 
 /** Every write of the contract: validate, turn into a domain command, run the command cycle. */
 @ApiTags('writes')
-@ApiBearerAuth()
-@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same key + same body = same answer' })
-@ApiHeader({ name: 'If-Match', required: false, description: 'the stream revision last seen; stale = 409' })
-@Roles(...WRITE)
 @Controller('assignments')
 export class AssignmentWritesController {
   constructor(private readonly commands: CommandBus) {}
 
-  @Post()
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Start an assignment (AssignmentStarted)' })
-  async start(
-    @Body() body: StartAssignmentDto,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) res: FastifyReply,
-    @CallerOf() caller: Caller,
-  ) {
-    const context = writeContext(req, caller, body);
-    const explicitKey = req.headers['idempotency-key'] ?? body.commandId;
+  @WriteRoute('', { does: 'Start an assignment', records: ['StartAssignment'] })
+  start(@Body() body: StartAssignmentDto, @Call() call: WriteCall) {
+    const context = writeContext(call.req, call.caller, body);
+    const explicitKey = call.req.headers['idempotency-key'] ?? body.commandId;
     const assignmentId =
       body.assignmentId ?? (explicitKey ? nameBasedUuid('assignment', context.commandId) : newId());
     const { policy, ...rest } = fieldsOf(body);
-    const command: AssignmentCommand = {
-      type: 'StartAssignment',
-      data: { ...rest, assignmentId, ...(policy ? { policy: fieldsOfPlain(policy) } : {}) },
+    const data = { ...rest, assignmentId, ...(policy ? { policy: fieldsOfPlain(policy) } : {}) };
+    return this.run(assignmentId, { type: 'StartAssignment', data }, context, call);
+  }
+
+  @WriteRoute(':assignmentId/extensions', { does: 'Extend the assignment', records: ['ExtendAssignment'] })
+  extend(@Param() p: AssignmentIdParam, @Body() body: ExtendAssignmentDto, @Call() call: WriteCall) {
+    return this.record(p, body, call, { type: 'ExtendAssignment', data: fieldsOf(body) });
+  }
+
+  @WriteRoute(':assignmentId/shipments', {
+    does: 'Record a shipment',
+    records: ['RecordShipment'],
+    clause: 'clause 4',
+  })
+  ship(@Param() p: AssignmentIdParam, @Body() body: RecordShipmentDto, @Call() call: WriteCall) {
+    const data = {
+      ...fieldsOf(body),
+      shipmentId: body.shipmentId ?? newId(),
+      ...(body.weight ? { weight: fieldsOfPlain(body.weight) } : {}),
     };
-    return this.run(assignmentId, command, context, res);
+    return this.record(p, body, call, { type: 'RecordShipment', data });
   }
 
-  @Post(':assignmentId/extensions')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Extend the assignment (AssignmentExtended)' })
-  extend(
-    @Param() p: AssignmentIdParam,
-    @Body() body: ExtendAssignmentDto,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) res: FastifyReply,
-    @CallerOf() caller: Caller,
-  ) {
-    return this.record(p, { type: 'ExtendAssignment', data: fieldsOf(body) }, body, req, res, caller);
+  @WriteRoute(':assignmentId/home-leave-trips', {
+    does: 'Record a home-leave trip',
+    records: ['TakeHomeLeaveTrip'],
+    clause: 'clause 10',
+  })
+  trip(@Param() p: AssignmentIdParam, @Body() body: TakeHomeLeaveTripDto, @Call() call: WriteCall) {
+    return this.record(p, body, call, {
+      type: 'TakeHomeLeaveTrip',
+      data: { ...fieldsOf(body), tripId: body.tripId ?? newId() },
+    });
   }
 
-  @Post(':assignmentId/shipments')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Record a shipment (ShipmentRecorded), clause 4' })
-  ship(
-    @Param() p: AssignmentIdParam,
-    @Body() body: RecordShipmentDto,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) res: FastifyReply,
-    @CallerOf() caller: Caller,
-  ) {
-    const data = { ...fieldsOf(body), shipmentId: body.shipmentId ?? newId() };
-    if (body.weight) data.weight = fieldsOfPlain(body.weight);
-    return this.record(p, { type: 'RecordShipment', data }, body, req, res, caller);
+  @WriteRoute(':assignmentId/expenses', { does: 'Claim an expense', records: ['ClaimExpense'] })
+  claim(@Param() p: AssignmentIdParam, @Body() body: ClaimExpenseDto, @Call() call: WriteCall) {
+    return this.record(p, body, call, {
+      type: 'ClaimExpense',
+      data: { ...fieldsOf(body), expenseId: body.expenseId ?? newId() },
+    });
   }
 
-  @Post(':assignmentId/home-leave-trips')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Record a home-leave trip (HomeLeaveTripTaken), clause 10' })
-  trip(
-    @Param() p: AssignmentIdParam,
-    @Body() body: TakeHomeLeaveTripDto,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) res: FastifyReply,
-    @CallerOf() caller: Caller,
-  ) {
-    const data = { ...fieldsOf(body), tripId: body.tripId ?? newId() };
-    return this.record(p, { type: 'TakeHomeLeaveTrip', data }, body, req, res, caller);
+  @WriteRoute(':assignmentId/expenses/:expenseId/approval', {
+    does: 'Approve an expense',
+    records: ['ApproveExpense'],
+  })
+  approve(@Param() p: ExpenseIdParam, @Body() body: ApproveExpenseDto, @Call() call: WriteCall) {
+    return this.record(p, body, call, {
+      type: 'ApproveExpense',
+      data: { ...fieldsOf(body), expenseId: p.expenseId },
+    });
   }
 
-  @Post(':assignmentId/expenses')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Claim an expense (ExpenseClaimed)' })
-  claim(
-    @Param() p: AssignmentIdParam,
-    @Body() body: ClaimExpenseDto,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) res: FastifyReply,
-    @CallerOf() caller: Caller,
-  ) {
-    const data = { ...fieldsOf(body), expenseId: body.expenseId ?? newId() };
-    return this.record(p, { type: 'ClaimExpense', data }, body, req, res, caller);
+  @WriteRoute(':assignmentId/expenses/:expenseId/rejection', {
+    does: 'Reject an expense',
+    records: ['RejectExpense'],
+  })
+  reject(@Param() p: ExpenseIdParam, @Body() body: RejectExpenseDto, @Call() call: WriteCall) {
+    return this.record(p, body, call, {
+      type: 'RejectExpense',
+      data: { ...fieldsOf(body), expenseId: p.expenseId },
+    });
   }
 
-  @Post(':assignmentId/expenses/:expenseId/approval')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Approve an expense (ExpenseApproved)' })
-  approve(
-    @Param() p: ExpenseIdParam,
-    @Body() body: ApproveExpenseDto,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) res: FastifyReply,
-    @CallerOf() caller: Caller,
-  ) {
-    const data = { ...fieldsOf(body), expenseId: p.expenseId };
-    return this.record(p, { type: 'ApproveExpense', data }, body, req, res, caller);
-  }
-
-  @Post(':assignmentId/expenses/:expenseId/rejection')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Reject an expense (ExpenseRejected)' })
-  reject(
-    @Param() p: ExpenseIdParam,
-    @Body() body: RejectExpenseDto,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) res: FastifyReply,
-    @CallerOf() caller: Caller,
-  ) {
-    const data = { ...fieldsOf(body), expenseId: p.expenseId };
-    return this.record(p, { type: 'RejectExpense', data }, body, req, res, caller);
-  }
-
-  @Post(':assignmentId/allowances/miscellaneous')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Pay the miscellaneous allowance (MiscellaneousAllowancePaid), clause 9' })
+  @WriteRoute(':assignmentId/allowances/miscellaneous', {
+    does: 'Pay the miscellaneous allowance',
+    records: ['PayMiscellaneousAllowance'],
+    clause: 'clause 9',
+  })
   allowance(
     @Param() p: AssignmentIdParam,
     @Body() body: PayMiscellaneousAllowanceDto,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) res: FastifyReply,
-    @CallerOf() caller: Caller,
+    @Call() call: WriteCall,
   ) {
-    return this.record(
-      p,
-      { type: 'PayMiscellaneousAllowance', data: fieldsOf(body) },
-      body,
-      req,
-      res,
-      caller,
-    );
+    return this.record(p, body, call, { type: 'PayMiscellaneousAllowance', data: fieldsOf(body) });
   }
 
-  @Post(':assignmentId/end')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'End the assignment (AssignmentEnded)' })
-  end(
+  @WriteRoute(':assignmentId/allowances/relocation-bonus', {
+    does: 'Pay the relocation bonus',
+    records: ['PayRelocationBonus'],
+  })
+  relocationBonus(
     @Param() p: AssignmentIdParam,
-    @Body() body: EndAssignmentDto,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) res: FastifyReply,
-    @CallerOf() caller: Caller,
+    @Body() body: PayRelocationBonusDto,
+    @Call() call: WriteCall,
   ) {
-    return this.record(p, { type: 'EndAssignment', data: fieldsOf(body) }, body, req, res, caller);
+    return this.record(p, body, call, { type: 'PayRelocationBonus', data: fieldsOf(body) });
   }
 
-  @Post(':assignmentId/repatriation')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Record the repatriation travel (RepatriationTravelled)' })
-  repatriate(
-    @Param() p: AssignmentIdParam,
-    @Body() body: RecordRepatriationDto,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) res: FastifyReply,
-    @CallerOf() caller: Caller,
-  ) {
-    return this.record(p, { type: 'RecordRepatriationTravel', data: fieldsOf(body) }, body, req, res, caller);
+  @WriteRoute(':assignmentId/end', { does: 'End the assignment', records: ['EndAssignment'] })
+  end(@Param() p: AssignmentIdParam, @Body() body: EndAssignmentDto, @Call() call: WriteCall) {
+    return this.record(p, body, call, { type: 'EndAssignment', data: fieldsOf(body) });
   }
 
-  @Post(':assignmentId/funds/return-airfreight/deposits')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Deposit into the return airfreight fund (ReturnAirfreightFundDeposited)' })
+  @WriteRoute(':assignmentId/repatriation', {
+    does: 'Record the repatriation travel',
+    records: ['RecordRepatriationTravel'],
+  })
+  repatriate(@Param() p: AssignmentIdParam, @Body() body: RecordRepatriationDto, @Call() call: WriteCall) {
+    return this.record(p, body, call, { type: 'RecordRepatriationTravel', data: fieldsOf(body) });
+  }
+
+  @WriteRoute(':assignmentId/funds/return-airfreight/deposits', {
+    does: 'Deposit into the return airfreight fund',
+    records: ['DepositReturnAirfreightFund'],
+  })
   deposit(
     @Param() p: AssignmentIdParam,
     @Body() body: DepositReturnAirfreightFundDto,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) res: FastifyReply,
-    @CallerOf() caller: Caller,
+    @Call() call: WriteCall,
   ) {
-    const data = fieldsOf(body);
-    return this.record(p, { type: 'DepositReturnAirfreightFund', data }, body, req, res, caller);
+    return this.record(p, body, call, { type: 'DepositReturnAirfreightFund', data: fieldsOf(body) });
   }
 
-  @Post(':assignmentId/funds/return-airfreight/draws')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Draw from the return airfreight fund (ReturnAirfreightFundDrawn)' })
-  draw(
-    @Param() p: AssignmentIdParam,
-    @Body() body: DrawReturnAirfreightFundDto,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) res: FastifyReply,
-    @CallerOf() caller: Caller,
-  ) {
-    const data = fieldsOf(body);
-    return this.record(p, { type: 'DrawReturnAirfreightFund', data }, body, req, res, caller);
+  @WriteRoute(':assignmentId/funds/return-airfreight/draws', {
+    does: 'Draw from the return airfreight fund',
+    records: ['DrawReturnAirfreightFund'],
+  })
+  draw(@Param() p: AssignmentIdParam, @Body() body: DrawReturnAirfreightFundDto, @Call() call: WriteCall) {
+    return this.record(p, body, call, { type: 'DrawReturnAirfreightFund', data: fieldsOf(body) });
   }
 
-  @Post(':assignmentId/salary-payments')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Post a monthly salary payment (SalaryPaid), clause 2' })
-  salary(
-    @Param() p: AssignmentIdParam,
-    @Body() body: PaySalaryDto,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) res: FastifyReply,
-    @CallerOf() caller: Caller,
-  ) {
-    return this.record(p, { type: 'PaySalary', data: fieldsOf(body) }, body, req, res, caller);
+  @WriteRoute(':assignmentId/salary-payments', {
+    does: 'Post a monthly salary payment',
+    records: ['PaySalary'],
+    clause: 'clause 2',
+  })
+  salary(@Param() p: AssignmentIdParam, @Body() body: PaySalaryDto, @Call() call: WriteCall) {
+    return this.record(p, body, call, { type: 'PaySalary', data: fieldsOf(body) });
   }
 
-  @Post(':assignmentId/tax-equalization-settlements')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Record a tax equalization settlement (TaxEqualizationSettled), clauses 1 and 3' })
-  tax(
-    @Param() p: AssignmentIdParam,
-    @Body() body: SettleTaxEqualizationDto,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) res: FastifyReply,
-    @CallerOf() caller: Caller,
-  ) {
-    return this.record(p, { type: 'SettleTaxEqualization', data: fieldsOf(body) }, body, req, res, caller);
+  @WriteRoute(':assignmentId/tax-equalization-settlements', {
+    does: 'Record a tax equalization settlement',
+    records: ['SettleTaxEqualization'],
+    clause: 'clauses 1 and 3',
+  })
+  tax(@Param() p: AssignmentIdParam, @Body() body: SettleTaxEqualizationDto, @Call() call: WriteCall) {
+    return this.record(p, body, call, { type: 'SettleTaxEqualization', data: fieldsOf(body) });
   }
 
-  @Post(':assignmentId/housing-leases')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Approve a housing lease (HousingLeaseApproved), clause 8' })
-  lease(
-    @Param() p: AssignmentIdParam,
-    @Body() body: ApproveHousingLeaseDto,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) res: FastifyReply,
-    @CallerOf() caller: Caller,
-  ) {
-    const data = { ...fieldsOf(body), leaseId: body.leaseId ?? newId() };
-    return this.record(p, { type: 'ApproveHousingLease', data }, body, req, res, caller);
+  @WriteRoute(':assignmentId/housing-leases', {
+    does: 'Approve a housing lease',
+    records: ['ApproveHousingLease'],
+    clause: 'clause 8',
+  })
+  lease(@Param() p: AssignmentIdParam, @Body() body: ApproveHousingLeaseDto, @Call() call: WriteCall) {
+    return this.record(p, body, call, {
+      type: 'ApproveHousingLease',
+      data: { ...fieldsOf(body), leaseId: body.leaseId ?? newId() },
+    });
   }
 
-  @Post(':assignmentId/host-holidays')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Record a host holiday observed (HostHolidayObserved), clause 7' })
-  holiday(
-    @Param() p: AssignmentIdParam,
-    @Body() body: ObserveHostHolidayDto,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) res: FastifyReply,
-    @CallerOf() caller: Caller,
-  ) {
-    return this.record(p, { type: 'ObserveHostHoliday', data: fieldsOf(body) }, body, req, res, caller);
+  @WriteRoute(':assignmentId/host-holidays', {
+    does: 'Record a host holiday observed',
+    records: ['ObserveHostHoliday'],
+    clause: 'clause 7',
+  })
+  holiday(@Param() p: AssignmentIdParam, @Body() body: ObserveHostHolidayDto, @Call() call: WriteCall) {
+    return this.record(p, body, call, { type: 'ObserveHostHoliday', data: fieldsOf(body) });
   }
 
-  @Post(':assignmentId/vacations')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Record vacation taken (VacationTaken), clause 7' })
-  vacation(
-    @Param() p: AssignmentIdParam,
-    @Body() body: TakeVacationDto,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) res: FastifyReply,
-    @CallerOf() caller: Caller,
-  ) {
-    return this.record(p, { type: 'TakeVacation', data: fieldsOf(body) }, body, req, res, caller);
+  @WriteRoute(':assignmentId/vacations', {
+    does: 'Record vacation taken',
+    records: ['TakeVacation'],
+    clause: 'clause 7',
+  })
+  vacation(@Param() p: AssignmentIdParam, @Body() body: TakeVacationDto, @Call() call: WriteCall) {
+    return this.record(p, body, call, { type: 'TakeVacation', data: fieldsOf(body) });
   }
 
-  @Post(':assignmentId/corrections')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Correct or void an earlier event (EventCorrected / EventVoided)' })
-  async correct(
-    @Param() p: AssignmentIdParam,
-    @Body() body: CorrectionDto,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) res: FastifyReply,
-    @CallerOf() caller: Caller,
-  ) {
+  @WriteRoute(':assignmentId/corrections', {
+    does: 'Correct or void an earlier event',
+    records: ['CorrectEvent', 'VoidEvent'],
+  })
+  correct(@Param() p: AssignmentIdParam, @Body() body: CorrectionDto, @Call() call: WriteCall) {
     const check: HistoryCheck | undefined =
       !body.void && body.replacement
         ? (history) => validateReplacement(p.assignmentId, body, history)
         : undefined;
+    const { correctsEventId, reason } = body;
     const command: AssignmentCommand = body.void
-      ? { type: 'VoidEvent', data: { correctsEventId: body.correctsEventId, reason: body.reason } }
-      : {
-          type: 'CorrectEvent',
-          data: {
-            correctsEventId: body.correctsEventId,
-            reason: body.reason,
-            replacement: body.replacement ?? {},
-          },
-        };
-    return this.run(p.assignmentId, command, writeContext(req, caller, body), res, check);
+      ? { type: 'VoidEvent', data: { correctsEventId, reason } }
+      : { type: 'CorrectEvent', data: { correctsEventId, reason, replacement: body.replacement ?? {} } };
+    return this.run(p.assignmentId, command, writeContext(call.req, call.caller, body), call, check);
   }
 
-  private record(
-    params: AssignmentIdParam,
-    command: AssignmentCommand,
-    body: WriteDto,
-    req: FastifyRequest,
-    res: FastifyReply,
-    caller: Caller,
-  ) {
-    return this.run(params.assignmentId, command, writeContext(req, caller, body), res);
+  private record(params: AssignmentIdParam, body: WriteDto, call: WriteCall, command: AssignmentCommand) {
+    return this.run(params.assignmentId, command, writeContext(call.req, call.caller, body), call);
   }
 
   private async run(
     assignmentId: string,
     command: AssignmentCommand,
     context: ReturnType<typeof writeContext>,
-    res: FastifyReply,
+    { res }: WriteCall,
     check?: HistoryCheck,
   ): Promise<Omit<WriteResult, 'replayed'>> {
     const { replayed, ...result } = await this.commands.execute(
@@ -376,7 +285,10 @@ const validateReplacement = async (
 ): Promise<void> => {
   if (history.length === 0) throw assignmentNotFound(assignmentId);
   const corrected = history.find((e) => e.eventId === body.correctsEventId);
-  const dto = corrected ? REPLACEMENT_DTOS[corrected.type as keyof typeof REPLACEMENT_DTOS] : undefined;
+  const dto =
+    corrected && isCorrectableType(corrected.type)
+      ? REPLACEMENT_DTOS[EVENTS[corrected.type].command]
+      : undefined;
   if (!dto) return; // unknown or not correctable: the decider refuses it with its clause
   const replacement = body.replacement as Record<string, unknown>;
   const envelope = ['commandId', 'source'].filter((field) => field in replacement);

@@ -19,7 +19,31 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { CORRECTABLE_EVENT_TYPES, EXPENSE_CATEGORIES } from '../../domain/assignment/events.js';
+import {
+  CABINS,
+  CONTAINER_SIZES,
+  DIRECTIONS,
+  END_REASONS,
+  EXPENSE_CATEGORIES,
+  OTHER_FARE_RULES,
+  RELATIONSHIPS,
+  SETTLEMENT_DIRECTIONS,
+  SHIPMENT_MODES,
+  TRAVELLERS,
+  TRIP_DESTINATIONS,
+  type Cabin,
+  type CommandOfEvent,
+  type ContainerSize,
+  type CorrectableEventType,
+  type Direction,
+  type EndReason,
+  type ExpenseCategory,
+  type OtherFareRule,
+  type Relationship,
+  type ShipmentMode,
+  type Traveller,
+  type TripDestination,
+} from '../../domain/assignment/events.js';
 import {
   IsBusinessDate,
   IsDecimalString,
@@ -67,9 +91,9 @@ export class FamilyMemberDto {
   @Length(1, 200)
   name!: string;
 
-  @ApiProperty({ enum: ['spouse', 'child'] })
-  @IsIn(['spouse', 'child'])
-  relationship!: 'spouse' | 'child';
+  @ApiProperty({ enum: RELATIONSHIPS })
+  @IsIn(RELATIONSHIPS)
+  relationship!: Relationship;
 }
 
 /** Overrides of the letter's terms for a letter with other numbers. */
@@ -105,10 +129,10 @@ export class PolicyOverridesDto {
   @Max(52)
   otherDestinationTripsPerYear?: number;
 
-  @ApiPropertyOptional({ enum: ['cap', 'reject'] })
+  @ApiPropertyOptional({ enum: OTHER_FARE_RULES })
   @IsOptional()
-  @IsIn(['cap', 'reject'])
-  otherDestinationFareRule?: 'cap' | 'reject';
+  @IsIn(OTHER_FARE_RULES)
+  otherDestinationFareRule?: OtherFareRule;
 
   @ApiPropertyOptional({ type: MoneyDto })
   @IsOptional()
@@ -128,6 +152,11 @@ export class PolicyOverridesDto {
   @Min(1)
   @Max(3660)
   taxHomeLimitDays?: number;
+
+  @ApiPropertyOptional({ type: MoneyDto, description: 'a one-off relocation bonus; none unless given' })
+  @IsOptional()
+  @NestedMoney()
+  relocationBonus?: MoneyDto;
 }
 
 export class StartAssignmentDto extends WriteDto {
@@ -219,13 +248,13 @@ export class RecordShipmentDto extends WriteDto {
   @IsLedgerId()
   shipmentId?: string;
 
-  @ApiProperty({ enum: ['outbound', 'return'] })
-  @IsIn(['outbound', 'return'])
-  direction!: 'outbound' | 'return';
+  @ApiProperty({ enum: DIRECTIONS })
+  @IsIn(DIRECTIONS)
+  direction!: Direction;
 
-  @ApiProperty({ enum: ['air', 'sea'] })
-  @IsIn(['air', 'sea'])
-  mode!: 'air' | 'sea';
+  @ApiProperty({ enum: SHIPMENT_MODES })
+  @IsIn(SHIPMENT_MODES)
+  mode!: ShipmentMode;
 
   @ApiProperty({ example: '2005-01-25' })
   @IsBusinessDate()
@@ -250,10 +279,10 @@ export class RecordShipmentDto extends WriteDto {
   @Max(20)
   containers?: number;
 
-  @ApiPropertyOptional({ enum: ['20ft', '40ft'] })
+  @ApiPropertyOptional({ enum: CONTAINER_SIZES })
   @IsOptional()
-  @IsIn(['20ft', '40ft'])
-  containerSize?: '20ft' | '40ft';
+  @IsIn(CONTAINER_SIZES)
+  containerSize?: ContainerSize;
 
   @ApiPropertyOptional({ description: 'Who approved shipping beyond the outbound air limit' })
   @IsOptional()
@@ -269,13 +298,13 @@ export class TakeHomeLeaveTripDto extends WriteDto {
   @IsLedgerId()
   tripId?: string;
 
-  @ApiProperty({ enum: ['employee', 'spouse'] })
-  @IsIn(['employee', 'spouse'])
-  traveller!: 'employee' | 'spouse';
+  @ApiProperty({ enum: TRAVELLERS })
+  @IsIn(TRAVELLERS)
+  traveller!: Traveller;
 
-  @ApiProperty({ enum: ['home', 'host', 'other'] })
-  @IsIn(['home', 'host', 'other'])
-  destination!: 'home' | 'host' | 'other';
+  @ApiProperty({ enum: TRIP_DESTINATIONS })
+  @IsIn(TRIP_DESTINATIONS)
+  destination!: TripDestination;
 
   @ApiProperty({ example: '2005-03-10' })
   @IsBusinessDate()
@@ -321,7 +350,7 @@ export class ClaimExpenseDto extends WriteDto {
 
   @ApiProperty({ enum: EXPENSE_CATEGORIES })
   @IsIn(EXPENSE_CATEGORIES)
-  category!: (typeof EXPENSE_CATEGORIES)[number];
+  category!: ExpenseCategory;
 
   @ApiProperty({ type: MoneyDto })
   @NestedMoney()
@@ -351,10 +380,10 @@ export class ClaimExpenseDto extends WriteDto {
   @Length(1, 1000)
   description!: string;
 
-  @ApiPropertyOptional({ enum: ['economy', 'premium-economy', 'business', 'first'] })
+  @ApiPropertyOptional({ enum: CABINS })
   @IsOptional()
-  @IsIn(['economy', 'premium-economy', 'business', 'first'])
-  cabin?: 'economy' | 'premium-economy' | 'business' | 'first';
+  @IsIn(CABINS)
+  cabin?: Cabin;
 
   @ApiPropertyOptional({
     type: MoneyDto,
@@ -404,10 +433,13 @@ export class PayMiscellaneousAllowanceDto extends WriteDto {
   amount?: MoneyDto;
 }
 
+/** The relocation bonus takes what the allowance takes: the day it is paid, and an amount up to the policy's. */
+export class PayRelocationBonusDto extends PayMiscellaneousAllowanceDto {}
+
 export class EndAssignmentDto extends WriteDto {
-  @ApiProperty({ enum: ['completed', 'employment-terminated', 'other'] })
-  @IsIn(['completed', 'employment-terminated', 'other'])
-  reason!: 'completed' | 'employment-terminated' | 'other';
+  @ApiProperty({ enum: END_REASONS })
+  @IsIn(END_REASONS)
+  reason!: EndReason;
 
   @ApiProperty({ example: '2006-01-18' })
   @IsBusinessDate()
@@ -482,9 +514,9 @@ export class SettleTaxEqualizationDto extends WriteDto {
   @NestedMoney()
   amount!: MoneyDto;
 
-  @ApiProperty({ enum: ['company-to-employee', 'employee-to-company'] })
-  @IsIn(['company-to-employee', 'employee-to-company'])
-  direction!: 'company-to-employee' | 'employee-to-company';
+  @ApiProperty({ enum: SETTLEMENT_DIRECTIONS })
+  @IsIn(SETTLEMENT_DIRECTIONS)
+  direction!: (typeof SETTLEMENT_DIRECTIONS)[number];
 
   @ApiProperty({ example: '2006-04-15' })
   @IsBusinessDate()
@@ -577,20 +609,22 @@ export class CorrectionDto extends WriteDto {
 }
 
 /**
- * The write each correctable event came from: a correction's replacement fields are named as in that
- * write and validated by its DTO, so a correction can never store what the write would have refused.
+ * The write each correctable event came from, by its command: a correction's replacement fields are named
+ * as in that write and validated by its DTO, so a correction can never store what the write would have
+ * refused.
  */
-export const REPLACEMENT_DTOS: Record<(typeof CORRECTABLE_EVENT_TYPES)[number], new () => WriteDto> = {
-  ShipmentRecorded: RecordShipmentDto,
-  HomeLeaveTripTaken: TakeHomeLeaveTripDto,
-  ExpenseClaimed: ClaimExpenseDto,
-  MiscellaneousAllowancePaid: PayMiscellaneousAllowanceDto,
-  RepatriationTravelled: RecordRepatriationDto,
-  ReturnAirfreightFundDeposited: DepositReturnAirfreightFundDto,
-  ReturnAirfreightFundDrawn: DrawReturnAirfreightFundDto,
-  SalaryPaid: PaySalaryDto,
-  TaxEqualizationSettled: SettleTaxEqualizationDto,
-  HousingLeaseApproved: ApproveHousingLeaseDto,
-  HostHolidayObserved: ObserveHostHolidayDto,
-  VacationTaken: TakeVacationDto,
+export const REPLACEMENT_DTOS: Record<CommandOfEvent[CorrectableEventType], new () => WriteDto> = {
+  RecordShipment: RecordShipmentDto,
+  TakeHomeLeaveTrip: TakeHomeLeaveTripDto,
+  ClaimExpense: ClaimExpenseDto,
+  PayMiscellaneousAllowance: PayMiscellaneousAllowanceDto,
+  RecordRepatriationTravel: RecordRepatriationDto,
+  DepositReturnAirfreightFund: DepositReturnAirfreightFundDto,
+  DrawReturnAirfreightFund: DrawReturnAirfreightFundDto,
+  PaySalary: PaySalaryDto,
+  SettleTaxEqualization: SettleTaxEqualizationDto,
+  ApproveHousingLease: ApproveHousingLeaseDto,
+  ObserveHostHoliday: ObserveHostHolidayDto,
+  TakeVacation: TakeVacationDto,
+  PayRelocationBonus: PayRelocationBonusDto,
 };

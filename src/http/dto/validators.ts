@@ -1,3 +1,4 @@
+import { WEIGHT_UNITS } from '../../domain/shared/schema.js';
 import { Type } from 'class-transformer';
 import { ApiProperty } from '@nestjs/swagger';
 import {
@@ -77,8 +78,8 @@ export class WeightDto {
   @IsDecimalString()
   value!: string;
 
-  @ApiProperty({ enum: ['lb', 'kg'] })
-  @IsIn(['lb', 'kg'])
+  @ApiProperty({ enum: WEIGHT_UNITS })
+  @IsIn(WEIGHT_UNITS)
   unit!: 'lb' | 'kg';
 }
 

@@ -176,7 +176,7 @@ describe('correcting a recorded event: its data is replaced, the original stays'
       weight: 'weight',
       shippedOn: 'date',
     });
-    expect(Object.keys(CORRECTION_FIELDS)).toHaveLength(12);
+    expect(Object.keys(CORRECTION_FIELDS)).toHaveLength(13);
   });
 });
 

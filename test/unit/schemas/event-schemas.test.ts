@@ -174,6 +174,7 @@ const STORY: AssignmentEvent[] = [
   },
   { type: 'ExpenseRejected', data: { expenseId: 'exp-4', rejectedBy: 'HR', reason: 'no receipt' } },
   { type: 'MiscellaneousAllowancePaid', data: { paidOn: '2005-01-31', amount: usd('2500.00') } },
+  { type: 'RelocationBonusPaid', data: { paidOn: '2005-02-01', amount: usd('5000.00') } },
   { type: 'AssignmentEnded', data: { reason: 'completed', endedOn: '2006-03-31' } },
   {
     type: 'RepatriationTravelled',

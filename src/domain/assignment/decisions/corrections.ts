@@ -1,8 +1,10 @@
 import { isDecimalString } from '../../shared/money.js';
+import { kindOf, WEIGHT_UNITS, type FieldKind } from '../../shared/schema.js';
 import { isBusinessDate, isPeriod } from '../../shared/calendar.js';
 import type { CorrectEventData, CorrectionInputs, VoidEventData } from '../commands.js';
 import {
-  EXPENSE_CATEGORIES,
+  CORRECTABLE_EVENT_TYPES,
+  inputSchemaOf,
   type CorrectableEventType,
   type EventCorrected,
   type EventData,
@@ -17,7 +19,7 @@ import {
   type CorrectableFact,
 } from '../state.js';
 import { Decimal } from 'decimal.js';
-import { allowanceData } from './allowances.js';
+import { ONE_OFF_CORRECTIONS } from './allowances.js';
 import { expenseData } from './expenses.js';
 import { requireStarted } from './guards.js';
 import { tripData } from './home-leave.js';
@@ -27,26 +29,10 @@ import { depositData, drawData, repatriationData } from './repatriation.js';
 import { shipmentData } from './shipments.js';
 import { holidayData, vacationData } from './time-off.js';
 
-/** How a replacement field is checked before the decision runs again. */
-export type FieldKind =
-  | 'date'
-  | 'period'
-  | 'decimal'
-  | 'money'
-  | 'weight'
-  | 'text'
-  | 'texts'
-  | 'integer'
-  | 'exchangeRate'
-  | readonly string[];
-
 interface CorrectionSpec<T extends CorrectableEventType> {
   /** The id a correction may not change (the fact keeps its identity). */
   identity?: keyof CorrectionInputs[T] & string;
-  /** Replaceable fields; those also listed in `optional` may be removed with `null`. */
-  fields: Partial<Record<keyof CorrectionInputs[T] & string, FieldKind>>;
-  optional?: readonly (keyof CorrectionInputs[T] & string)[];
-  /** Fields that stand for one another: replacing one drops the others. */
+  /** Fields that stand for one another: replacing one drops the others (and none may be removed). */
   alternatives?: readonly (keyof CorrectionInputs[T] & string)[];
   inputOf(data: EventData<T>): CorrectionInputs[T];
   build(input: CorrectionInputs[T], state: AssignmentState): EventData<T>;
@@ -70,7 +56,7 @@ const FIELD_CHECKS: Record<Exclude<FieldKind, readonly string[]>, (v: unknown) =
     typeof v === 'object' &&
     v !== null &&
     isDecimalString((v as { value?: unknown }).value) &&
-    ['lb', 'kg'].includes((v as { unit?: unknown }).unit as string),
+    (WEIGHT_UNITS as readonly unknown[]).includes((v as { unit?: unknown }).unit),
   text: (v) => typeof v === 'string' && v.trim().length > 0,
   texts: (v) => Array.isArray(v) && v.every((s) => typeof s === 'string'),
   integer: (v) => Number.isInteger(v),
@@ -86,19 +72,9 @@ const fits = (kind: FieldKind, value: unknown): boolean =>
   typeof kind === 'string' ? FIELD_CHECKS[kind](value) : kind.includes(value as string);
 
 const SPECS: { [T in CorrectableEventType]: CorrectionSpec<T> } = {
+  ...ONE_OFF_CORRECTIONS,
   ShipmentRecorded: {
     identity: 'shipmentId',
-    fields: {
-      direction: ['outbound', 'return'],
-      mode: ['air', 'sea'],
-      shippedOn: 'date',
-      weightLb: 'decimal',
-      weight: 'weight',
-      containers: 'integer',
-      containerSize: ['20ft', '40ft'],
-      exceptionApprovedBy: 'text',
-    },
-    optional: ['containers', 'containerSize', 'exceptionApprovedBy'],
     alternatives: ['weightLb', 'weight'],
     inputOf: (d) => ({
       shipmentId: d.shipmentId,
@@ -114,15 +90,6 @@ const SPECS: { [T in CorrectableEventType]: CorrectionSpec<T> } = {
   },
   HomeLeaveTripTaken: {
     identity: 'tripId',
-    fields: {
-      traveller: ['employee', 'spouse'],
-      destination: ['home', 'host', 'other'],
-      departedOn: 'date',
-      returnedOn: 'date',
-      fare: 'money',
-      homeFare: 'money',
-    },
-    optional: ['returnedOn', 'homeFare'],
     inputOf: (d) => ({
       tripId: d.tripId,
       traveller: d.traveller,
@@ -136,17 +103,6 @@ const SPECS: { [T in CorrectableEventType]: CorrectionSpec<T> } = {
   },
   ExpenseClaimed: {
     identity: 'expenseId',
-    fields: {
-      category: EXPENSE_CATEGORIES,
-      amount: 'money',
-      exchangeRate: 'exchangeRate',
-      incurredOn: 'date',
-      receipts: 'texts',
-      description: 'text',
-      cabin: ['economy', 'premium-economy', 'business', 'first'],
-      economyFare: 'money',
-    },
-    optional: ['exchangeRate', 'cabin', 'economyFare'],
     inputOf: (d) => ({
       expenseId: d.expenseId,
       category: d.category,
@@ -170,40 +126,23 @@ const SPECS: { [T in CorrectableEventType]: CorrectionSpec<T> } = {
       }
     },
   },
-  MiscellaneousAllowancePaid: {
-    fields: { paidOn: 'date', amount: 'money' },
-    inputOf: (d) => ({ paidOn: d.paidOn, amount: d.amount }),
-    build: allowanceData,
-  },
   RepatriationTravelled: {
-    fields: { travelledOn: 'date', travellers: 'texts', fare: 'money' },
     inputOf: (d) => ({ travelledOn: d.travelledOn, travellers: d.travellers, fare: d.fare }),
     build: repatriationData,
   },
   ReturnAirfreightFundDeposited: {
-    fields: { depositedOn: 'date', amount: 'money' },
     inputOf: (d) => ({ depositedOn: d.depositedOn, amount: d.amount }),
     build: depositData,
   },
   ReturnAirfreightFundDrawn: {
-    fields: { drawnOn: 'date', amount: 'money', description: 'text' },
     inputOf: (d) => ({ drawnOn: d.drawnOn, amount: d.amount, description: d.description }),
     build: drawData,
   },
   SalaryPaid: {
-    fields: { period: 'period', paidOn: 'date', hypotheticalTax: 'money' },
     inputOf: (d) => ({ period: d.period, paidOn: d.paidOn, hypotheticalTax: d.hypotheticalTax }),
     build: salaryData,
   },
   TaxEqualizationSettled: {
-    fields: {
-      taxYear: 'integer',
-      amount: 'money',
-      direction: ['company-to-employee', 'employee-to-company'],
-      settledOn: 'date',
-      provider: 'text',
-    },
-    optional: ['provider'],
     inputOf: (d) => ({
       taxYear: d.taxYear,
       amount: d.amount,
@@ -215,14 +154,6 @@ const SPECS: { [T in CorrectableEventType]: CorrectionSpec<T> } = {
   },
   HousingLeaseApproved: {
     identity: 'leaseId',
-    fields: {
-      approvedOn: 'date',
-      effectiveFrom: 'date',
-      monthlyRent: 'money',
-      comparableUsCap: 'money',
-      exchangeRate: 'exchangeRate',
-    },
-    optional: ['exchangeRate'],
     inputOf: (d) => ({
       leaseId: d.leaseId,
       approvedOn: d.approvedOn,
@@ -234,22 +165,45 @@ const SPECS: { [T in CorrectableEventType]: CorrectionSpec<T> } = {
     build: leaseData,
   },
   HostHolidayObserved: {
-    fields: { date: 'date', name: 'text' },
     inputOf: (d) => ({ date: d.date, name: d.name }),
     build: holidayData,
   },
   VacationTaken: {
-    fields: { from: 'date', to: 'date', days: 'integer' },
     inputOf: (d) => ({ from: d.from, to: d.to, days: d.days }),
     build: vacationData,
   },
 };
 
+interface ReplaceableFields {
+  kinds: Readonly<Record<string, FieldKind>>;
+  /** Those a correction may remove with `null`: optional in the command, and not an alternative. */
+  removable: readonly string[];
+}
+
+/** Read from the schema of the command that recorded the type (events.ts), less its identity. */
+const replaceableFieldsOf = (type: CorrectableEventType): ReplaceableFields => {
+  const spec: { identity?: string; alternatives?: readonly string[] } = SPECS[type];
+  const schema = inputSchemaOf(type);
+  const kinds: Record<string, FieldKind> = {};
+  const removable: string[] = [];
+  for (const [field, fieldSchema] of Object.entries(schema.properties)) {
+    const kind = kindOf(fieldSchema);
+    if (field === spec.identity || kind === undefined) continue;
+    kinds[field] = kind;
+    if (!schema.required?.includes(field) && !spec.alternatives?.includes(field)) removable.push(field);
+  }
+  return { kinds, removable };
+};
+
+const REPLACEABLE = Object.fromEntries(
+  CORRECTABLE_EVENT_TYPES.map((type) => [type, replaceableFieldsOf(type)]),
+) as Record<CorrectableEventType, ReplaceableFields>;
+
 /** Replaceable fields per correctable event type and how each is checked: the application may validate with it. */
 export const CORRECTION_FIELDS: { [T in CorrectableEventType]: Readonly<Record<string, FieldKind>> } =
-  Object.fromEntries(
-    Object.entries(SPECS).map(([type, spec]) => [type, spec.fields as Record<string, FieldKind>]),
-  ) as { [T in CorrectableEventType]: Readonly<Record<string, FieldKind>> };
+  Object.fromEntries(CORRECTABLE_EVENT_TYPES.map((type) => [type, REPLACEABLE[type].kinds])) as {
+    [T in CorrectableEventType]: Readonly<Record<string, FieldKind>>;
+  };
 
 const clauseOfFact = (fact: CorrectableFact): Clause =>
   fact.type === 'ExpenseClaimed' ? clauseOfCategory(fact.data.category) : clauseOfEventType(fact.type);
@@ -299,8 +253,6 @@ const canonical = (value: unknown): string =>
 
 type LooseSpec = {
   identity?: string;
-  fields: Record<string, FieldKind>;
-  optional?: readonly string[];
   alternatives?: readonly string[];
   inputOf(data: unknown): Record<string, unknown>;
   build(input: unknown, state: AssignmentState): Record<string, unknown>;
@@ -309,6 +261,7 @@ type LooseSpec = {
 
 const mergeReplacement = (
   spec: LooseSpec,
+  fields: ReplaceableFields,
   fact: CorrectableFact,
   replacement: Record<string, unknown>,
   clause: Clause,
@@ -326,13 +279,13 @@ const mergeReplacement = (
       }
       continue;
     }
-    const kind = spec.fields[field];
+    const kind = fields.kinds[field];
     if (kind === undefined) {
       errors.push({ field, problem: `not a field of ${fact.type}` });
       continue;
     }
     if (value === null) {
-      if (!spec.optional?.includes(field))
+      if (!fields.removable.includes(field))
         errors.push({ field, problem: 'is required and cannot be removed' });
       else delete input[field];
       continue;
@@ -359,7 +312,7 @@ export const correctEvent = (command: CorrectEventData, state: AssignmentState):
   const clause = clauseOfFact(fact);
   const spec = SPECS[fact.type] as unknown as LooseSpec;
   spec.guard?.(fact.data, state);
-  const input = mergeReplacement(spec, fact, command.replacement, clause);
+  const input = mergeReplacement(spec, REPLACEABLE[fact.type], fact, command.replacement, clause);
   const without = contribute(state, fact, -1);
   const replacement = spec.build(input, without);
   if (canonical(replacement) === canonical(fact.data)) {

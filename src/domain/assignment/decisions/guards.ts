@@ -1,10 +1,10 @@
 import { dec, isDecimalString, type Money } from '../../shared/money.js';
 import type { BusinessDate } from '../../shared/calendar.js';
-import type { AssignmentStarted, ExchangeRate } from '../events.js';
+import type { ExchangeRate } from '../events.js';
 import { violation, type Clause } from '../errors.js';
-import type { AssignmentState } from '../state.js';
+import type { AssignmentState, StartedAssignment } from '../state.js';
 
-export type Started = AssignmentStarted['data'];
+export type Started = StartedAssignment;
 
 export const requireStarted = (state: AssignmentState): Started =>
   state.assignment ?? violation('ASSIGNMENT.NOT_STARTED', 'No assignment has been started in this stream');
