@@ -1,0 +1,328 @@
+/**
+ * Deadlines (domain.md "Deadlines"), one small document per assignment holding what the four kinds
+ * need. `deadlinesAt(doc, asOf)` is the definition; evolve evaluates it once per date on which its answer
+ * can change and files the answers as `intervals` (as-of days each item holds for, and its due day),
+ * which the read-model store indexes, so a query over every assignment reads only the items it answers.
+ *
+ * An item is listed as of a date while it is open (a lapse until it lapses; an end, a repatriation or an
+ * exception until it is recorded), overdue or not; the query keeps those due within its window.
+ */
+import { exceptionInForce, type ApprovedException } from '../../src/domain/assignment/balances/exceptions.js';
+import type { EndReason, ExceptionTerm } from '../../src/domain/assignment/events.js';
+import {
+  addDays,
+  maxDate,
+  minDate,
+  toDayNumber,
+  yearOf,
+  type BusinessDate,
+} from '../../src/domain/shared/calendar.js';
+import { assignmentKeyOf, type DataOf, type ProjectedEvent, type Projection } from '../projection.js';
+
+export const DEADLINE_KINDS = [
+  'home-leave-lapses',
+  'assignment-ends',
+  'repatriation-pending',
+  'exception-pending',
+] as const;
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+
+export interface DeadlineItem {
+  assignmentId: string;
+  employeeId: string;
+  kind: DeadlineKind;
+  dueOn: BusinessDate;
+  detail: Record<string, string | number>;
+}
+
+/** As of every day in [from, to] (day numbers), `item` is open; `at` is its due day. */
+export interface DeadlineInterval {
+  from: number;
+  to: number;
+  at: number;
+  item: DeadlineItem;
+}
+
+interface PendingException {
+  term: ExceptionTerm;
+  requestedLimit: string;
+  year?: number;
+  requestedBy: string;
+  requestedOn: BusinessDate;
+  decidedOn?: BusinessDate;
+}
+
+export interface DeadlinesDoc {
+  assignmentId: string;
+  lastPosition: number;
+  employeeId: string | null;
+  effectiveDate: BusinessDate | null;
+  expectedEndDate: BusinessDate | null;
+  tripsPerYear: number;
+  extensions: { decidedOn: BusinessDate; newExpectedEndDate: BusinessDate }[];
+  end: { endedOn: BusinessDate; reason: EndReason } | null;
+  /** Home-leave trips and repatriation flights by eventId (so corrections and voids find them): their dates. */
+  trips: Record<string, BusinessDate>;
+  repatriations: Record<string, BusinessDate>;
+  exceptions: Record<string, PendingException>;
+  /** Approved exceptions in the order approved, with their date (balances/exceptions.ts picks the one in force). */
+  approvals: (ApprovedException & { approvedOn: BusinessDate })[];
+  intervals: DeadlineInterval[];
+}
+
+export const initDeadlinesDoc = (assignmentId: string): DeadlinesDoc => ({
+  assignmentId,
+  lastPosition: 0,
+  employeeId: null,
+  effectiveDate: null,
+  expectedEndDate: null,
+  tripsPerYear: 0,
+  extensions: [],
+  end: null,
+  trips: {},
+  repatriations: {},
+  exceptions: {},
+  approvals: [],
+  intervals: [],
+});
+
+const OPEN_ENDED = '9999-12-31';
+
+/** The expected end as known on `asOf`: extensions only lengthen the assignment. */
+const expectedEndOn = (doc: DeadlinesDoc, asOf: BusinessDate): BusinessDate =>
+  doc.extensions.reduce(
+    (end, e) => (e.decidedOn <= asOf ? maxDate(end, e.newExpectedEndDate) : end),
+    doc.expectedEndDate!,
+  );
+
+/** What is open on `asOf` for this assignment, whatever its due date, in dueOn order. */
+export const deadlinesAt = (doc: DeadlinesDoc, asOf: BusinessDate): DeadlineItem[] => {
+  const items: DeadlineItem[] = [];
+  if (doc.employeeId === null || doc.effectiveDate === null) return items;
+  const employeeId = doc.employeeId;
+  const add = (kind: DeadlineKind, dueOn: BusinessDate, detail: DeadlineItem['detail']) =>
+    items.push({ assignmentId: doc.assignmentId, employeeId, kind, dueOn, detail });
+
+  for (const [exceptionId, e] of Object.entries(doc.exceptions)) {
+    if (e.requestedOn > asOf || (e.decidedOn !== undefined && e.decidedOn <= asOf)) continue;
+    add('exception-pending', e.requestedOn, {
+      exceptionId,
+      term: e.term,
+      requestedLimit: e.requestedLimit,
+      ...(e.year !== undefined ? { year: e.year } : {}),
+      requestedBy: e.requestedBy,
+    });
+  }
+  const endedOn = doc.end?.endedOn;
+  if (asOf < doc.effectiveDate) return items.sort(byDue);
+  if (endedOn !== undefined && endedOn <= asOf) {
+    if (!Object.values(doc.repatriations).some((d) => d <= asOf)) {
+      add('repatriation-pending', endedOn, { endedOn, endReason: doc.end!.reason });
+    }
+    return items.sort(byDue);
+  }
+
+  const expectedEndDate = expectedEndOn(doc, asOf);
+  // An end already recorded for a later date is the end; an expected end gone by is overdue, not moved.
+  const end = endedOn ?? expectedEndDate;
+  add('assignment-ends', end, { expectedEndDate, ...(endedOn !== undefined ? { endedOn } : {}) });
+
+  const year = yearOf(asOf);
+  const granted = exceptionInForce(
+    doc.approvals.filter((a) => a.approvedOn <= asOf),
+    'home-leave-trips',
+    year,
+  );
+  const allowed = granted ? Number(granted.grantedLimit) : doc.tripsPerYear;
+  const taken = Object.values(doc.trips).filter((d) => d <= asOf && yearOf(d) === year).length;
+  const remaining = allowed - taken;
+  if (remaining > 0) {
+    const dueOn = end >= asOf ? minDate(`${year}-12-31`, end) : `${year}-12-31`;
+    add('home-leave-lapses', dueOn, { year, remaining, allowed });
+  }
+  return items.sort(byDue);
+};
+
+const byDue = (a: DeadlineItem, b: DeadlineItem): number =>
+  a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0;
+
+/**
+ * The days on which `deadlinesAt` may answer differently from the day before: every date the document
+ * holds, the day after each expected end, and each 1 January up to the year after the last expected or
+ * recorded end (an assignment still open after that lists no lapse: its end is overdue by then).
+ */
+const changeDays = (doc: DeadlinesDoc): BusinessDate[] => {
+  const days = new Set<BusinessDate>([
+    doc.effectiveDate!,
+    doc.expectedEndDate!,
+    addDays(doc.expectedEndDate!, 1),
+  ]);
+  for (const e of doc.extensions) {
+    days.add(e.decidedOn);
+    days.add(addDays(e.newExpectedEndDate, 1));
+  }
+  if (doc.end) days.add(doc.end.endedOn);
+  for (const d of Object.values(doc.trips)) days.add(d);
+  for (const d of Object.values(doc.repatriations)) days.add(d);
+  for (const e of Object.values(doc.exceptions)) {
+    days.add(e.requestedOn);
+    if (e.decidedOn !== undefined) days.add(e.decidedOn);
+  }
+  const sorted = [...days].sort();
+  const last = [
+    doc.expectedEndDate!,
+    ...doc.extensions.map((e) => e.newExpectedEndDate),
+    doc.end?.endedOn ?? '',
+  ].reduce((a, b) => maxDate(a, b));
+  for (let y = yearOf(sorted[0]!) + 1; y <= yearOf(last) + 1; y++) days.add(`${y}-01-01`);
+  return [...days].sort();
+};
+
+/** The intervals of as-of days over which each item is open (lapses close on their due day). */
+export const deadlineIntervalsOf = (doc: DeadlinesDoc): DeadlineInterval[] => {
+  if (doc.employeeId === null || doc.effectiveDate === null) return [];
+  const days = changeDays(doc);
+  const out: DeadlineInterval[] = [];
+  const lastOf = new Map<string, DeadlineInterval>();
+  days.forEach((day, i) => {
+    const until = i + 1 < days.length ? addDays(days[i + 1]!, -1) : OPEN_ENDED;
+    for (const item of deadlinesAt(doc, day)) {
+      const to = toDayNumber(item.kind === 'home-leave-lapses' ? minDate(until, item.dueOn) : until);
+      const from = toDayNumber(day);
+      if (to < from) continue;
+      const key = JSON.stringify(item);
+      const previous = lastOf.get(key);
+      if (previous && previous.to + 1 === from) {
+        previous.to = to;
+        continue;
+      }
+      const interval = { from, to, at: toDayNumber(item.dueOn), item };
+      lastOf.set(key, interval);
+      out.push(interval);
+    }
+  });
+  return out;
+};
+
+type Handled =
+  | 'AssignmentStarted'
+  | 'AssignmentExtended'
+  | 'AssignmentEnded'
+  | 'HomeLeaveTripTaken'
+  | 'RepatriationTravelled'
+  | 'ExceptionRequested'
+  | 'ExceptionApproved'
+  | 'ExceptionDeclined'
+  | 'EventCorrected'
+  | 'EventVoided';
+
+const HANDLED: readonly Handled[] = [
+  'AssignmentStarted',
+  'AssignmentExtended',
+  'AssignmentEnded',
+  'HomeLeaveTripTaken',
+  'RepatriationTravelled',
+  'ExceptionRequested',
+  'ExceptionApproved',
+  'ExceptionDeclined',
+  'EventCorrected',
+  'EventVoided',
+];
+
+/** Files the event's facts; false when it changes nothing a deadline reads. */
+const file = (doc: DeadlinesDoc, event: ProjectedEvent): boolean => {
+  const data = event.data;
+  switch (event.type as Handled) {
+    case 'AssignmentStarted': {
+      if (doc.employeeId !== null) return false;
+      const d = data as DataOf<'AssignmentStarted'>;
+      doc.employeeId = d.employee.id;
+      doc.effectiveDate = d.effectiveDate;
+      doc.expectedEndDate = d.expectedEndDate;
+      doc.tripsPerYear = d.policy.homeLeaveTripsPerYear;
+      return true;
+    }
+    case 'AssignmentExtended': {
+      const d = data as DataOf<'AssignmentExtended'>;
+      doc.extensions.push({ decidedOn: d.decidedOn, newExpectedEndDate: d.newExpectedEndDate });
+      return true;
+    }
+    case 'AssignmentEnded': {
+      const d = data as DataOf<'AssignmentEnded'>;
+      doc.end ??= { endedOn: d.endedOn, reason: d.reason };
+      return true;
+    }
+    case 'HomeLeaveTripTaken':
+      doc.trips[event.eventId] = (data as DataOf<'HomeLeaveTripTaken'>).departedOn;
+      return true;
+    case 'RepatriationTravelled':
+      doc.repatriations[event.eventId] = (data as DataOf<'RepatriationTravelled'>).travelledOn;
+      return true;
+    case 'ExceptionRequested': {
+      const d = data as DataOf<'ExceptionRequested'>;
+      doc.exceptions[d.exceptionId] = {
+        term: d.term,
+        requestedLimit: d.requestedLimit,
+        ...(d.year !== undefined ? { year: d.year } : {}),
+        requestedBy: d.requestedBy,
+        requestedOn: d.requestedOn,
+      };
+      return true;
+    }
+    case 'ExceptionApproved':
+    case 'ExceptionDeclined': {
+      const d = data as DataOf<'ExceptionApproved'> | DataOf<'ExceptionDeclined'>;
+      const exception = doc.exceptions[d.exceptionId];
+      if (!exception || exception.decidedOn !== undefined) return false;
+      if ('approvedOn' in d) {
+        exception.decidedOn = d.approvedOn;
+        doc.approvals.push({
+          exceptionId: d.exceptionId,
+          term: d.term,
+          grantedLimit: d.grantedLimit,
+          ...(d.year !== undefined ? { year: d.year } : {}),
+          approvedOn: d.approvedOn,
+        });
+      } else exception.decidedOn = d.declinedOn;
+      return true;
+    }
+    case 'EventCorrected':
+    case 'EventVoided': {
+      const d = data as DataOf<'EventCorrected'> | DataOf<'EventVoided'>;
+      const list =
+        d.correctedType === 'HomeLeaveTripTaken'
+          ? doc.trips
+          : d.correctedType === 'RepatriationTravelled'
+            ? doc.repatriations
+            : undefined;
+      if (!list || !(d.correctsEventId in list)) return false;
+      if (!('replacement' in d)) delete list[d.correctsEventId];
+      else {
+        const replacement = d.replacement as { departedOn?: BusinessDate; travelledOn?: BusinessDate };
+        const date = replacement.departedOn ?? replacement.travelledOn;
+        if (date !== undefined) list[d.correctsEventId] = date;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+};
+
+/** Mutates and returns `doc` (the runner owns it); an event at or before the last position is a no-op. */
+export const evolveDeadlines = (doc: DeadlinesDoc, event: ProjectedEvent): DeadlinesDoc => {
+  if (event.position <= doc.lastPosition) return doc;
+  doc.lastPosition = event.position;
+  if (file(doc, event)) doc.intervals = deadlineIntervalsOf(doc);
+  return doc;
+};
+
+export const deadlinesProjection: Projection<DeadlinesDoc> = {
+  name: 'deadlines',
+  version: 1,
+  canHandle: HANDLED,
+  keyOf: assignmentKeyOf,
+  init: initDeadlinesDoc,
+  evolve: evolveDeadlines,
+  intervals: true,
+};
