@@ -31,7 +31,7 @@ export class RequestExceptionDto extends WriteDto {
 
   @ApiProperty({ example: 'school books for the children' })
   @IsString()
-  @Length(1, 2000)
+  @Length(1, 1000)
   reason!: string;
 
   @ApiProperty({ example: 'Carl Berg' })
@@ -73,6 +73,6 @@ export class DeclineExceptionDto extends WriteDto {
 
   @ApiProperty({ example: 'within the letter' })
   @IsString()
-  @Length(1, 2000)
+  @Length(1, 1000)
   reason!: string;
 }
