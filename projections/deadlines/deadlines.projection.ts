@@ -143,8 +143,10 @@ export const deadlinesAt = (doc: DeadlinesDoc, asOf: BusinessDate): DeadlineItem
   return items.sort(byDue);
 };
 
-const byDue = (a: DeadlineItem, b: DeadlineItem): number =>
-  a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0;
+/** The order of an answer: by due date, then assignment, then kind. */
+export const byDue = (a: DeadlineItem, b: DeadlineItem): number =>
+  compare(a.dueOn, b.dueOn) || compare(a.assignmentId, b.assignmentId) || compare(a.kind, b.kind);
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The days on which `deadlinesAt` may answer differently from the day before: every date the document

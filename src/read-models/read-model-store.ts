@@ -549,17 +549,18 @@ export class ReadModelStore {
 
   /**
    * The `item`s of the projection's active generation whose interval holds `day` and whose `at` is on
-   * or before `atMost` (day numbers), by `at`, document key, then `item.kind`: an R-tree search, never a scan.
+   * or before `atMost` (day numbers), by `at`, document key, then interval: an R-tree search, never a scan.
    */
   intervalItems<Item = unknown>(projection: string, day: number, atMost: number): Item[] {
     const gen = this.active(projection);
     if (!gen || !this.hasIntervals(gen.id)) return [];
     const rows = this.stmt(
-      `SELECT item FROM "${intervalTable(gen.id)}" WHERE fromDay <= ? AND toDay >= ? AND atMin <= ? ORDER BY atMin, key, json_extract(item, '$.kind'), id`,
+      `SELECT item FROM "${intervalTable(gen.id)}" WHERE fromDay <= ? AND toDay >= ? AND atMin <= ? ORDER BY atMin, key, id`,
     )
       .pluck()
       .all(day, day, atMost) as string[];
-    return rows.map((item) => JSON.parse(item) as Item);
+    // One parse of the whole answer costs about half of one parse per item.
+    return JSON.parse(`[${rows.join(',')}]`) as Item[];
   }
 
   /** How many documents of the active generation match the filter. */

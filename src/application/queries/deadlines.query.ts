@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { deadlinesProjection, type DeadlineItem } from '../../../projections/index.js';
+import { byDue, deadlinesProjection, type DeadlineItem } from '../../../projections/index.js';
 import { addDays, toDayNumber, type BusinessDate } from '../../domain/shared/calendar.js';
 import { LEDGER_CONFIG, type LedgerConfig } from '../../config/ledger-config.js';
 import { caughtUp } from './assignment.queries.js';
@@ -37,6 +37,8 @@ export class GetDeadlinesHandler implements IQueryHandler<GetDeadlines> {
       toDayNumber(q.asOf),
       toDayNumber(addDays(q.asOf, q.within)),
     );
+    // The index answers by due day and assignment; items of one assignment due the same day go by kind.
+    items.sort(byDue);
     return { asOf: q.asOf, within: q.within, items };
   }
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import {
+  byDue,
   deadlinesAt,
   deadlinesProjection,
   type DeadlineItem,
@@ -144,11 +145,13 @@ describe('deadlines (domain.md "Deadlines")', () => {
       });
       store.applyBatch(deadlinesProjection.name, 1, new Map(docs.map((d) => [d.assignmentId, d])), 10);
       return (asOf: string, within: number) =>
-        store.intervalItems<DeadlineItem>(
-          deadlinesProjection.name,
-          toDayNumber(asOf),
-          toDayNumber(addDays(asOf, within)),
-        );
+        store
+          .intervalItems<DeadlineItem>(
+            deadlinesProjection.name,
+            toDayNumber(asOf),
+            toDayNumber(addDays(asOf, within)),
+          )
+          .sort(byDue);
     };
 
     it('answer exactly what deadlinesAt says, for every day from before the start to after the end', () => {
