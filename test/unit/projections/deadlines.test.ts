@@ -165,6 +165,37 @@ describe('deadlines (domain.md "Deadlines")', () => {
       }
     });
 
+    it('stay exact when trips beyond a full pool are filed without moving them, then a limit is raised', () => {
+      const story = new Story();
+      story.started();
+      story.extended('2005-03-01', '2005-07-18', '2006-12-31');
+      for (const day of ['2005-05-01', '2005-02-01', '2005-04-01', '2005-06-01', '2005-03-01', '2005-06-01'])
+        story.trip('employee', 'home', day);
+      story.record('ExceptionRequested', {
+        exceptionId: 'x',
+        term: 'home-leave-trips',
+        requestedLimit: '6',
+        year: 2005,
+        reason: 'family',
+        requestedBy: 'Carl Berg',
+        requestedOn: '2005-07-01',
+      });
+      story.record('ExceptionApproved', {
+        exceptionId: 'x',
+        approvedBy: 'Bob Borron',
+        approvedOn: '2005-07-02',
+        grantedLimit: '6',
+        term: 'home-leave-trips',
+        year: 2005,
+      });
+      const doc = project(deadlinesProjection, story.events);
+      const query = indexed([doc]);
+      for (let day = '2005-01-01'; day <= '2006-01-10'; day = addDays(day, 3)) {
+        const expected = deadlinesAt(doc, day).filter((i) => i.dueOn <= addDays(day, 366));
+        expect({ day, items: query(day, 366) }).toEqual({ day, items: expected });
+      }
+    });
+
     it('follow a document rewritten, removed, and adopted from a bulk rebuild', () => {
       const story = joe();
       const before = project(deadlinesProjection, story.events);
