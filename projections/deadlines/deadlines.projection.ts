@@ -98,14 +98,16 @@ const expectedEndOn = (doc: DeadlinesDoc, asOf: BusinessDate): BusinessDate =>
     doc.expectedEndDate!,
   );
 
-/** What is open on `asOf` for this assignment, whatever its due date, in dueOn order. */
-export const deadlinesAt = (doc: DeadlinesDoc, asOf: BusinessDate): DeadlineItem[] => {
-  const items: DeadlineItem[] = [];
-  if (doc.employeeId === null || doc.effectiveDate === null) return items;
-  const employeeId = doc.employeeId;
-  const add = (kind: DeadlineKind, dueOn: BusinessDate, detail: DeadlineItem['detail']) =>
-    items.push({ assignmentId: doc.assignmentId, employeeId, kind, dueOn, detail });
+type Add = (kind: DeadlineKind, dueOn: BusinessDate, detail: DeadlineItem['detail']) => void;
 
+const adder = (doc: DeadlinesDoc, items: DeadlineItem[]): Add => {
+  const employeeId = doc.employeeId!;
+  return (kind, dueOn, detail) =>
+    items.push({ assignmentId: doc.assignmentId, employeeId, kind, dueOn, detail });
+};
+
+/** Exceptions requested on or before `asOf` and not decided by then (due on the request date). */
+const pendingExceptionsAt = (doc: DeadlinesDoc, asOf: BusinessDate, add: Add): void => {
   for (const [exceptionId, e] of Object.entries(doc.exceptions)) {
     if (e.requestedOn > asOf || (e.decidedOn !== undefined && e.decidedOn <= asOf)) continue;
     add('exception-pending', e.requestedOn, {
@@ -116,20 +118,33 @@ export const deadlinesAt = (doc: DeadlinesDoc, asOf: BusinessDate): DeadlineItem
       requestedBy: e.requestedBy,
     });
   }
+};
+
+/** The end of an active assignment, or the flight home of an ended one; the end as known on `asOf`. */
+const lifecycleAt = (doc: DeadlinesDoc, asOf: BusinessDate, add: Add): BusinessDate | null => {
   const endedOn = doc.end?.endedOn;
-  if (asOf < doc.effectiveDate) return items.sort(byDue);
+  if (asOf < doc.effectiveDate!) return null;
   if (endedOn !== undefined && endedOn <= asOf) {
     if (!Object.values(doc.repatriations).some((d) => d <= asOf)) {
       add('repatriation-pending', endedOn, { endedOn, endReason: doc.end!.reason });
     }
-    return items.sort(byDue);
+    return null;
   }
-
   const expectedEndDate = expectedEndOn(doc, asOf);
   // An end already recorded for a later date is the end; an expected end gone by is overdue, not moved.
   const end = endedOn ?? expectedEndDate;
   add('assignment-ends', end, { expectedEndDate, ...(endedOn !== undefined ? { endedOn } : {}) });
+  return end;
+};
 
+/** The trips left in the as-of year, lapsing on 31 December or on the end if that comes first. */
+const lapseAt = (
+  doc: DeadlinesDoc,
+  asOf: BusinessDate,
+  end: BusinessDate,
+  tripDays: [string, number][],
+  add: Add,
+) => {
   const year = yearOf(asOf);
   const granted = exceptionInForce(
     doc.approvals.filter((a) => a.approvedOn <= asOf),
@@ -138,12 +153,22 @@ export const deadlinesAt = (doc: DeadlinesDoc, asOf: BusinessDate): DeadlineItem
   );
   const allowed = granted ? Number(granted.grantedLimit) : doc.tripsPerYear;
   let taken = 0;
-  for (const [d, n] of Object.entries(doc.tripDays)) if (d <= asOf && yearOf(d) === year) taken += n;
+  for (const [d, n] of tripDays) if (d <= asOf && yearOf(d) === year) taken += n;
   const remaining = allowed - taken;
   if (remaining > 0) {
     const dueOn = end >= asOf ? minDate(`${year}-12-31`, end) : `${year}-12-31`;
     add('home-leave-lapses', dueOn, { year, remaining, allowed });
   }
+};
+
+/** What is open on `asOf` for this assignment, whatever its due date, in dueOn order. */
+export const deadlinesAt = (doc: DeadlinesDoc, asOf: BusinessDate): DeadlineItem[] => {
+  const items: DeadlineItem[] = [];
+  if (doc.employeeId === null || doc.effectiveDate === null) return items;
+  const add = adder(doc, items);
+  pendingExceptionsAt(doc, asOf, add);
+  const end = lifecycleAt(doc, asOf, add);
+  if (end !== null) lapseAt(doc, asOf, end, Object.entries(doc.tripDays), add);
   return items.sort(byDue);
 };
 
@@ -152,62 +177,121 @@ export const byDue = (a: DeadlineItem, b: DeadlineItem): number =>
   compare(a.dueOn, b.dueOn) || compare(a.assignmentId, b.assignmentId) || compare(a.kind, b.kind);
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/**
- * The days on which `deadlinesAt` may answer differently from the day before: every date the document
- * holds, the day after each expected end, and each 1 January up to the year after the last expected or
- * recorded end (an assignment still open after that lists no lapse: its end is overdue by then).
- */
-const changeDays = (doc: DeadlinesDoc): BusinessDate[] => {
-  const days = new Set<BusinessDate>([
-    doc.effectiveDate!,
-    doc.expectedEndDate!,
-    addDays(doc.expectedEndDate!, 1),
-  ]);
-  for (const e of doc.extensions) {
-    days.add(e.decidedOn);
-    days.add(addDays(e.newExpectedEndDate, 1));
-  }
-  if (doc.end) days.add(doc.end.endedOn);
-  for (const d of Object.keys(doc.tripDays)) days.add(d);
-  for (const d of Object.values(doc.repatriations)) days.add(d);
-  for (const e of Object.values(doc.exceptions)) {
-    days.add(e.requestedOn);
-    if (e.decidedOn !== undefined) days.add(e.decidedOn);
-  }
-  const sorted = [...days].sort();
-  const last = [
-    doc.expectedEndDate!,
-    ...doc.extensions.map((e) => e.newExpectedEndDate),
-    doc.end?.endedOn ?? '',
-  ].reduce((a, b) => maxDate(a, b));
-  for (let y = yearOf(sorted[0]!) + 1; y <= yearOf(last) + 1; y++) days.add(`${y}-01-01`);
-  return [...days].sort();
-};
+/** Files each item open from `day` to `until` (day numbers), extending the interval it continues. */
+class Intervals {
+  readonly out: DeadlineInterval[] = [];
+  private readonly last = new Map<string, DeadlineInterval>();
 
-/** The intervals of as-of days over which each item is open (lapses close on their due day). */
-export const deadlineIntervalsOf = (doc: DeadlinesDoc): DeadlineInterval[] => {
-  if (doc.employeeId === null || doc.effectiveDate === null) return [];
-  const days = changeDays(doc);
-  const out: DeadlineInterval[] = [];
-  const lastOf = new Map<string, DeadlineInterval>();
-  days.forEach((day, i) => {
-    const until = i + 1 < days.length ? addDays(days[i + 1]!, -1) : OPEN_ENDED;
-    for (const item of deadlinesAt(doc, day)) {
-      const to = toDayNumber(item.kind === 'home-leave-lapses' ? minDate(until, item.dueOn) : until);
-      const from = toDayNumber(day);
+  add(items: readonly DeadlineItem[], from: number, until: number): void {
+    for (const item of items) {
+      const to = item.kind === 'home-leave-lapses' ? Math.min(until, toDayNumber(item.dueOn)) : until;
       if (to < from) continue;
-      const key = JSON.stringify(item);
-      const previous = lastOf.get(key);
+      // Same kind, due day and detail values (in the order each kind writes them): the same item.
+      const key = `${item.kind}|${item.dueOn}|${Object.values(item.detail).join('|')}`;
+      const previous = this.last.get(key);
       if (previous && previous.to + 1 === from) {
         previous.to = to;
         continue;
       }
       const interval = { from, to, at: toDayNumber(item.dueOn), item };
-      lastOf.set(key, interval);
-      out.push(interval);
+      this.last.set(key, interval);
+      this.out.push(interval);
     }
+  }
+}
+
+const OPEN = toDayNumber(OPEN_ENDED);
+
+/** Evaluates `at` on each change day (sorted, unique) and files what it answers up to the next one (or `last`). */
+const sweep = (
+  intervals: Intervals,
+  days: readonly BusinessDate[],
+  last: number,
+  at: (day: BusinessDate, add: Add, items: DeadlineItem[]) => void,
+  doc: DeadlinesDoc,
+): void => {
+  days.forEach((day, i) => {
+    const items: DeadlineItem[] = [];
+    at(day, adder(doc, items), items);
+    const until = i + 1 < days.length ? toDayNumber(days[i + 1]!) - 1 : last;
+    intervals.add(items, toDayNumber(day), until);
   });
-  return out;
+};
+
+const sortedUnique = (days: Iterable<BusinessDate>): BusinessDate[] => [...new Set(days)].sort();
+
+/** Lapses are listed up to the year after the last expected or recorded end. */
+const lastYearOf = (doc: DeadlinesDoc): number =>
+  yearOf(
+    [doc.expectedEndDate!, ...doc.extensions.map((e) => e.newExpectedEndDate), doc.end?.endedOn ?? ''].reduce(
+      (a, b) => maxDate(a, b),
+    ),
+  ) + 1;
+
+/** The lapse intervals of one year, swept over the days of that year on which its answer can change. */
+const lapseIntervalsOf = (doc: DeadlinesDoc, year: number, intervals: Intervals): void => {
+  const first = maxDate(`${year}-01-01`, doc.effectiveDate!);
+  const lastDay = `${year}-12-31`;
+  const inYear = (d: BusinessDate) => (d >= first && d <= lastDay ? [d] : []);
+  const yearTrips = Object.entries(doc.tripDays).filter(([d]) => yearOf(d) === year);
+  const days = sortedUnique([
+    first,
+    ...yearTrips.flatMap(([d]) => inYear(d)),
+    ...doc.approvals.flatMap((a) =>
+      a.term === 'home-leave-trips' && a.year === year ? inYear(maxDate(a.approvedOn, first)) : [],
+    ),
+    ...doc.extensions.flatMap((e) => [...inYear(e.decidedOn), ...inYear(addDays(e.newExpectedEndDate, 1))]),
+    ...inYear(addDays(doc.expectedEndDate!, 1)),
+    ...(doc.end ? inYear(doc.end.endedOn) : []),
+  ]);
+  sweep(
+    intervals,
+    days,
+    toDayNumber(lastDay),
+    (day, add) => {
+      const end = lifecycleAt(doc, day, () => undefined);
+      if (end !== null) lapseAt(doc, day, end, yearTrips, add);
+    },
+    doc,
+  );
+};
+
+/** A trip changes only its own year's lapses: those intervals are swept again, the others kept. */
+const withYearSwept = (doc: DeadlinesDoc, year: number): DeadlineInterval[] => {
+  const kept = doc.intervals.filter(
+    (i) => i.item.kind !== 'home-leave-lapses' || i.item.detail['year'] !== year,
+  );
+  const intervals = new Intervals();
+  if (year >= yearOf(doc.effectiveDate!) && year <= lastYearOf(doc)) lapseIntervalsOf(doc, year, intervals);
+  return [...kept, ...intervals.out];
+};
+
+/**
+ * The intervals of as-of days over which each item is open, kind by kind, each evaluated only on the
+ * days its answer can change: an exception's request and decision; the start, extensions, end and
+ * flights for the end and the repatriation; within each year, its trips, approvals, extensions and ends
+ * for the lapse. Years run to the one after the last expected or recorded end (an assignment still open
+ * after that shows its overdue end, not lapses).
+ */
+export const deadlineIntervalsOf = (doc: DeadlinesDoc): DeadlineInterval[] => {
+  if (doc.employeeId === null || doc.effectiveDate === null) return [];
+  const intervals = new Intervals();
+  const effective = doc.effectiveDate;
+  for (const [exceptionId, e] of Object.entries(doc.exceptions)) {
+    const one = { ...doc, exceptions: { [exceptionId]: e } };
+    const days = sortedUnique([e.requestedOn, ...(e.decidedOn !== undefined ? [e.decidedOn] : [])]);
+    sweep(intervals, days, OPEN, (day, add) => pendingExceptionsAt(one, day, add), doc);
+  }
+  const lifeDays = sortedUnique([
+    effective,
+    ...doc.extensions.map((e) => maxDate(e.decidedOn, effective)),
+    ...(doc.end ? [maxDate(doc.end.endedOn, effective)] : []),
+    ...Object.values(doc.repatriations).filter((d) => d >= effective),
+  ]);
+  sweep(intervals, lifeDays, OPEN, (day, add) => void lifecycleAt(doc, day, add), doc);
+
+  for (let year = yearOf(effective); year <= lastYearOf(doc); year++) lapseIntervalsOf(doc, year, intervals);
+  return intervals.out;
 };
 
 type Handled =
@@ -283,7 +367,8 @@ const file = (doc: DeadlinesDoc, event: ProjectedEvent): boolean => {
       doc.trips[event.eventId] = departedOn;
       const moves = !poolFullBy(doc, departedOn);
       countTrip(doc, departedOn, 1);
-      return moves;
+      if (moves && doc.effectiveDate !== null) doc.intervals = withYearSwept(doc, yearOf(departedOn));
+      return false;
     }
     case 'RepatriationTravelled':
       doc.repatriations[event.eventId] = (data as DataOf<'RepatriationTravelled'>).travelledOn;
