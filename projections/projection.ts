@@ -34,6 +34,11 @@ export interface Projection<Doc> {
   keyOf(event: ProjectedEvent): string | null;
   init(key: string): Doc;
   evolve(doc: Doc, event: ProjectedEvent): Doc;
+  /**
+   * Its documents carry `intervals: { from, to, at, item }[]` (day numbers) that the read-model store
+   * indexes, so a query finds the items open on a day and due by another without reading every document.
+   */
+  readonly intervals?: true;
 }
 
 /** Any projection, for lists such as ALL_PROJECTIONS (methods are bivariant in their parameters). */

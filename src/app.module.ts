@@ -22,6 +22,7 @@ const readModelsOf = (store: ReadModelStore, runner: ProjectionRunner): ReadMode
   get: (projection, key) => store.get(projection, key),
   list: (projection, options) => store.list(projection, options),
   count: (projection, filter) => store.count(projection, filter),
+  intervalItems: (projection, day, atMost) => store.intervalItems(projection, day, atMost),
   waitFor: (position, timeoutMs) => runner.waitFor(position, timeoutMs),
   position: () => runner.position(),
   epoch: () => runner.epoch(),

@@ -45,6 +45,9 @@ export interface EntitlementsDoc extends OneOffFacts {
   leases: Fact<DataOf<'HousingLeaseApproved'>>[];
   holidays: Fact<DataOf<'HostHolidayObserved'>>[];
   vacations: Fact<DataOf<'VacationTaken'>>[];
+  exceptionRequests: Fact<DataOf<'ExceptionRequested'>>[];
+  exceptionApprovals: Fact<DataOf<'ExceptionApproved'>>[];
+  exceptionDeclines: Fact<DataOf<'ExceptionDeclined'>>[];
   corrections: Fact<DataOf<'EventCorrected'>>[];
   voids: Fact<DataOf<'EventVoided'>>[];
 }
@@ -74,6 +77,9 @@ const LIST_OF: Record<Exclude<AssignmentEventType, 'AssignmentStarted'>, FactLis
   HousingLeaseApproved: 'leases',
   HostHolidayObserved: 'holidays',
   VacationTaken: 'vacations',
+  ExceptionRequested: 'exceptionRequests',
+  ExceptionApproved: 'exceptionApprovals',
+  ExceptionDeclined: 'exceptionDeclines',
   EventCorrected: 'corrections',
   EventVoided: 'voids',
 };
@@ -108,6 +114,9 @@ export const initEntitlementsDoc = (assignmentId: string): EntitlementsDoc => ({
   leases: [],
   holidays: [],
   vacations: [],
+  exceptionRequests: [],
+  exceptionApprovals: [],
+  exceptionDeclines: [],
   corrections: [],
   voids: [],
 });
@@ -132,7 +141,7 @@ export const evolveEntitlements = (doc: EntitlementsDoc, event: ProjectedEvent):
 
 export const assignmentEntitlementsProjection: Projection<EntitlementsDoc> = {
   name: 'assignment-entitlements',
-  version: 1,
+  version: 2,
   canHandle: ASSIGNMENT_EVENT_TYPES,
   keyOf: assignmentKeyOf,
   init: initEntitlementsDoc,

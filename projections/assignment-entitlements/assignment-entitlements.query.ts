@@ -50,6 +50,13 @@ import {
   yearOfVacation,
   type DaysOffTally,
 } from '../../src/domain/assignment/balances/time-off.js';
+import {
+  exceptionInForce,
+  termsInForce,
+  UNIT_OF_TERM,
+  type ApprovedException,
+} from '../../src/domain/assignment/balances/exceptions.js';
+import type { ExceptionTerm } from '../../src/domain/assignment/events.js';
 import { latestLeaseInForce } from '../../src/domain/assignment/state.js';
 import { maxDate, yearOf, type BusinessDate } from '../../src/domain/shared/calendar.js';
 import { roundMoney, type Money } from '../../src/domain/shared/money.js';
@@ -58,7 +65,9 @@ import { knownFilter, type KnownAtOptions } from '../shared/known-at.js';
 import { factListsOf, type EntitlementsDoc, type OneOffFacts } from './assignment-entitlements.projection.js';
 import type {
   Entitlements,
+  ExceptionView,
   ExtensionView,
+  LimitView,
   HomeLeaveYear,
   OneOffAllowance,
   LeaseView,
@@ -152,6 +161,8 @@ interface Reading {
   asOf: BusinessDate;
   start: DataOf<'AssignmentStarted'>;
   policy: AssignmentPolicy;
+  /** Exceptions approved on or before the as-of date, in the order approved (balances/exceptions.ts). */
+  approved: readonly ApprovedException[];
   /** The reimbursement currency. */
   usd: string;
   /** Facts left out of a total, and why. */
@@ -230,7 +241,8 @@ const homeLeaveOf = (r: Reading, years: readonly number[], yearClosed: (year: nu
   }
   return years.map((year): HomeLeaveYear => {
     const closed = yearClosed(year);
-    return { year, ...homeLeaveBalance(tripsByYear.get(year) ?? NO_TRIPS, r.policy, closed), closed };
+    const terms = termsInForce(r.policy, r.approved, year);
+    return { year, ...homeLeaveBalance(tripsByYear.get(year) ?? NO_TRIPS, terms, closed), closed };
   });
 };
 
@@ -238,8 +250,71 @@ const homeLeaveOf = (r: Reading, years: readonly number[], yearClosed: (year: nu
 const shipmentsOf = (r: Reading) =>
   shipmentBalances(
     dated(r, r.doc.shipments, (d) => d.shippedOn).reduce((t, s) => tallyShipment(t, s.data, 1), NO_SHIPMENTS),
-    r.policy,
+    termsInForce(r.policy, r.approved),
   );
+
+/** Exceptions to a cap: requested, approved or declined on or before the as-of date. */
+const exceptionsOf = (r: Reading): ExceptionView[] => {
+  const approvals = dated(r, r.doc.exceptionApprovals, (d) => d.approvedOn);
+  const declines = dated(r, r.doc.exceptionDeclines, (d) => d.declinedOn);
+  return dated(r, r.doc.exceptionRequests, (d) => d.requestedOn).map(({ data }) => {
+    const approval = approvals.find((a) => a.data.exceptionId === data.exceptionId)?.data;
+    const decline = declines.find((d) => d.data.exceptionId === data.exceptionId)?.data;
+    return {
+      exceptionId: data.exceptionId,
+      term: data.term,
+      ...(data.year !== undefined ? { year: data.year } : {}),
+      requestedLimit: data.requestedLimit,
+      reason: data.reason,
+      requestedBy: data.requestedBy,
+      requestedOn: data.requestedOn,
+      status: approval ? 'approved' : decline ? 'declined' : 'requested',
+      ...(approval
+        ? {
+            grantedLimit: approval.grantedLimit,
+            approvedBy: approval.approvedBy,
+            approvedOn: approval.approvedOn,
+          }
+        : {}),
+      ...(decline ? { declinedBy: decline.declinedBy, declinedOn: decline.declinedOn } : {}),
+    };
+  });
+};
+
+/** For each capped term (trips: each year): the policy's limit, the one in force and the exceptions behind it. */
+const limitsOf = (
+  r: Reading,
+  exceptions: readonly ExceptionView[],
+  years: readonly number[],
+  housing: Entitlements['housing'],
+): LimitView[] => {
+  const limitOf = (term: ExceptionTerm, policyLimit: string | null, year?: number): LimitView => {
+    const granted = exceptionInForce(r.approved, term, year);
+    return {
+      term,
+      ...(year !== undefined ? { year } : {}),
+      unit: UNIT_OF_TERM[term],
+      policyLimit,
+      limit: granted?.grantedLimit ?? policyLimit,
+      ...(granted ? { exceptionId: granted.exceptionId } : {}),
+      exceptions: exceptions.filter((e) => e.term === term && (year === undefined || e.year === year)),
+    };
+  };
+  const tripYears = [
+    ...new Set([...years, ...exceptions.flatMap((e) => (e.year === undefined ? [] : [e.year]))]),
+  ];
+  const rent = housing.current?.approvedMonthlyUsd.amount ?? null;
+  return [
+    limitOf('outbound-air-weight', r.policy.outboundAirLimitLb),
+    limitOf('outbound-containers', String(r.policy.outboundContainerLimit)),
+    ...tripYears
+      .sort((a, b) => a - b)
+      .map((y) => limitOf('home-leave-trips', String(r.policy.homeLeaveTripsPerYear), y)),
+    // The other-destination fare is capped per trip by its home fare, the rent by the lease in force.
+    limitOf('other-destination-fare', null),
+    limitOf('housing-rent', rent),
+  ];
+};
 
 /** One-off payments (one-off-payments.ts): a term added later is listed once granted or paid. */
 const allowancesOf = (r: Reading): Entitlements['allowances'] => {
@@ -407,9 +482,14 @@ export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): 
     asOf: query.asOf,
     start,
     policy,
+    approved: live(doc.exceptionApprovals, mends)
+      .filter((a) => a.data.approvedOn <= query.asOf)
+      .map((a) => a.data),
     usd: policy.reimbursementCurrency,
     warnings: [],
   };
+  const exceptions = exceptionsOf(r);
+  const housing = housingOf(r);
   const { end, status, extensions, expectedEndDate, years, yearClosed } = lifecycleOf(r);
   const taxHomeIndefiniteFrom = taxHomeIndefiniteFromOf(r, extensions);
   const known =
@@ -441,11 +521,13 @@ export const entitlementsOf = (doc: EntitlementsDoc, query: EntitlementsQuery): 
     ...(taxHomeIndefiniteFrom !== undefined ? { taxHomeIndefiniteFrom } : {}),
     homeLeave: { years: homeLeaveOf(r, years, yearClosed) },
     shipments: shipmentsOf(r),
+    exceptions,
+    limits: limitsOf(r, exceptions, years, housing),
     allowances: allowancesOf(r),
     funds: { returnAirfreight: fundOf(r) },
     expenses: expensesOf(r),
     vacation: { years: vacationOf(r, years) },
-    housing: housingOf(r),
+    housing,
     repatriation: repatriationOf(r, end !== undefined),
     salary: salaryOf(r),
     taxEqualization: { settlements: settlementsOf(r) },

@@ -2,7 +2,12 @@
  * The entitlements answer (http-contract.md, "Entitlements answer"): every field the contract names is
  * here under its name; the rest are additions. Money amounts and pound weights are decimal strings.
  */
-import type { EndReason, Relationship, TaxHomeStatus } from '../../src/domain/assignment/events.js';
+import type {
+  EndReason,
+  ExceptionTerm,
+  Relationship,
+  TaxHomeStatus,
+} from '../../src/domain/assignment/events.js';
 import type { ExpenseCategoryTotals, ExpenseSums } from '../../src/domain/assignment/balances/expenses.js';
 import type { FundBalance } from '../../src/domain/assignment/balances/funds.js';
 import type { HomeLeaveBalance } from '../../src/domain/assignment/balances/home-leave.js';
@@ -61,6 +66,37 @@ export interface TaxSettlementView {
   provider?: string;
 }
 
+/** An exception to a cap as known on the as-of date (domain.md "Exceptions to a cap"). */
+export interface ExceptionView {
+  exceptionId: string;
+  term: ExceptionTerm;
+  year?: number;
+  requestedLimit: string;
+  reason: string;
+  requestedBy: string;
+  requestedOn: BusinessDate;
+  status: 'requested' | 'approved' | 'declined';
+  grantedLimit?: string;
+  approvedBy?: string;
+  approvedOn?: BusinessDate;
+  declinedBy?: string;
+  declinedOn?: BusinessDate;
+}
+
+/** One capped term: the policy's limit, the limit in force (the latest approved exception's) and the exceptions behind it. */
+export interface LimitView {
+  term: ExceptionTerm;
+  /** home-leave-trips: the calendar year of the pool. */
+  year?: number;
+  unit: 'lb' | 'containers' | 'trips' | 'USD';
+  /** Null where the policy caps per trip (the home fare) or the lease in force sets it and there is none. */
+  policyLimit: string | null;
+  limit: string | null;
+  /** The approved exception the limit in force comes from. */
+  exceptionId?: string;
+  exceptions: ExceptionView[];
+}
+
 export interface Entitlements {
   assignmentId: string;
   asOf: BusinessDate;
@@ -89,6 +125,8 @@ export interface Entitlements {
   taxHomeIndefiniteFrom?: BusinessDate;
   homeLeave: { years: HomeLeaveYear[] };
   shipments: ShipmentBalances;
+  exceptions: ExceptionView[];
+  limits: LimitView[];
   /** Each one-off payment (one-off-payments.ts) by its answer key; a term added later once granted or paid. */
   allowances: Record<'miscellaneous', OneOffAllowance> & Partial<Record<OneOffAnswer, OneOffAllowance>>;
   funds: { returnAirfreight: FundBalance };

@@ -149,6 +149,18 @@ const describe = (event: ProjectedEvent): string => {
       const d = event.data as EventData<'VacationTaken'>;
       return `Vacation of ${d.days} day${d.days === 1 ? '' : 's'} from ${d.from} to ${d.to}`;
     }
+    case 'ExceptionRequested': {
+      const d = event.data as EventData<'ExceptionRequested'>;
+      return `Exception to ${d.term}${d.year !== undefined ? ` of ${d.year}` : ''} requested by ${d.requestedBy} on ${d.requestedOn}: limit ${d.requestedLimit}; ${d.reason}`;
+    }
+    case 'ExceptionApproved': {
+      const d = event.data as EventData<'ExceptionApproved'>;
+      return `Exception ${d.exceptionId} to ${d.term}${d.year !== undefined ? ` of ${d.year}` : ''} approved by ${d.approvedBy} on ${d.approvedOn}: limit ${d.grantedLimit} in force`;
+    }
+    case 'ExceptionDeclined': {
+      const d = event.data as EventData<'ExceptionDeclined'>;
+      return `Exception ${d.exceptionId} declined by ${d.declinedBy} on ${d.declinedOn}: ${d.reason}`;
+    }
     case 'EventCorrected': {
       const d = event.data as EventData<'EventCorrected'>;
       return `Correction of ${d.correctedType} ${d.correctsEventId}: ${d.reason}`;

@@ -6,6 +6,7 @@ import {
   GetEntitlementsHandler,
   ListAssignmentsHandler,
 } from './queries/assignment.queries.js';
+import { GetDeadlinesHandler } from './queries/deadlines.query.js';
 
 export const COMMAND_HANDLERS = [RecordAssignmentEventHandler];
 export const QUERY_HANDLERS = [
@@ -14,4 +15,5 @@ export const QUERY_HANDLERS = [
   ListAssignmentsHandler,
   GetAssignmentEventsHandler,
   GetAssignmentTimelineHandler,
+  GetDeadlinesHandler,
 ];

@@ -88,6 +88,45 @@ export const letterStory = (assignmentId = DEMO_ASSIGNMENT_ID): StoryStep[] => [
     },
   },
   {
+    label: 'Exception asked for: 650 lb of airfreight, for the school books',
+    command: {
+      type: 'RequestException',
+      data: {
+        exceptionId: 'exc-airfreight-650',
+        term: 'outbound-air-weight',
+        requestedLimit: '650',
+        reason: "The children's school books, which the school in Shanghai does not stock",
+        requestedBy: 'Carl Berg',
+        requestedOn: '2005-01-21',
+      },
+    },
+  },
+  {
+    label: 'Exception approved at 600 lb by Bob Borron',
+    command: {
+      type: 'ApproveException',
+      data: {
+        exceptionId: 'exc-airfreight-650',
+        approvedBy: 'Bob Borron',
+        approvedOn: '2005-01-24',
+        grantedLimit: '600',
+      },
+    },
+  },
+  {
+    label: 'The school books by air: 100 lb, 580 lb in all under the 600 lb in force',
+    command: {
+      type: 'RecordShipment',
+      data: {
+        shipmentId: 'ship-out-air-books',
+        direction: 'outbound',
+        mode: 'air',
+        shippedOn: '2005-01-26',
+        weightLb: '100',
+      },
+    },
+  },
+  {
     label: 'One 40-foot container by sea: 9,000 lb',
     command: {
       type: 'RecordShipment',
@@ -313,7 +352,7 @@ export const letterStory = (assignmentId = DEMO_ASSIGNMENT_ID): StoryStep[] => [
     },
   },
   {
-    label: 'Return shipment by sea: 10,000 lb of a 10,480 lb cap',
+    label: 'Return shipment by sea: 10,000 lb of a 10,580 lb cap',
     command: {
       type: 'RecordShipment',
       data: {
@@ -343,6 +382,29 @@ export const letterStory = (assignmentId = DEMO_ASSIGNMENT_ID): StoryStep[] => [
     command: {
       type: 'DrawReturnAirfreightFund',
       data: { drawnOn: '2006-04-05', amount: usd('1650.00'), description: 'Airfreight of clothing, 380 lb' },
+    },
+  },
+  {
+    label: 'A taxi receipt of the last week, claimed after the end',
+    source: 'receipt SH-TAXI-0329',
+    command: {
+      type: 'ClaimExpense',
+      data: {
+        expenseId: 'exp-late-taxi',
+        category: 'host-transportation',
+        amount: cny('86.00'),
+        exchangeRate: AFTER_REVALUATION,
+        incurredOn: '2006-03-29',
+        receipts: ['SH-TAXI-0329'],
+        description: 'Taxi to the plant for the handover',
+      },
+    },
+  },
+  {
+    label: 'The late taxi claim approved',
+    command: {
+      type: 'ApproveExpense',
+      data: { expenseId: 'exp-late-taxi', approvedBy: 'Bob Borron', approvedOn: '2006-04-20' },
     },
   },
 ];

@@ -346,7 +346,10 @@ export class ProjectionRunner {
         if (keep) this.readModels.activate(keep.id);
         const generation = keep
           ? this.readModels.generation(keep.id)!
-          : this.readModels.createGeneration(name, target.version, { activate: true });
+          : this.readModels.createGeneration(name, target.version, {
+              activate: true,
+              intervals: target.intervals === true,
+            });
         this.feedLanes.set(name, lane(target, generation));
       } else {
         const old = versions.find((p) => p.version === active.version);
@@ -354,7 +357,13 @@ export class ProjectionRunner {
         else this.frozen.set(name, active);
         this.buildLanes.set(
           name,
-          lane(target, keep ?? this.readModels.createGeneration(name, target.version)),
+          lane(
+            target,
+            keep ??
+              this.readModels.createGeneration(name, target.version, {
+                intervals: target.intervals === true,
+              }),
+          ),
         );
       }
     }

@@ -223,7 +223,9 @@ const rebuildInto = async (
       for (const g of readModels.generations(p.name)) {
         if (g.status === 'building') readModels.dropGeneration(g.id);
       }
-      const generation = readModels.createGeneration(p.name, p.version);
+      const generation = readModels.createGeneration(p.name, p.version, {
+        intervals: p.intervals === true,
+      });
       created.push(generation);
       return new ProjectionLane(readModels, p, generation, opts.maxCachedDocs);
     });
@@ -461,7 +463,7 @@ export const verifyReplay = async (
       const lane = new ProjectionLane(
         scratch,
         p,
-        scratch.createGeneration(p.name, p.version),
+        scratch.createGeneration(p.name, p.version, { intervals: p.intervals === true }),
         opts.maxCachedDocs,
       );
       lane.until = active.position;

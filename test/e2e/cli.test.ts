@@ -101,7 +101,7 @@ describe('ledger demo', () => {
     const again = await ledger(pristine, 'demo', '--as-of', '2006-04-30');
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('0 events appended');
-    expect(again.stdout).toContain('"capLb": "10480"');
+    expect(again.stdout).toContain('"capLb": "10580"');
   });
 });
 
@@ -109,8 +109,8 @@ describe('ledger verify', () => {
   it('passes an untouched ledger and prints its head hash', async () => {
     const ok = await ledger(pristine, 'verify', '--head', '--quiet');
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/verify ok: 28 events/);
-    expect(ok.stdout).toMatch(/head 28:[0-9a-f]{64}/);
+    expect(ok.stdout).toMatch(/verify ok: 33 events/);
+    expect(ok.stdout).toMatch(/head 33:[0-9a-f]{64}/);
   });
 
   it('catches an edited field and names the event', async () => {
@@ -159,7 +159,7 @@ describe('ledger verify', () => {
     expect(alone.code).toBe(0);
     const against = await ledger(file, 'verify', '--quiet', '--expect-head', noted);
     expect(against.code).toBe(1);
-    expect(against.stderr).toMatch(/verify FAILED at position 28: the log ends at position 27/);
+    expect(against.stderr).toMatch(/verify FAILED at position 33: the log ends at position 32/);
   });
 
   it('still accepts a noted head after later appends, and catches a history rewritten with fresh hashes', async () => {
@@ -191,7 +191,7 @@ describe('ledger export', () => {
       expect.arrayContaining(['position', 'eventId', 'type', 'recordedAt', 'businessDate', 'data']),
     );
     expect(rows).toHaveLength(json.eventCount);
-    expect(rows).toHaveLength(28);
+    expect(rows).toHaveLength(33);
 
     const col = (name: string) => header!.indexOf(name);
     let doc: EntitlementsDoc | undefined;
@@ -212,7 +212,7 @@ describe('ledger export', () => {
     }
     const fromCsv = entitlementsOf(doc!, { asOf: '2006-04-30' });
     expect(fromCsv).toEqual(json.assignments[0].entitlements);
-    expect(fromCsv!.shipments.return.capLb).toBe('10480');
+    expect(fromCsv!.shipments.return.capLb).toBe('10580');
     expect(fromCsv!.homeLeave.years.find((y) => y.year === 2006)!.forfeited).toBe(2);
   });
 
@@ -232,7 +232,7 @@ describe('ledger replay', () => {
   it('rebuilds the read models and verifies a rebuild equals the live ones', async () => {
     const rebuilt = await ledger(pristine, 'replay', '--quiet');
     expect(rebuilt.code).toBe(0);
-    expect(rebuilt.stdout).toMatch(/replay ok: 28 events/);
+    expect(rebuilt.stdout).toMatch(/replay ok: 33 events/);
     const verified = await ledger(pristine, 'replay', '--verify', '--quiet');
     expect(verified.code).toBe(0);
   });

@@ -730,7 +730,7 @@ describe('422: a valid request the letter forbids, with its code and clause', ()
     expect(fieldsNamed(invalid)).toContain('replacement.weightLb');
   });
 
-  test('after the end: no more trips or claims, and no second end', async () => {
+  test('after the end: no more trips, claims incurred after it, or a second end', async () => {
     const ended = 'ended-2005';
     await accepted('/assignments', startBody(ended), 'AssignmentStarted');
     await accepted(`/assignments/${ended}/end`, endBody({ endedOn: '2005-07-18' }), 'AssignmentEnded');
@@ -740,10 +740,17 @@ describe('422: a valid request the letter forbids, with its code and clause', ()
       { body: tripBody('employee', 'home', '2005-07-10') },
       422,
       'ASSIGNMENT.ENDED',
-      'intro',
+      '10',
       [ended],
     );
-    await refused(route('/expenses'), { body: expenseBody() }, 422, 'ASSIGNMENT.ENDED', 'intro', [ended]);
+    await refused(
+      route('/expenses'),
+      { body: expenseBody({ incurredOn: '2005-07-19' }) },
+      422,
+      'ASSIGNMENT.ENDED',
+      '4',
+      [ended],
+    );
     await refused(route('/end'), { body: endBody() }, 422, 'ASSIGNMENT.ENDED', 'intro', [ended]);
   });
 });

@@ -372,8 +372,9 @@ describe('rebuilding stream by stream in worker threads', () => {
       expect(live[name]).toEqual(inThread[name]);
     }
     const [before, after] = [out.liveBefore as number[], out.liveAfter as number[]];
-    expect(after.slice(0, 3).every((id, i) => id !== before[i])).toBe(true);
-    expect(after[3]).toBe(before[3]);
+    // Every projection of the ledger rebuilt into a new generation; the counting one (last) left alone.
+    expect(after.slice(0, -1).every((id, i) => id !== before[i])).toBe(true);
+    expect(after.at(-1)).toBe(before.at(-1));
     expect(out.liveBuilding).toBe(0);
     expect(out.liveStaging).toEqual([]);
     expect(out.verify).toEqual([]);
@@ -420,7 +421,7 @@ describe('rebuilding stream by stream in worker threads', () => {
   it('stopped while its workers build, the runner adopts nothing of the part built and leaves nothing behind', async () => {
     const out = await runChild(ledger, 'stop');
     expect(out.stoppedPart).toBe(true);
-    expect(out.afterStop).toEqual([0, 0, 0]);
+    expect(out.afterStop).toEqual([0, 0, 0, 0]);
     expect(out.stagingAfterStop).toEqual([]);
     expect(out).toMatchObject({ caughtUp: true, verify: [] });
   }, 60_000);
@@ -465,9 +466,10 @@ describe('rebuilding stream by stream in worker threads', () => {
     ]);
     expect(out.caughtUp).toBe(true);
     expect(out.status).toEqual([
-      ['assignment-entitlements', 1, 'live'],
+      ['assignment-entitlements', 2, 'live'],
       ['assignment-summary', 1, 'live'],
       ['audit-timeline', 1, 'live'],
+      ['deadlines', 1, 'live'],
     ]);
     const [runner, inThread] = [out.runner, out.inThread] as Record<string, unknown>[];
     for (const name of ['assignment-entitlements', 'assignment-summary', 'audit-timeline']) {

@@ -21,7 +21,7 @@ import { upcastStored } from '../upcast.js';
 import { knownAtFilter } from '../time.js';
 
 /** Read-your-writes: wait (bounded) until the read models have applied `minPosition`, else 503. */
-const caughtUp = async (readModels: ReadModels, minPosition: number | undefined, waitMs: number) => {
+export const caughtUp = async (readModels: ReadModels, minPosition: number | undefined, waitMs: number) => {
   if (minPosition === undefined || minPosition <= readModels.position()) return;
   if (!(await readModels.waitFor(minPosition, waitMs))) {
     throw notCaughtUp(minPosition, readModels.position(), 1);

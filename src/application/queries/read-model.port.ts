@@ -6,6 +6,8 @@ export interface ReadModels {
     options: { filter?: Record<string, string | number | boolean | null>; limit?: number; offset?: number },
   ): Doc[];
   count(projection: string, filter?: Record<string, string | number | boolean | null>): number;
+  /** Items whose interval holds `day` and whose due day is at most `atMost` (Projection.intervals). */
+  intervalItems<Item>(projection: string, day: number, atMost: number): Item[];
   /** Resolves true once every read model has applied `position`, false after `timeoutMs`. */
   waitFor(position: number, timeoutMs: number): Promise<boolean>;
   position(): number;

@@ -102,3 +102,6 @@ export type SettleTaxEqualizationData = CommandData<'SettleTaxEqualization'>;
 export type ApproveHousingLeaseData = CommandData<'ApproveHousingLease'>;
 export type ObserveHostHolidayData = CommandData<'ObserveHostHoliday'>;
 export type TakeVacationData = CommandData<'TakeVacation'>;
+export type RequestExceptionData = CommandData<'RequestException'>;
+export type ApproveExceptionData = CommandData<'ApproveException'>;
+export type DeclineExceptionData = CommandData<'DeclineException'>;

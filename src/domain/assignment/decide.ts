@@ -3,6 +3,7 @@ import type { AssignmentEvent } from './events.js';
 import type { AssignmentState } from './state.js';
 import { ONE_OFF_DECISIONS } from './decisions/allowances.js';
 import { correctEvent, voidEvent } from './decisions/corrections.js';
+import { approveException, declineException, requestException } from './decisions/exceptions.js';
 import { approveExpense, claimExpense, rejectExpense } from './decisions/expenses.js';
 import { takeHomeLeaveTrip } from './decisions/home-leave.js';
 import { approveHousingLease } from './decisions/housing.js';
@@ -40,6 +41,9 @@ const DECISIONS: { [C in AssignmentCommandType]: Decision<C> } = {
   ApproveHousingLease: approveHousingLease,
   ObserveHostHoliday: observeHostHoliday,
   TakeVacation: takeVacation,
+  RequestException: requestException,
+  ApproveException: approveException,
+  DeclineException: declineException,
   CorrectEvent: correctEvent,
   VoidEvent: voidEvent,
 };

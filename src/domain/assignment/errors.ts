@@ -1,4 +1,4 @@
-import { EVENTS, type AssignmentEventType, type ExpenseCategory } from './events.js';
+import { EVENTS, type AssignmentEventType, type ExceptionTerm, type ExpenseCategory } from './events.js';
 
 /** The letter's paragraphs: "intro" and "close" around the numbered clauses 1-11. */
 export type Clause = 'intro' | 'close' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '10' | '11';
@@ -58,6 +58,12 @@ export const VIOLATIONS = {
   'HOLIDAY.ALREADY_OBSERVED': { clause: '7', httpStatus: 422 },
   'VACATION.NOT_ENOUGH_DAYS': { clause: '7', httpStatus: 422 },
 
+  'EXCEPTION.UNKNOWN': { clause: 'intro', httpStatus: 422 },
+  'EXCEPTION.DUPLICATE_ID': { clause: 'intro', httpStatus: 409 },
+  'EXCEPTION.SELF_APPROVAL': { clause: 'intro', httpStatus: 422 },
+  'EXCEPTION.ALREADY_DECIDED': { clause: 'intro', httpStatus: 422 },
+  'EXCEPTION.ABOVE_REQUEST': { clause: 'intro', httpStatus: 422 },
+
   'CORRECTION.UNKNOWN_EVENT': { clause: 'intro', httpStatus: 422 },
   'CORRECTION.NOT_CORRECTABLE': { clause: 'intro', httpStatus: 422 },
   'CORRECTION.ALREADY_VOIDED': { clause: 'intro', httpStatus: 422 },
@@ -114,6 +120,16 @@ const CATEGORY_CLAUSE: Record<ExpenseCategory, Clause> = {
   'home-leave-meals': '10',
 };
 export const clauseOfCategory = (category: ExpenseCategory): Clause => CATEGORY_CLAUSE[category];
+
+const TERM_CLAUSE: Record<ExceptionTerm, Clause> = {
+  'outbound-air-weight': '4',
+  'outbound-containers': '4',
+  'home-leave-trips': '10',
+  'other-destination-fare': '10',
+  'housing-rent': '8',
+};
+/** The clause whose limit an exception lifts. */
+export const clauseOfTerm = (term: ExceptionTerm): Clause => TERM_CLAUSE[term];
 
 /** The clause an event type is cited under, as its declaration (events.ts) says. */
 export const clauseOfEventType = (type: AssignmentEventType): Clause => EVENTS[type].clause;

@@ -65,6 +65,16 @@ export const EXPENSE_CATEGORIES = [
   'home-leave-meals',
 ] as const;
 
+/** The capped terms an exception may lift (domain.md "Exceptions to a cap"), each in its own unit. */
+export const EXCEPTION_TERMS = [
+  'outbound-air-weight',
+  'outbound-containers',
+  'home-leave-trips',
+  'other-destination-fare',
+  'housing-rent',
+] as const;
+export type ExceptionTerm = (typeof EXCEPTION_TERMS)[number];
+
 export type EndReason = (typeof END_REASONS)[number];
 export type Relationship = (typeof RELATIONSHIPS)[number];
 export type Direction = (typeof DIRECTIONS)[number];
@@ -387,6 +397,55 @@ export const EVENTS = {
     businessDate: 'from',
     schema: record({ from: businessDate(), to: businessDate(), days: count(1, 366) }),
   }),
+  ExceptionRequested: declare({
+    command: 'RequestException',
+    clause: 'intro',
+    businessDate: 'requestedOn',
+    schema: record({
+      exceptionId: id(),
+      term: oneOf(EXCEPTION_TERMS),
+      requestedLimit: decimalString(
+        "the limit asked for, in the term's unit: pounds, containers, trips, or a USD amount",
+      ),
+      year: optional(year('home-leave-trips only: the calendar year whose pool the exception lifts')),
+      reason: text(),
+      requestedBy: text(undefined, 200),
+      requestedOn: businessDate(),
+    }),
+  }),
+  ExceptionApproved: declare({
+    command: 'ApproveException',
+    clause: 'intro',
+    businessDate: 'approvedOn',
+    schema: record({
+      exceptionId: id(),
+      approvedBy: text(undefined, 200),
+      approvedOn: businessDate(),
+      grantedLimit: decimalString(
+        'the limit in force from now on: the requested one unless less was granted',
+      ),
+      // Copied from the request, so a reader of the approval alone knows which limit it replaces.
+      term: oneOf(EXCEPTION_TERMS),
+      year: optional(year()),
+    }),
+    input: record({
+      exceptionId: id(),
+      approvedBy: text(undefined, 200),
+      approvedOn: businessDate(),
+      grantedLimit: optional(decimalString()),
+    }),
+  }),
+  ExceptionDeclined: declare({
+    command: 'DeclineException',
+    clause: 'intro',
+    businessDate: 'declinedOn',
+    schema: record({
+      exceptionId: id(),
+      declinedBy: text(undefined, 200),
+      declinedOn: businessDate(),
+      reason: text(),
+    }),
+  }),
   // Mends a recorded event: its data is replaced by `replacement` from now on (the original stays).
   EventCorrected: declare({
     command: 'CorrectEvent',
@@ -442,6 +501,9 @@ export type TaxEqualizationSettled = EventOf<'TaxEqualizationSettled'>;
 export type HousingLeaseApproved = EventOf<'HousingLeaseApproved'>;
 export type HostHolidayObserved = EventOf<'HostHolidayObserved'>;
 export type VacationTaken = EventOf<'VacationTaken'>;
+export type ExceptionRequested = EventOf<'ExceptionRequested'>;
+export type ExceptionApproved = EventOf<'ExceptionApproved'>;
+export type ExceptionDeclined = EventOf<'ExceptionDeclined'>;
 export type EventCorrected = EventOf<'EventCorrected'>;
 export type EventVoided = EventOf<'EventVoided'>;
 

@@ -48,7 +48,8 @@ import type {
   Traveller,
   TripDestination,
 } from './events.js';
-import { CORRECTABLE_EVENT_TYPES } from './events.js';
+import { CORRECTABLE_EVENT_TYPES, type ExceptionTerm } from './events.js';
+import { termsInForce, type ApprovedException } from './balances/exceptions.js';
 import {
   isOneOffType,
   ONE_OFF_EVENT_TYPES,
@@ -129,6 +130,16 @@ export interface SalaryView {
 
 export type DaysOffYear = DaysOffTally;
 
+export interface ExceptionView {
+  eventId: string;
+  term: ExceptionTerm;
+  requestedLimit: string;
+  year?: number;
+  requestedBy: string;
+  requestedOn: BusinessDate;
+  status: 'requested' | 'approved' | 'declined';
+}
+
 export type AssignmentStatus = 'not-started' | 'active' | 'ended';
 
 /** Plain data; treat it as read-only: evolve, foldEvents and contribute never change a state they are given. */
@@ -170,6 +181,9 @@ export interface AssignmentState extends ShipmentTally, OneOffPayments {
   daysOff: Record<string, DaysOffYear>;
   /** Travellers flown home, by normalized name (value: eventId). */
   repatriated: Record<string, string>;
+  /** Exceptions to a cap by exceptionId, and the approved ones in the order approved (balances/exceptions.ts). */
+  exceptions: Record<string, ExceptionView>;
+  approvedExceptions: readonly ApprovedException[];
 }
 
 export const initialState = (): AssignmentState => ({
@@ -197,6 +211,8 @@ export const initialState = (): AssignmentState => ({
   holidays: {},
   daysOff: {},
   repatriated: {},
+  exceptions: {},
+  approvedExceptions: [],
 });
 
 /** Names compare trimmed and case-insensitively ("Joe Lamoreux" is "joe lamoreux "). */
@@ -225,6 +241,7 @@ const draftOf = (state: AssignmentState): AssignmentState => ({
   holidays: { ...state.holidays },
   daysOff: { ...state.daysOff },
   repatriated: { ...state.repatriated },
+  exceptions: { ...state.exceptions },
 });
 
 /** Before the start there is no policy: nothing is allowed, and the cap is what was shipped out. */
@@ -241,9 +258,13 @@ const shipmentTallyOf = (state: AssignmentState): ShipmentTally => ({
   returnUsedLb: state.returnUsedLb,
 });
 
+/** The policy with the approved exceptions in force (for trips, those of `year`). */
+export const policyInForce = (state: AssignmentState, year?: number): AssignmentPolicy | undefined =>
+  state.assignment ? termsInForce(state.assignment.policy, state.approvedExceptions, year) : undefined;
+
 /** Clause 4's balances, as the entitlements answer gives them (balances/shipments.ts). */
 export const shipmentBalancesOf = (state: AssignmentState) =>
-  shipmentBalances(shipmentTallyOf(state), state.assignment?.policy ?? NO_SHIPMENT_TERMS);
+  shipmentBalances(shipmentTallyOf(state), policyInForce(state) ?? NO_SHIPMENT_TERMS);
 
 const updateReturnCap = (draft: AssignmentState): void => {
   const balances = shipmentBalancesOf(draft);
@@ -401,6 +422,33 @@ const contributeTo = (draft: AssignmentState, fact: Fact, sign: Sign): void => {
     case 'VacationTaken': {
       const key = String(yearOfVacation(fact.data));
       draft.daysOff[key] = tallyVacation(draft.daysOff[key] ?? NO_DAYS_OFF, fact.data, sign);
+      return;
+    }
+    case 'ExceptionRequested': {
+      const d = fact.data;
+      draft.exceptions[d.exceptionId] = {
+        eventId: fact.eventId,
+        term: d.term,
+        requestedLimit: d.requestedLimit,
+        ...(d.year !== undefined ? { year: d.year } : {}),
+        requestedBy: d.requestedBy,
+        requestedOn: d.requestedOn,
+        status: 'requested',
+      };
+      return;
+    }
+    case 'ExceptionApproved':
+    case 'ExceptionDeclined': {
+      const exception = draft.exceptions[fact.data.exceptionId];
+      if (!exception) return;
+      draft.exceptions[fact.data.exceptionId] = {
+        ...exception,
+        status: fact.type === 'ExceptionApproved' ? 'approved' : 'declined',
+      };
+      if (fact.type === 'ExceptionApproved') {
+        const { exceptionId, term, grantedLimit, year } = fact.data;
+        draft.approvedExceptions = [...draft.approvedExceptions, { exceptionId, term, grantedLimit, year }];
+      }
       return;
     }
     // Tax equalization is recorded, not computed (clauses 1, 3): no decision reads a balance of it.

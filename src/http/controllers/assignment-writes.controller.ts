@@ -15,7 +15,12 @@ import type { StoredEvent } from '../../event-store/event-store.port.js';
 import { nameBasedUuid, newId } from '../../application/ids.js';
 import { Call, WriteRoute, type WriteCall } from '../write-route.js';
 import { writeContext } from '../write-context.js';
-import { AssignmentIdParam, ExpenseIdParam } from '../dto/params.js';
+import { AssignmentIdParam, ExceptionIdParam, ExpenseIdParam } from '../dto/params.js';
+import {
+  ApproveExceptionDto,
+  DeclineExceptionDto,
+  RequestExceptionDto,
+} from '../dto/exception-writes.dto.js';
 import {
   ApproveExpenseDto,
   ApproveHousingLeaseDto,
@@ -235,6 +240,43 @@ export class AssignmentWritesController {
   })
   vacation(@Param() p: AssignmentIdParam, @Body() body: TakeVacationDto, @Call() call: WriteCall) {
     return this.record(p, body, call, { type: 'TakeVacation', data: fieldsOf(body) });
+  }
+
+  @WriteRoute(':assignmentId/exceptions', {
+    does: 'Request an exception to a cap',
+    records: ['RequestException'],
+  })
+  requestException(
+    @Param() p: AssignmentIdParam,
+    @Body() body: RequestExceptionDto,
+    @Call() call: WriteCall,
+  ) {
+    return this.record(p, body, call, {
+      type: 'RequestException',
+      data: { ...fieldsOf(body), exceptionId: body.exceptionId ?? newId() },
+    });
+  }
+
+  @WriteRoute(':assignmentId/exceptions/:exceptionId/approval', {
+    does: 'Approve an exception to a cap',
+    records: ['ApproveException'],
+  })
+  approveException(@Param() p: ExceptionIdParam, @Body() body: ApproveExceptionDto, @Call() call: WriteCall) {
+    return this.record(p, body, call, {
+      type: 'ApproveException',
+      data: { ...fieldsOf(body), exceptionId: p.exceptionId },
+    });
+  }
+
+  @WriteRoute(':assignmentId/exceptions/:exceptionId/decline', {
+    does: 'Decline an exception to a cap',
+    records: ['DeclineException'],
+  })
+  declineException(@Param() p: ExceptionIdParam, @Body() body: DeclineExceptionDto, @Call() call: WriteCall) {
+    return this.record(p, body, call, {
+      type: 'DeclineException',
+      data: { ...fieldsOf(body), exceptionId: p.exceptionId },
+    });
   }
 
   @WriteRoute(':assignmentId/corrections', {

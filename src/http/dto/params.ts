@@ -9,3 +9,8 @@ export class ExpenseIdParam extends AssignmentIdParam {
   @IsLedgerId()
   expenseId!: string;
 }
+
+export class ExceptionIdParam extends AssignmentIdParam {
+  @IsLedgerId()
+  exceptionId!: string;
+}

@@ -66,3 +66,18 @@ export class KnownAtQueryDto {
 
 /** The audit timeline as known at an instant, read after a write (`minPosition`). */
 export class TimelineQueryDto extends IntersectionType(KnownAtQueryDto, MinPositionQuery) {}
+
+export class DeadlinesQueryDto extends MinPositionQuery {
+  @ApiPropertyOptional({ example: '2005-12-01', description: 'business date (default today)' })
+  @IsOptional()
+  @IsBusinessDate()
+  asOf?: string;
+
+  @ApiPropertyOptional({ default: 30, minimum: 1, maximum: 366, description: 'days after asOf' })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'within must be a whole number of days' })
+  @Min(1, { message: 'within must be at least 1 day' })
+  @Max(366, { message: 'within must be at most 366 days' })
+  within?: number;
+}

@@ -176,6 +176,28 @@ export const voidBody = (correctsEventId: string, reason = 'Recorded by mistake'
   void: true,
 });
 
+export const exceptionBody = (overrides: Body = {}): Body => ({
+  term: 'outbound-air-weight',
+  requestedLimit: '650',
+  reason: 'School books for the children',
+  requestedBy: 'Carl Berg',
+  requestedOn: '2005-01-12',
+  ...overrides,
+});
+
+export const exceptionApprovalBody = (overrides: Body = {}): Body => ({
+  approvedBy: 'Bob Borron',
+  approvedOn: '2005-01-14',
+  ...overrides,
+});
+
+export const exceptionDeclineBody = (overrides: Body = {}): Body => ({
+  declinedBy: 'Bob Borron',
+  declinedOn: '2005-01-14',
+  reason: 'Within the letter',
+  ...overrides,
+});
+
 // ---------------------------------------------------------------------------------------------
 // The catalogue of write routes, for the tests that break bodies on purpose.
 // ---------------------------------------------------------------------------------------------
@@ -213,6 +235,8 @@ export interface WriteTarget {
   expenseId: string;
   /** A correctable event of the assignment, for the corrections route. */
   correctableEventId: string;
+  /** An exception requested and not yet decided, for its approval and decline routes. */
+  exceptionId: string;
 }
 
 export interface WriteRoute {
@@ -325,6 +349,37 @@ export const WRITE_ROUTES: WriteRoute[] = [
       cabin: opt('enum'),
       economyFare: opt('money'),
     },
+  },
+  {
+    route: 'POST /assignments/{id}/exceptions',
+    event: 'ExceptionRequested',
+    path: under('/exceptions'),
+    body: () => exceptionBody({ term: 'home-leave-trips', requestedLimit: '4', year: 2005 }),
+    fields: {
+      ...ENVELOPE,
+      exceptionId: opt('id'),
+      term: req('enum'),
+      requestedLimit: req('decimal'),
+      // required: the term above is home-leave-trips
+      year: req('integer'),
+      reason: req('text'),
+      requestedBy: req('text'),
+      requestedOn: req('date'),
+    },
+  },
+  {
+    route: 'POST /assignments/{id}/exceptions/{exceptionId}/approval',
+    event: 'ExceptionApproved',
+    path: (t) => under(`/exceptions/${encodeURIComponent(t.exceptionId)}/approval`)(t),
+    body: () => exceptionApprovalBody({ grantedLimit: '600' }),
+    fields: { ...ENVELOPE, approvedBy: req('text'), approvedOn: req('date'), grantedLimit: opt('decimal') },
+  },
+  {
+    route: 'POST /assignments/{id}/exceptions/{exceptionId}/decline',
+    event: 'ExceptionDeclined',
+    path: (t) => under(`/exceptions/${encodeURIComponent(t.exceptionId)}/decline`)(t),
+    body: () => exceptionDeclineBody(),
+    fields: { ...ENVELOPE, declinedBy: req('text'), declinedOn: req('date'), reason: req('text') },
   },
   {
     route: 'POST /assignments/{id}/expenses/{expenseId}/approval',
@@ -460,7 +515,13 @@ export const prepareTarget = async (ledger: LedgerUnderTest, assignmentId: strin
     shipmentBody('outbound', 'air', '480', { shipmentId: 'ship-air' }),
   );
   await post(`/${id}/funds/return-airfreight/deposits`, depositBody('2005-07-01', '1800.00'));
-  return { assignmentId, expenseId: 'exp-pending', correctableEventId: shipment.events[0]!.eventId };
+  await post(`/${id}/exceptions`, exceptionBody({ exceptionId: 'exc-pending' }));
+  return {
+    assignmentId,
+    expenseId: 'exp-pending',
+    correctableEventId: shipment.events[0]!.eventId,
+    exceptionId: 'exc-pending',
+  };
 };
 
 /** What the auditor tests record: two home-leave trips, the first one voided afterwards. */

@@ -20,7 +20,12 @@ import { expenseTotals } from '../../../src/domain/assignment/balances/expenses.
 import { fundBalance } from '../../../src/domain/assignment/balances/funds.js';
 import { homeLeaveBalance } from '../../../src/domain/assignment/balances/home-leave.js';
 import { vacationBalance } from '../../../src/domain/assignment/balances/time-off.js';
-import { daysOffYear, homeLeaveYear, shipmentBalancesOf } from '../../../src/domain/assignment/state.js';
+import {
+  daysOffYear,
+  homeLeaveYear,
+  policyInForce,
+  shipmentBalancesOf,
+} from '../../../src/domain/assignment/state.js';
 import { addDays } from '../../../src/domain/shared/calendar.js';
 import {
   entitlementsOf,
@@ -143,6 +148,60 @@ const commandArb = (n: number): fc.Arbitrary<AssignmentCommand | AssignmentComma
         replacement: { weightLb: String(lb) },
       },
     })),
+    fc
+      .record({
+        term: fc.constantFrom(
+          'outbound-air-weight' as const,
+          'outbound-containers' as const,
+          'home-leave-trips' as const,
+        ),
+        limit: fc.integer({ min: 0, max: 900 }),
+        at: fc.integer({ min: -20, max: 700 }),
+        after: fc.integer({ min: 0, max: 60 }),
+        year: fc.constantFrom(2005, 2006),
+        decision: fc.constantFrom('approve', 'grant-less', 'decline', 'pending', 'self-approve'),
+      })
+      .map(({ term, limit, at, after, year, decision }): AssignmentCommand[] => {
+        const exceptionId = `x-${n}`;
+        const requestedLimit = String(term === 'outbound-air-weight' ? limit : limit % 6);
+        const decidedOn = day(at + after);
+        const request: AssignmentCommand = {
+          type: 'RequestException',
+          data: {
+            exceptionId,
+            term,
+            requestedLimit,
+            ...(term === 'home-leave-trips' ? { year } : {}),
+            reason: 'generated',
+            requestedBy: 'mobility',
+            requestedOn: day(at),
+          },
+        };
+        if (decision === 'pending') return [request];
+        if (decision === 'decline') {
+          return [
+            request,
+            {
+              type: 'DeclineException',
+              data: { exceptionId, declinedBy: 'hr', declinedOn: decidedOn, reason: 'no' },
+            },
+          ];
+        }
+        const grantedLimit =
+          decision === 'grant-less' ? String(Math.floor(Number(requestedLimit) / 2)) : undefined;
+        return [
+          request,
+          {
+            type: 'ApproveException',
+            data: {
+              exceptionId,
+              approvedBy: decision === 'self-approve' ? 'mobility' : 'hr',
+              approvedOn: decidedOn,
+              ...(grantedLimit !== undefined ? { grantedLimit } : {}),
+            },
+          },
+        ];
+      }),
     fc.nat().map((target) => ({
       type: 'VoidEvent' as const,
       data: { correctsEventId: `pick:${target}`, reason: 'recorded in error' },
@@ -230,11 +289,16 @@ describe("the decider's balances and the entitlements agree", () => {
             const answer = entitlementsAsOf(events, asOf);
             const state = foldEvents(datedBy(events, asOf));
             const policy = state.assignment!.policy;
+            // Exceptions approved by the as-of date replace the limits (for trips, of their year).
             expect(shipmentBalancesOf(state)).toEqual(answer.shipments);
             for (const year of answer.homeLeave.years) {
               expect({
                 year: year.year,
-                ...homeLeaveBalance(homeLeaveYear(state, year.year), policy, year.closed),
+                ...homeLeaveBalance(
+                  homeLeaveYear(state, year.year),
+                  policyInForce(state, year.year)!,
+                  year.closed,
+                ),
                 closed: year.closed,
               }).toEqual(year);
             }
@@ -251,6 +315,9 @@ describe("the decider's balances and the entitlements agree", () => {
             });
             expect(state.miscellaneousAllowance !== null).toBe(answer.allowances.miscellaneous.paid);
             expect(state.status === 'ended').toBe(answer.status === 'ended');
+            for (const limit of answer.limits.filter((l) => l.term === 'outbound-air-weight')) {
+              expect(limit.limit).toBe(policyInForce(state)!.outboundAirLimitLb);
+            }
           }
         },
       ),

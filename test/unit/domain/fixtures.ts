@@ -147,3 +147,31 @@ export const leaseApproved = (
     approvedMonthlyUsd: usd(approvedMonthlyUsd),
   },
 });
+
+export const exceptionRequested = (
+  exceptionId: string,
+  term: EventData<'ExceptionRequested'>['term'],
+  requestedLimit: string,
+  extra: Partial<EventData<'ExceptionRequested'>> = {},
+): { type: 'ExceptionRequested'; data: EventData<'ExceptionRequested'> } => ({
+  type: 'ExceptionRequested',
+  data: {
+    exceptionId,
+    term,
+    requestedLimit,
+    reason: 'books for the school',
+    requestedBy: 'Carl Berg',
+    requestedOn: '2005-01-05',
+    ...extra,
+  },
+});
+
+export const exceptionApproved = (
+  exceptionId: string,
+  term: EventData<'ExceptionApproved'>['term'],
+  grantedLimit: string,
+  extra: Partial<EventData<'ExceptionApproved'>> = {},
+): { type: 'ExceptionApproved'; data: EventData<'ExceptionApproved'> } => ({
+  type: 'ExceptionApproved',
+  data: { exceptionId, approvedBy: 'Bob Borron', approvedOn: '2005-01-06', grantedLimit, term, ...extra },
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { LETTER_POLICY, type AssignmentCommand } from '../../../src/domain/assignment/index.js';
+import { LETTER_POLICY, type AssignmentCommand, type Clause } from '../../../src/domain/assignment/index.js';
 import { ended, shipped, started, startCommand, usd, EMPLOYEE } from './fixtures.js';
 import { given } from './specification.js';
 
@@ -164,10 +164,10 @@ describe('ending an assignment (intro)', () => {
       .thenState((state) => expect(state.status).toBe('ended'));
   });
 
-  describe('after the end, nothing but corrections, repatriation, return shipments and the fund', () => {
+  describe('after the end (domain.md "After the end"): the paperwork goes on, the assignment does not', () => {
     const history = [started(), shipped('air-1', 'outbound', 'air', '480'), ended()];
 
-    it.each<[string, AssignmentCommand]>([
+    it.each<[string, AssignmentCommand, Clause]>([
       [
         'a home-leave trip',
         {
@@ -180,6 +180,7 @@ describe('ending an assignment (intro)', () => {
             fare: usd('1000'),
           },
         },
+        '10',
       ],
       [
         'an outbound shipment',
@@ -193,6 +194,7 @@ describe('ending an assignment (intro)', () => {
             weightLb: '10',
           },
         },
+        '4',
       ],
       [
         'an expense claim',
@@ -202,21 +204,59 @@ describe('ending an assignment (intro)', () => {
             expenseId: 'e',
             category: 'host-transportation',
             amount: usd('10'),
-            incurredOn: '2005-07-10',
+            incurredOn: '2005-07-19',
             receipts: ['r'],
-            description: 'taxi',
+            description: 'taxi the day after the end',
           },
         },
+        '11',
       ],
-      ['the miscellaneous allowance', { type: 'PayMiscellaneousAllowance', data: { paidOn: '2005-07-20' } }],
+      [
+        'the miscellaneous allowance',
+        { type: 'PayMiscellaneousAllowance', data: { paidOn: '2005-07-20' } },
+        '9',
+      ],
       [
         'a salary',
-        { type: 'PaySalary', data: { period: '2005-07', paidOn: '2005-07-31', hypotheticalTax: usd('0') } },
+        { type: 'PaySalary', data: { period: '2005-08', paidOn: '2005-08-31', hypotheticalTax: usd('0') } },
+        '2',
       ],
-      ['a host holiday', { type: 'ObserveHostHoliday', data: { date: '2005-10-01', name: 'National Day' } }],
-      ['an extension', extend('2005-07-20', '2005-12-31')],
-    ])('refuses %s', (_what, command) => {
-      given(history).when(command).thenThrows('ASSIGNMENT.ENDED', 'intro');
+      [
+        'a host holiday',
+        { type: 'ObserveHostHoliday', data: { date: '2005-10-01', name: 'National Day' } },
+        '7',
+      ],
+      ['an extension', extend('2005-07-20', '2005-12-31'), 'intro'],
+      [
+        'a tax equalization settlement of the year after the end',
+        {
+          type: 'SettleTaxEqualization',
+          data: {
+            taxYear: 2006,
+            amount: usd('1'),
+            direction: 'employee-to-company',
+            settledOn: '2007-10-15',
+          },
+        },
+        '1',
+      ],
+      [
+        'an exception request',
+        {
+          type: 'RequestException',
+          data: {
+            exceptionId: 'x',
+            term: 'outbound-air-weight',
+            requestedLimit: '650',
+            reason: 'books',
+            requestedBy: 'Bob Borron',
+            requestedOn: '2005-07-20',
+          },
+        },
+        '4',
+      ],
+    ])('refuses %s, citing clause %s', (_what, command, clause) => {
+      given(history).when(command).thenThrows('ASSIGNMENT.ENDED', clause);
     });
 
     it.each<[string, AssignmentCommand]>([

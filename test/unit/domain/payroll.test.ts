@@ -147,12 +147,12 @@ describe('tax equalization by the outside provider (clauses 1, 3)', () => {
       ]);
   });
 
-  it('follows the end rule like every other term', () => {
-    given([started(), ended()])
+  it('refuses a tax year before the assignment, citing clause 1', () => {
+    given([started()])
       .when({
         type: 'SettleTaxEqualization',
-        data: { taxYear: 2005, amount: usd('1'), direction: 'employee-to-company', settledOn: '2006-04-15' },
+        data: { taxYear: 2004, amount: usd('1'), direction: 'employee-to-company', settledOn: '2005-04-15' },
       })
-      .thenThrows('ASSIGNMENT.ENDED');
+      .thenThrows('ASSIGNMENT.NOT_ACTIVE', '1');
   });
 });

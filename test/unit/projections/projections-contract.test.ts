@@ -48,6 +48,7 @@ describe('every projection', () => {
       'assignment-entitlements',
       'assignment-summary',
       'audit-timeline',
+      'deadlines',
     ]);
     const event = fullStory().events[0]!;
     for (const p of ALL_PROJECTIONS) {

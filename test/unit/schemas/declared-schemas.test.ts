@@ -49,8 +49,13 @@ describe('event schemas declared once, in events.ts', () => {
       expect({ [key]: withoutAdditions(now[key], handWritten[key]) }).toEqual({ [key]: handWritten[key] });
   });
 
-  it('added since: the relocation bonus (a new type, an optional policy term, a correctable type)', () => {
-    expect(Object.keys(now).filter((key) => !(key in handWritten))).toEqual(['RelocationBonusPaid:v1']);
+  it('added since: the relocation bonus (a new type, an optional policy term, a correctable type) and the exceptions', () => {
+    expect(Object.keys(now).filter((key) => !(key in handWritten))).toEqual([
+      'RelocationBonusPaid:v1',
+      'ExceptionRequested:v1',
+      'ExceptionApproved:v1',
+      'ExceptionDeclined:v1',
+    ]);
     const policy = (now['AssignmentStarted:v1'] as Schema).properties as Schema;
     expect((policy.policy as Schema).required).not.toContain('relocationBonus');
     expect(((policy.policy as Schema).properties as Schema).relocationBonus).toBeDefined();

@@ -227,6 +227,31 @@ const STORY: AssignmentEvent[] = [
       exchangeRate: { rate: '8.2765', source: 'PBOC', asOf: '2005-01-20' },
     },
   },
+  {
+    type: 'ExceptionRequested',
+    data: {
+      exceptionId: 'exc-air',
+      term: 'outbound-air-weight',
+      requestedLimit: '650',
+      reason: 'school books',
+      requestedBy: 'Carl Berg',
+      requestedOn: '2005-01-12',
+    },
+  },
+  {
+    type: 'ExceptionApproved',
+    data: {
+      exceptionId: 'exc-air',
+      approvedBy: 'Bob Borron',
+      approvedOn: '2005-01-14',
+      grantedLimit: '600',
+      term: 'outbound-air-weight',
+    },
+  },
+  {
+    type: 'ExceptionDeclined',
+    data: { exceptionId: 'exc-trips', declinedBy: 'Bob Borron', declinedOn: '2005-03-01', reason: 'no' },
+  },
   { type: 'HostHolidayObserved', data: { date: '2005-02-09', name: 'Spring Festival' } },
   { type: 'VacationTaken', data: { from: '2005-05-02', to: '2005-05-06', days: 5 } },
   {

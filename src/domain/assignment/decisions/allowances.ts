@@ -55,7 +55,7 @@ export const ONE_OFF_DECISIONS = Object.fromEntries(
   ONE_OFF_EVENT_TYPES.map((type) => [
     EVENTS[type].command,
     (command: OneOffInput, state: AssignmentState) => {
-      requireNotEnded(state, capitalized(`the ${ONE_OFF_PAYMENTS[type].name}`));
+      requireNotEnded(state, capitalized(`the ${ONE_OFF_PAYMENTS[type].name}`), EVENTS[type].clause);
       return { type, data: oneOffData(type)(command, state) };
     },
   ]),

@@ -1,18 +1,38 @@
 import { minMoney, money, toUsd, type Money } from '../../shared/money.js';
 import type { ApproveExpenseData, ClaimExpenseData, RejectExpenseData } from '../commands.js';
-import type { EventData, ExchangeRate, ExpenseApproved, ExpenseClaimed, ExpenseRejected } from '../events.js';
+import { addDays, periodBounds, type BusinessDate } from '../../shared/calendar.js';
+import type {
+  EventData,
+  ExchangeRate,
+  ExpenseApproved,
+  ExpenseCategory,
+  ExpenseClaimed,
+  ExpenseRejected,
+} from '../events.js';
 import { clauseOfCategory, violation, type Clause } from '../errors.js';
+import { rentCapInForce } from '../balances/exceptions.js';
 import { leaseInForce, type AssignmentState, type ExpenseView } from '../state.js';
 import {
   compact,
   invalid,
-  requireNotEnded,
+  refuseAfterEnd,
   requirePositive,
   requireStarted,
   requireValidRate,
 } from './guards.js';
 
 const HOME_LEAVE_CATEGORIES = new Set(['home-leave-lodging', 'home-leave-vehicle', 'home-leave-meals']);
+/** Housing is claimed for months up to and including the month of the end ("After the end"). */
+const HOUSING_CATEGORIES = new Set(['housing-rent', 'utilities', 'apartment-services']);
+/** The repatriation's own travel costs may be incurred this many days after the end. */
+export const REPATRIATION_MEALS_DAYS = 30;
+
+/** The last day an expense of this category may be incurred on, once the assignment has ended on `endedOn`. */
+export const lastDayIncurred = (category: ExpenseCategory, endedOn: BusinessDate): BusinessDate => {
+  if (category === 'travel-meals-incidentals') return addDays(endedOn, REPATRIATION_MEALS_DAYS);
+  if (HOUSING_CATEGORIES.has(category)) return periodBounds(endedOn.slice(0, 7)).last;
+  return endedOn;
+};
 
 /** Converts a claim's amount to USD at the rate recorded with it, so a replay never looks a rate up. */
 const inUsd = (amount: Money, rate: ExchangeRate | undefined, field: string, clause: Clause): Money => {
@@ -55,7 +75,7 @@ const housingRentLimit = (command: ClaimExpenseData, amountUsd: Money, state: As
   if (!lease) {
     return violation('HOUSING.NO_APPROVED_LEASE', `No housing lease is approved for ${command.incurredOn}`);
   }
-  return minMoney(amountUsd, lease.approvedMonthlyUsd);
+  return minMoney(amountUsd, rentCapInForce(state.approvedExceptions) ?? lease.approvedMonthlyUsd);
 };
 
 export const expenseData = (
@@ -70,6 +90,12 @@ export const expenseData = (
       'Lodging, vehicle rental and meals are not reimbursed during home leave',
       { clause: '10', details: { category: command.category } },
     );
+  }
+  if (state.ended && command.incurredOn > lastDayIncurred(command.category, state.ended.endedOn)) {
+    refuseAfterEnd(state, `An expense incurred on ${command.incurredOn}`, clause, {
+      incurredOn: command.incurredOn,
+      lastDayIncurred: lastDayIncurred(command.category, state.ended.endedOn),
+    });
   }
   if (state.expenses[command.expenseId]) {
     violation('EXPENSE.DUPLICATE_ID', `Expense ${command.expenseId} is already claimed`, { clause });
@@ -101,7 +127,6 @@ export const expenseData = (
 };
 
 export const claimExpense = (command: ClaimExpenseData, state: AssignmentState): ExpenseClaimed => {
-  requireNotEnded(state, 'An expense claim');
   return { type: 'ExpenseClaimed', data: expenseData(command, state) };
 };
 
@@ -121,7 +146,7 @@ const undecidedExpense = (state: AssignmentState, expenseId: string): ExpenseVie
 };
 
 export const approveExpense = (command: ApproveExpenseData, state: AssignmentState): ExpenseApproved => {
-  requireNotEnded(state, 'An expense approval');
+  requireStarted(state);
   const expense = undecidedExpense(state, command.expenseId);
   if (expense.receipts.length === 0) {
     violation('EXPENSE.RECEIPT_REQUIRED', `Expense ${command.expenseId} has no receipt: approval needs one`, {
@@ -140,7 +165,7 @@ export const approveExpense = (command: ApproveExpenseData, state: AssignmentSta
 };
 
 export const rejectExpense = (command: RejectExpenseData, state: AssignmentState): ExpenseRejected => {
-  requireNotEnded(state, 'An expense rejection');
+  requireStarted(state);
   undecidedExpense(state, command.expenseId);
   return {
     type: 'ExpenseRejected',

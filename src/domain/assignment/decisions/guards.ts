@@ -9,18 +9,26 @@ export type Started = StartedAssignment;
 export const requireStarted = (state: AssignmentState): Started =>
   state.assignment ?? violation('ASSIGNMENT.NOT_STARTED', 'No assignment has been started in this stream');
 
-/** After AssignmentEnded only corrections, repatriation, return shipments and the return-airfreight fund. */
-export const requireNotEnded = (state: AssignmentState, what: string): Started => {
+/** Refuses what domain.md "After the end" does not let through, citing the clause of what was refused. */
+export const refuseAfterEnd = (
+  state: AssignmentState,
+  what: string,
+  clause: Clause,
+  details: Record<string, unknown> = {},
+): never =>
+  violation(
+    'ASSIGNMENT.ENDED',
+    `${what} cannot be recorded: the assignment ended on ${state.ended?.endedOn}`,
+    {
+      clause,
+      details: { endedOn: state.ended?.endedOn ?? null, ...details },
+    },
+  );
+
+/** For what is refused after AssignmentEnded whatever its date (trips, outbound shipments, extensions...). */
+export const requireNotEnded = (state: AssignmentState, what: string, clause: Clause): Started => {
   const assignment = requireStarted(state);
-  if (state.ended) {
-    violation(
-      'ASSIGNMENT.ENDED',
-      `${what} cannot be recorded: the assignment ended on ${state.ended.endedOn}`,
-      {
-        details: { endedOn: state.ended.endedOn },
-      },
-    );
-  }
+  if (state.ended) refuseAfterEnd(state, what, clause);
   return assignment;
 };
 

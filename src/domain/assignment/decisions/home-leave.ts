@@ -4,7 +4,9 @@ import type { TakeHomeLeaveTripData } from '../commands.js';
 import type { EventData, HomeLeaveTripTaken, OtherFareRule } from '../events.js';
 import { violation } from '../errors.js';
 import type { AssignmentPolicy } from '../policy.js';
-import { homeLeaveYear, type AssignmentState, type HomeLeaveYear } from '../state.js';
+import { homeLeaveBalance } from '../balances/home-leave.js';
+import { otherFareCapInForce } from '../balances/exceptions.js';
+import { homeLeaveYear, policyInForce, type AssignmentState, type HomeLeaveYear } from '../state.js';
 import {
   compact,
   invalid,
@@ -20,7 +22,7 @@ export const tripData = (
   command: TakeHomeLeaveTripData,
   state: AssignmentState,
 ): EventData<'HomeLeaveTripTaken'> => {
-  const { policy } = requireStarted(state);
+  requireStarted(state);
   if (command.returnedOn !== undefined && command.returnedOn < command.departedOn) {
     invalid(`The return ${command.returnedOn} precedes the departure ${command.departedOn}`);
   }
@@ -46,7 +48,8 @@ export const tripData = (
 
   const year = yearOf(command.departedOn);
   const used = homeLeaveYear(state, year);
-  if (used.taken >= policy.homeLeaveTripsPerYear) {
+  const policy = policyInForce(state, year)!;
+  if (homeLeaveBalance(used, policy, false).remaining <= 0) {
     violation(
       'HOME_LEAVE.NO_TRIPS_LEFT',
       `All ${policy.homeLeaveTripsPerYear} home-leave trips of ${year} are taken`,
@@ -56,7 +59,16 @@ export const tripData = (
 
   const fare = money(command.fare.amount, command.fare.currency);
   const other =
-    command.destination === 'other' ? otherDestinationTerms(command, fare, year, used, policy) : undefined;
+    command.destination === 'other'
+      ? otherDestinationTerms(
+          command,
+          fare,
+          year,
+          used,
+          policy,
+          otherFareCapInForce(state.approvedExceptions),
+        )
+      : undefined;
   const homeFare =
     other?.homeFare ?? (command.homeFare && money(command.homeFare.amount, command.homeFare.currency));
   const reimbursable = other?.reimbursable ?? fare;
@@ -82,6 +94,7 @@ const otherDestinationTerms = (
   year: number,
   used: HomeLeaveYear,
   policy: AssignmentPolicy,
+  exceptionCap: Money | undefined,
 ): { homeFare: Money; reimbursable: Money; rule: OtherFareRule } => {
   if (used.otherDestination >= policy.otherDestinationTripsPerYear) {
     violation(
@@ -99,21 +112,24 @@ const otherDestinationTerms = (
   requireCurrency(command.homeFare, fare.currency, 'homeFare', '10');
   requireNotNegative(command.homeFare, 'homeFare');
   const homeFare = money(command.homeFare.amount, command.homeFare.currency);
+  // An approved other-destination-fare exception (a USD amount) replaces the home fare as the cap.
+  if (exceptionCap) requireCurrency(fare, exceptionCap.currency, 'fare', '10');
+  const cap = exceptionCap ?? homeFare;
   const rule = policy.otherDestinationFareRule;
-  if (rule === 'reject' && dec(fare).gt(dec(homeFare))) {
+  if (rule === 'reject' && dec(fare).gt(dec(cap))) {
     violation(
       'HOME_LEAVE.FARE_ABOVE_HOME_FARE',
-      `The fare ${fare.amount} ${fare.currency} exceeds the home fare ${homeFare.amount} ${homeFare.currency}`,
-      { details: { fare, homeFare, rule } },
+      `The fare ${fare.amount} ${fare.currency} exceeds the ${exceptionCap ? 'fare limit in force' : 'home fare'} ${cap.amount} ${cap.currency}`,
+      { details: { fare, homeFare, cap, rule } },
     );
   }
-  return { homeFare, reimbursable: minMoney(fare, homeFare), rule };
+  return { homeFare, reimbursable: minMoney(fare, cap), rule };
 };
 
 export const takeHomeLeaveTrip = (
   command: TakeHomeLeaveTripData,
   state: AssignmentState,
 ): HomeLeaveTripTaken => {
-  requireNotEnded(state, 'A home-leave trip');
+  requireNotEnded(state, 'A home-leave trip', '10');
   return { type: 'HomeLeaveTripTaken', data: tripData(command, state) };
 };

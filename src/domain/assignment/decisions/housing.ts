@@ -50,6 +50,6 @@ export const approveHousingLease = (
   command: ApproveHousingLeaseData,
   state: AssignmentState,
 ): HousingLeaseApproved => {
-  requireNotEnded(state, 'A housing lease');
+  requireNotEnded(state, 'A housing lease', '8');
   return { type: 'HousingLeaseApproved', data: leaseData(command, state) };
 };

@@ -45,7 +45,7 @@ export const extendAssignment = (
   command: ExtendAssignmentData,
   state: AssignmentState,
 ): AssignmentExtended => {
-  const assignment = requireNotEnded(state, 'An extension');
+  const assignment = requireNotEnded(state, 'An extension', 'intro');
   const current = state.expectedEndDate ?? assignment.expectedEndDate;
   if (command.decidedOn < assignment.effectiveDate) {
     violation(

@@ -1,5 +1,5 @@
 import { dec, money, prorate, subtractMoney } from '../../shared/money.js';
-import { isPeriod, overlapDays, periodBounds } from '../../shared/calendar.js';
+import { isPeriod, overlapDays, periodBounds, yearOf } from '../../shared/calendar.js';
 import type { PaySalaryData, SettleTaxEqualizationData } from '../commands.js';
 import type { EventData, SalaryPaid, TaxEqualizationSettled } from '../events.js';
 import { violation } from '../errors.js';
@@ -8,7 +8,7 @@ import {
   compact,
   invalid,
   requireCurrency,
-  requireNotEnded,
+  refuseAfterEnd,
   requireNotNegative,
   requirePositive,
   requireStarted,
@@ -22,6 +22,9 @@ import {
 export const salaryData = (command: PaySalaryData, state: AssignmentState): EventData<'SalaryPaid'> => {
   const assignment = requireStarted(state);
   if (!isPeriod(command.period)) invalid(`period must be YYYY-MM, not ${command.period}`);
+  if (state.ended && command.period > state.ended.endedOn.slice(0, 7)) {
+    refuseAfterEnd(state, `The salary of ${command.period}`, '2', { period: command.period });
+  }
   const paid = state.salaries[command.period];
   if (paid) {
     violation('SALARY.ALREADY_PAID', `The salary of ${command.period} is already paid`, {
@@ -62,7 +65,6 @@ export const salaryData = (command: PaySalaryData, state: AssignmentState): Even
 };
 
 export const paySalary = (command: PaySalaryData, state: AssignmentState): SalaryPaid => {
-  requireNotEnded(state, 'A salary payment');
   return { type: 'SalaryPaid', data: salaryData(command, state) };
 };
 
@@ -71,8 +73,22 @@ export const taxEqualizationData = (
   command: SettleTaxEqualizationData,
   state: AssignmentState,
 ): EventData<'TaxEqualizationSettled'> => {
-  requireStarted(state);
+  const assignment = requireStarted(state);
   if (!Number.isInteger(command.taxYear)) invalid('taxYear must be a year');
+  const firstYear = yearOf(assignment.effectiveDate);
+  if (command.taxYear < firstYear) {
+    violation(
+      'ASSIGNMENT.NOT_ACTIVE',
+      `Tax year ${command.taxYear} precedes the assignment, which began in ${firstYear}`,
+      { clause: '1', details: { taxYear: command.taxYear, firstTaxYear: firstYear } },
+    );
+  }
+  if (state.ended && command.taxYear > yearOf(state.ended.endedOn)) {
+    refuseAfterEnd(state, `A tax equalization settlement of tax year ${command.taxYear}`, '1', {
+      taxYear: command.taxYear,
+      lastTaxYear: yearOf(state.ended.endedOn),
+    });
+  }
   requirePositive(command.amount, 'amount');
   return compact({
     taxYear: command.taxYear,
@@ -87,6 +103,5 @@ export const settleTaxEqualization = (
   command: SettleTaxEqualizationData,
   state: AssignmentState,
 ): TaxEqualizationSettled => {
-  requireNotEnded(state, 'A tax equalization settlement');
   return { type: 'TaxEqualizationSettled', data: taxEqualizationData(command, state) };
 };

@@ -4,7 +4,7 @@ import { toWeight, type Weight } from '../../shared/weight.js';
 import type { RecordShipmentData } from '../commands.js';
 import type { EventData, ShipmentRecorded } from '../events.js';
 import { violation } from '../errors.js';
-import { countedContainers, type AssignmentState } from '../state.js';
+import { countedContainers, policyInForce, type AssignmentState } from '../state.js';
 import { compact, invalid, requireNotEnded, requireStarted } from './guards.js';
 
 const weightOf = (command: RecordShipmentData): Weight => {
@@ -23,7 +23,8 @@ export const shipmentData = (
   command: RecordShipmentData,
   state: AssignmentState,
 ): EventData<'ShipmentRecorded'> => {
-  const { policy } = requireStarted(state);
+  requireStarted(state);
+  const policy = policyInForce(state)!;
   const weight = weightOf(command);
   const weightLb = new Decimal(weight.lb);
   if (state.shipments[command.shipmentId]) {
@@ -42,7 +43,7 @@ export const shipmentData = (
     if (total.gt(limit) && !command.exceptionApprovedBy?.trim()) {
       violation(
         'SHIPMENT.OUTBOUND_AIR_LIMIT_EXCEEDED',
-        `Outbound airfreight would reach ${total.toFixed()} lb, above the ${limit.toFixed()} lb limit, without an approved exception`,
+        `Outbound airfreight would reach ${total.toFixed()} lb, above the ${limit.toFixed()} lb limit in force, without an approved exception`,
         { details: { limitLb: limit.toFixed(), usedLb: state.outboundAirLb, requestedLb: weight.lb } },
       );
     }
@@ -88,7 +89,7 @@ export const shipmentData = (
 };
 
 export const recordShipment = (command: RecordShipmentData, state: AssignmentState): ShipmentRecorded => {
-  if (command.direction === 'outbound') requireNotEnded(state, 'An outbound shipment');
+  if (command.direction === 'outbound') requireNotEnded(state, 'An outbound shipment', '4');
   else requireStarted(state);
   return { type: 'ShipmentRecorded', data: shipmentData(command, state) };
 };

@@ -22,7 +22,7 @@ export const observeHostHoliday = (
   command: ObserveHostHolidayData,
   state: AssignmentState,
 ): HostHolidayObserved => {
-  requireNotEnded(state, 'A host holiday');
+  requireNotEnded(state, 'A host holiday', '7');
   return { type: 'HostHolidayObserved', data: holidayData(command, state) };
 };
 
@@ -54,6 +54,6 @@ export const vacationData = (
 };
 
 export const takeVacation = (command: TakeVacationData, state: AssignmentState): VacationTaken => {
-  requireNotEnded(state, 'A vacation');
+  requireNotEnded(state, 'A vacation', '7');
   return { type: 'VacationTaken', data: vacationData(command, state) };
 };

@@ -1,0 +1,228 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import {
+  byDue,
+  deadlinesAt,
+  deadlinesProjection,
+  type DeadlineItem,
+  type DeadlinesDoc,
+} from '../../../projections/deadlines/index.js';
+import { addDays, toDayNumber } from '../../../src/domain/shared/calendar.js';
+import { ReadModelStore } from '../../../src/read-models/read-model-store.js';
+import { project, Story, usd } from './given.js';
+
+/** Joe's letter: 2005-01-18 to 2005-07-18, extended on 2005-06-01 to 2006-06-30, ended then. */
+const joe = () => {
+  const story = new Story();
+  story.started();
+  story.trip('employee', 'home', '2005-03-01');
+  story.extended('2005-06-01', '2005-07-18', '2006-06-30');
+  story.trip('employee', 'home', '2005-08-01');
+  story.record('ExceptionRequested', {
+    exceptionId: 'x-air',
+    term: 'outbound-air-weight',
+    requestedLimit: '650',
+    reason: 'school books',
+    requestedBy: 'Carl Berg',
+    requestedOn: '2005-01-12',
+  });
+  return story;
+};
+const at = (doc: DeadlinesDoc, asOf: string) =>
+  deadlinesAt(doc, asOf).map(({ kind, dueOn, detail }) => ({ kind, dueOn, detail }));
+
+describe('deadlines (domain.md "Deadlines")', () => {
+  it('lists the four kinds as of a date, each with its due date and detail', () => {
+    const story = joe();
+    const doc = () => project(deadlinesProjection, story.events);
+    expect(at(doc(), '2005-12-01')).toEqual([
+      {
+        kind: 'exception-pending',
+        dueOn: '2005-01-12',
+        detail: {
+          exceptionId: 'x-air',
+          term: 'outbound-air-weight',
+          requestedLimit: '650',
+          requestedBy: 'Carl Berg',
+        },
+      },
+      { kind: 'home-leave-lapses', dueOn: '2005-12-31', detail: { year: 2005, remaining: 1, allowed: 3 } },
+      { kind: 'assignment-ends', dueOn: '2006-06-30', detail: { expectedEndDate: '2006-06-30' } },
+    ]);
+    story.ended('2006-06-30');
+    story.record('ExceptionDeclined', {
+      exceptionId: 'x-air',
+      declinedBy: 'Bob Borron',
+      declinedOn: '2005-01-20',
+      reason: 'within the letter',
+    });
+    // In 2006 the trips lapse on the end, which comes before 31 December.
+    expect(at(doc(), '2006-03-01').map((i) => [i.kind, i.dueOn])).toEqual([
+      ['assignment-ends', '2006-06-30'],
+      ['home-leave-lapses', '2006-06-30'],
+    ]);
+    expect(at(doc(), '2006-07-15')).toEqual([
+      {
+        kind: 'repatriation-pending',
+        dueOn: '2006-06-30',
+        detail: { endedOn: '2006-06-30', endReason: 'completed' },
+      },
+    ]);
+    story.record('RepatriationTravelled', {
+      travelledOn: '2006-07-20',
+      travellers: ['Joseph Lamoreux'],
+      fare: usd('1200.00'),
+    });
+    expect(at(doc(), '2006-07-19').map((i) => i.kind)).toEqual(['repatriation-pending']);
+    expect(at(doc(), '2006-07-20')).toEqual([]);
+  });
+
+  it('handles as-of dates before and after the assignment', () => {
+    const story = joe();
+    story.ended('2006-06-30');
+    story.record('RepatriationTravelled', {
+      travelledOn: '2006-07-02',
+      travellers: ['Joseph Lamoreux'],
+      fare: usd('1200.00'),
+    });
+    const doc = project(deadlinesProjection, story.events);
+    expect(at(doc, '2005-01-01')).toEqual([]);
+    // Only the exception requested before the start is open before it.
+    expect(at(doc, '2005-01-15').map((i) => i.kind)).toEqual(['exception-pending']);
+    expect(at(doc, '2007-01-01').map((i) => i.kind)).toEqual(['exception-pending']);
+  });
+
+  it('counts an approved trip exception in its own year only, from its approval', () => {
+    const story = joe();
+    story.record('ExceptionRequested', {
+      exceptionId: 'x-trips',
+      term: 'home-leave-trips',
+      requestedLimit: '4',
+      year: 2005,
+      reason: 'family illness',
+      requestedBy: 'Carl Berg',
+      requestedOn: '2005-09-01',
+    });
+    story.record('ExceptionApproved', {
+      exceptionId: 'x-trips',
+      approvedBy: 'Bob Borron',
+      approvedOn: '2005-09-02',
+      grantedLimit: '4',
+      term: 'home-leave-trips',
+      year: 2005,
+    });
+    const doc = project(deadlinesProjection, story.events);
+    const lapse = (asOf: string) =>
+      deadlinesAt(doc, asOf).find((i) => i.kind === 'home-leave-lapses')?.detail;
+    expect(lapse('2005-09-01')).toEqual({ year: 2005, remaining: 1, allowed: 3 });
+    expect(lapse('2005-09-02')).toEqual({ year: 2005, remaining: 2, allowed: 4 });
+    expect(lapse('2006-01-02')).toEqual({ year: 2006, remaining: 3, allowed: 3 });
+  });
+
+  it('follows corrections and voids of trips', () => {
+    const story = new Story();
+    story.started();
+    const trip = story.trip('employee', 'home', '2005-03-01');
+    const doc = () => project(deadlinesProjection, story.events);
+    const remaining = (asOf: string) =>
+      deadlinesAt(doc(), asOf).find((i) => i.kind === 'home-leave-lapses')?.detail['remaining'];
+    expect(remaining('2005-04-01')).toBe(2);
+    story.corrected(trip, { ...trip.data, departedOn: '2005-05-01' });
+    expect(remaining('2005-04-01')).toBe(3);
+    story.voided(trip);
+    expect(remaining('2005-06-01')).toBe(3);
+  });
+
+  describe('the intervals the store indexes', () => {
+    const stores: ReadModelStore[] = [];
+    afterEach(() => stores.splice(0).forEach((s) => s.close()));
+
+    const indexed = (docs: DeadlinesDoc[]) => {
+      const store = new ReadModelStore(':memory:');
+      stores.push(store);
+      store.createGeneration(deadlinesProjection.name, deadlinesProjection.version, {
+        activate: true,
+        intervals: true,
+      });
+      store.applyBatch(deadlinesProjection.name, 1, new Map(docs.map((d) => [d.assignmentId, d])), 10);
+      return (asOf: string, within: number) =>
+        store
+          .intervalItems<DeadlineItem>(
+            deadlinesProjection.name,
+            toDayNumber(asOf),
+            toDayNumber(addDays(asOf, within)),
+          )
+          .sort(byDue);
+    };
+
+    it('answer exactly what deadlinesAt says, for every day from before the start to after the end', () => {
+      const story = joe();
+      story.ended('2006-06-30');
+      const doc = project(deadlinesProjection, story.events);
+      const query = indexed([doc]);
+      for (let day = '2004-12-01'; day <= '2007-02-01'; day = addDays(day, 7)) {
+        const expected = deadlinesAt(doc, day).filter((i) => i.dueOn <= addDays(day, 30));
+        expect({ day, items: query(day, 30) }).toEqual({ day, items: expected });
+      }
+    });
+
+    it('stay exact when trips beyond a full pool are filed without moving them, then a limit is raised', () => {
+      const story = new Story();
+      story.started();
+      story.extended('2005-03-01', '2005-07-18', '2006-12-31');
+      for (const day of ['2005-05-01', '2005-02-01', '2005-04-01', '2005-06-01', '2005-03-01', '2005-06-01'])
+        story.trip('employee', 'home', day);
+      story.record('ExceptionRequested', {
+        exceptionId: 'x',
+        term: 'home-leave-trips',
+        requestedLimit: '6',
+        year: 2005,
+        reason: 'family',
+        requestedBy: 'Carl Berg',
+        requestedOn: '2005-07-01',
+      });
+      story.record('ExceptionApproved', {
+        exceptionId: 'x',
+        approvedBy: 'Bob Borron',
+        approvedOn: '2005-07-02',
+        grantedLimit: '6',
+        term: 'home-leave-trips',
+        year: 2005,
+      });
+      const doc = project(deadlinesProjection, story.events);
+      const query = indexed([doc]);
+      for (let day = '2005-01-01'; day <= '2006-01-10'; day = addDays(day, 3)) {
+        const expected = deadlinesAt(doc, day).filter((i) => i.dueOn <= addDays(day, 366));
+        expect({ day, items: query(day, 366) }).toEqual({ day, items: expected });
+      }
+    });
+
+    it('follow a document rewritten, removed, and adopted from a bulk rebuild', () => {
+      const story = joe();
+      const before = project(deadlinesProjection, story.events);
+      const store = new ReadModelStore(':memory:');
+      stores.push(store);
+      const gen = store.createGeneration('deadlines', 1, { activate: true, intervals: true });
+      store.applyBatch('deadlines', 1, new Map([[before.assignmentId, before]]), 5);
+      const kinds = () =>
+        store
+          .intervalItems<DeadlineItem>('deadlines', toDayNumber('2006-07-10'), toDayNumber('2006-08-10'))
+          .map((i) => i.kind);
+      // Not ended yet: the expected end of 2006-06-30 is overdue.
+      expect(kinds()).toEqual(['exception-pending', 'assignment-ends']);
+      story.ended('2006-06-30');
+      const after = project(deadlinesProjection, story.events);
+      store.applyBatch('deadlines', 1, new Map([[after.assignmentId, after]]), 6);
+      expect(kinds()).toEqual(['exception-pending', 'repatriation-pending']);
+      store.applyBatch('deadlines', 1, new Map([[after.assignmentId, null]]), 7);
+      expect(kinds()).toEqual([]);
+
+      const rebuilt = store.createGeneration('deadlines', 1, { intervals: true });
+      const staging = store.createStaging(rebuilt);
+      store.insertJson([{ generation: staging, rows: [[after.assignmentId, JSON.stringify(after)]] }]);
+      store.adoptStaging([{ staging, position: 7 }]);
+      store.activate(rebuilt.id);
+      expect(store.active('deadlines')?.id).not.toBe(gen.id);
+      expect(kinds()).toEqual(['exception-pending', 'repatriation-pending']);
+    });
+  });
+});
