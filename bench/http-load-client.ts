@@ -37,6 +37,8 @@ const group = (
         url: job.url,
         connections,
         duration: seconds,
+        // A request still unanswered after 3 s counts as failed, so a stalled server cannot look idle.
+        timeout: 3,
         headers: {
           authorization: `Bearer ${job.key}`,
           ...(job.body === undefined ? {} : { 'content-type': 'application/json' }),
