@@ -1,19 +1,12 @@
 /**
- * The HTTP load of the query bench, run as its own process (`node dist/bench/http-load-client.js`, the
- * job as JSON on stdin): autocannon keeps `clients` keep-alive connections each sending GETs back to back, first for a
- * warm-up, then for the measured `seconds`. Prints one JSON line: every measured latency in ms, the
- * duration, and how many answers were not 200 (any is a failure of the bench).
+ * The HTTP load of the benches, run as its own process (`node dist/bench/http-load-client.js`, the job
+ * as JSON on stdin): autocannon keeps `clients` keep-alive connections each sending requests back to
+ * back (GETs, or POSTs of `body` when one is given), first for a warm-up, then for the measured
+ * `seconds`. Prints one JSON line: every measured latency in ms, the duration, and how many answers
+ * were not `status` (200 by default; any is a failure of the bench).
  */
 import autocannon from 'autocannon';
-
-interface LoadJob {
-  url: string;
-  key: string;
-  clients: number;
-  seconds: number;
-  warmupSeconds: number;
-  paths: string[];
-}
+import type { LoadJob } from './measure.js';
 
 const readStdin = async (): Promise<string> => {
   const chunks: Buffer[] = [];
@@ -30,6 +23,7 @@ const job = JSON.parse(await readStdin()) as LoadJob;
  * the bottleneck (a bare node:http server fell from ~47,000 to ~26,000 requests/s).
  */
 const GROUP = 4;
+let lost = 0;
 
 const group = (
   paths: string[],
@@ -43,10 +37,22 @@ const group = (
         url: job.url,
         connections,
         duration: seconds,
-        headers: { authorization: `Bearer ${job.key}` },
-        requests: paths.map((path) => ({ method: 'GET', path })),
+        // A request still unanswered after 3 s counts as failed, so a stalled server cannot look idle.
+        timeout: 3,
+        headers: {
+          authorization: `Bearer ${job.key}`,
+          ...(job.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        requests: paths.map((path) =>
+          job.body === undefined ? { method: 'GET', path } : { method: 'POST', path, body: job.body },
+        ),
       },
-      (error) => (error ? reject(error) : resolve()),
+      (error, result) => {
+        if (error) return reject(error);
+        // Timeouts and connection errors are failures too: a server that stalls must not look idle.
+        if (record) lost += result.errors + result.timeouts;
+        resolve();
+      },
     );
     if (record) {
       instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) =>
@@ -71,9 +77,9 @@ const latencies: number[] = [];
 let failures = 0;
 const started = performance.now();
 await once(job.seconds, (ms, status) => {
-  if (status === 200) latencies.push(ms);
+  if (status === (job.status ?? 200)) latencies.push(ms);
   else failures += 1;
 });
 process.stdout.write(
-  `${JSON.stringify({ latencies, seconds: (performance.now() - started) / 1000, failures })}\n`,
+  `${JSON.stringify({ latencies, seconds: (performance.now() - started) / 1000, failures: failures + lost })}\n`,
 );

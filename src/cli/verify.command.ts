@@ -1,6 +1,6 @@
 import type { EventStore } from '../event-store/event-store.port.js';
 import { verifyEventStore, type IntegrityReport, type NotedHead } from '../event-store/integrity.js';
-import { verifySqliteStore } from '../event-store/sqlite/sqlite-event-store.js';
+import { verifyStoreFile } from '../event-store/create-event-store.js';
 import type { LedgerConfig } from '../config/ledger-config.js';
 import { progressBar } from './progress.js';
 
@@ -14,14 +14,14 @@ export const verifyLedger = async (
   quiet: boolean,
   notedHead?: NotedHead,
 ): Promise<IntegrityReport> => {
-  const file = config.storeKind === 'sqlite' ? config.storeUrl.slice('sqlite:'.length) : undefined;
-  const store = file && file !== ':memory:' ? undefined : await openStore();
+  const direct = config.storeKind === 'sqlite' && config.storeUrl !== 'sqlite::memory:';
+  const store = direct ? undefined : await openStore();
   const bar = progressBar('verify', quiet);
   try {
     const onProgress = (p: { position: number; headPosition: number }) =>
       bar.update(p.position, p.headPosition);
-    return file && file !== ':memory:'
-      ? await verifySqliteStore(file, onProgress, { notedHead })
+    return direct
+      ? await verifyStoreFile(config.storeUrl, onProgress, { notedHead })
       : await verifyEventStore(store!, onProgress, { notedHead });
   } finally {
     bar.stop();

@@ -75,8 +75,58 @@ export interface Subscription extends AsyncIterable<StoredEvent> {
   close(): Promise<void>;
 }
 
+/** Where a stream-ordered read (`RebuildReads.readStreamOrdered`) starts, ends and stops. */
+export interface StreamOrderedRange {
+  /** Start after this event of the order (stream id, revision): ('', -1) is before every event. */
+  afterStream: string;
+  afterRevision: number;
+  /** Only streams before this id (binary order of the ids); null: up to the last stream. */
+  beforeStream: string | null;
+  /** Only events at or before this global position. */
+  upTo: number;
+}
+
+/** A stored event without its hash: what a rebuild reads. */
+export type RebuildEvent = Omit<StoredEvent, 'hash'>;
+
+/** A page of `readReplayPage`: `json` is a JSON array of `count` events, the last at `last`. */
+export interface ReplayPage {
+  json: string;
+  count: number;
+  last: number;
+}
+
+/**
+ * Optional capability of a store: the fast reads a read-model rebuild uses, synchronous, on a
+ * connection of its own. A store that has it can be read by rebuild worker threads, each opening the
+ * store again from `url`; without it, rebuilds read `readAll` pages in log order.
+ */
+export interface RebuildReads {
+  /** What `createEventStore` opens in another thread to read the same log. */
+  readonly url: string;
+  /**
+   * Up to `limit` events after `after` in position order, as one JSON array text:
+   * `{ streamId, eventId, type, position, revision, recordedAt, data, metadata }` with metadata cut down
+   * to actor, source and schemaVersion. Data is not upcast.
+   */
+  readReplayPage(after: number, limit: number): ReplayPage;
+  /**
+   * Up to `limit` events in stream order (stream id, then revision, which within a stream is position
+   * order), of the streams and positions in `range`. Data is not upcast.
+   */
+  readStreamOrdered(range: StreamOrderedRange, limit: number): RebuildEvent[];
+  /**
+   * Stream ids that cut the events up to `upTo` into about `parts` runs of streams of about as many
+   * events each, in the order readStreamOrdered uses, without repeats; fewer when the log has few
+   * streams, none when it is empty.
+   */
+  streamSplitPoints(parts: number, upTo: number): string[];
+}
+
 export interface EventStore {
   readonly kind: 'sqlite' | 'eventstoredb';
+  /** Present when the store offers rebuilds their fast reads (a SQLite file store does). */
+  readonly rebuild?: RebuildReads | undefined;
   appendToStream(
     streamId: string,
     events: readonly NewEvent[],

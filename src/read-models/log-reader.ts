@@ -1,14 +1,14 @@
 /**
  * Pages of the global log for rebuilds. Reading and parsing the log costs as much as everything else a
- * rebuild does, so for a SQLite file store the pages are read ahead in a worker thread (its own
- * connection, the same `readAll`), while this thread applies the previous ones. Other stores, in-memory
- * files, or sources run without their compiled worker (ts-jest) read in this thread.
+ * rebuild does, so for a store with the rebuild capability (`EventStore.rebuild`: a SQLite file) the
+ * pages are read ahead in a worker thread (its own connection, the same `readAll`), while this thread
+ * applies the previous ones. Other stores, or sources run without their compiled worker (ts-jest), read
+ * in this thread.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { EventStore, StoredEvent } from '../event-store/event-store.port.js';
-import type { ReplayPage } from '../event-store/sqlite/sqlite-event-store.js';
+import type { EventStore, ReplayPage, StoredEvent } from '../event-store/event-store.port.js';
 import type { ProjectedEvent } from '../../projections/projection.js';
 import { toProjectedEvent, upcastProjected } from './projection-lane.js';
 
@@ -41,17 +41,8 @@ const WORKER = new URL('./log-reader.worker.js', import.meta.url);
 /** How many read-ahead workers this process has started (for tests and diagnostics). */
 export const readAheadStats = { workers: 0 };
 
-/** The file of a SQLite store that a second connection (a worker's) can open, if it is one. */
-export const sqliteFileOf = (store: EventStore): string | undefined => {
-  const path = (store as { path?: unknown }).path;
-  return store.kind === 'sqlite' && typeof path === 'string' && path !== ':memory:' ? path : undefined;
-};
-
-/** `sqlite:<file>` for a SQLite store on a file. */
-const sqliteUrlOf = (store: EventStore): string | undefined => {
-  const path = sqliteFileOf(store);
-  return path === undefined ? undefined : `sqlite:${path}`;
-};
+/** Where a worker opens its own connection to the store's log, if the store offers rebuild reads. */
+export const rebuildUrlOf = (store: EventStore): string | undefined => store.rebuild?.url;
 
 /** A worker script is there to start: compiled JavaScript on disk (not a source run by ts-jest). */
 export const workerFileExists = (worker: URL): boolean =>
@@ -104,7 +95,7 @@ async function* readAhead(job: LogReaderJob): AsyncGenerator<StoredEvent[] | Rep
 /** The log after `after` in pages of `pageSize`, until a short page (the end) or `stopAt`. */
 export const logPages = (store: EventStore, options: LogPagesOptions): AsyncGenerator<StoredEvent[]> => {
   const stopAt = options.stopAt ?? Number.POSITIVE_INFINITY;
-  const url = sqliteUrlOf(store);
+  const url = rebuildUrlOf(store);
   if (url && (options.readAhead ?? true) && workerAvailable()) {
     return readAhead({
       url,
@@ -134,7 +125,7 @@ export async function* projectedPages(
   options: LogPagesOptions,
 ): AsyncGenerator<ProjectedEvent[]> {
   const stopAt = options.stopAt ?? Number.POSITIVE_INFINITY;
-  const url = sqliteUrlOf(store);
+  const url = rebuildUrlOf(store);
   if (url && (options.readAhead ?? true) && workerAvailable()) {
     const job = { url, after: options.after, pageSize: options.pageSize, stopAt, window: 4, replay: true };
     for await (const page of readAhead(job)) {

@@ -1,7 +1,6 @@
 /** The read-ahead thread of log-reader.ts: pages of `readAll` on its own connection, a few ahead at most. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEventStore } from '../event-store/create-event-store.js';
-import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store.js';
 import type { LogReaderJob, LogReaderMessage } from './log-reader.js';
 
 const job = workerData as LogReaderJob;
@@ -21,8 +20,8 @@ try {
     while (credits <= 0) await new Promise<void>((resolve) => (wake = resolve));
     const limit = Math.min(job.pageSize, job.stopAt - position);
     let count: number;
-    if (job.replay && store instanceof SqliteEventStore) {
-      const replay = store.readReplayPage(position, limit);
+    if (job.replay && store.rebuild) {
+      const replay = store.rebuild.readReplayPage(position, limit);
       credits -= 1;
       send({ replay });
       count = replay.count;

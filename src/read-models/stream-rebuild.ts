@@ -12,7 +12,7 @@
  * rebuild in log order gives: each sees the same events in the same order, through the same
  * `toProjectedEvent`, `init`, `evolve` and `JSON.stringify`.
  *
- * Only for a SQLite file store, projections of ALL_PROJECTIONS (the worker imports them by name and
+ * Only for a store with the rebuild capability (`EventStore.rebuild`: a SQLite file), projections of ALL_PROJECTIONS (the worker imports them by name and
  * version) keyed by stream, generations at position 0 and a read-model file (not :memory:); everything
  * else is rebuilt in log order.
  */
@@ -21,7 +21,7 @@ import { Worker } from 'node:worker_threads';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { ALL_PROJECTIONS } from '../../projections/index.js';
 import { assignmentKeyOf, type AnyProjection } from '../../projections/projection.js';
-import { sqliteFileOf, workerFileExists } from './log-reader.js';
+import { rebuildUrlOf, workerFileExists } from './log-reader.js';
 import { ProjectionLane } from './projection-lane.js';
 import type { Generation, ReadModelStore } from './read-model-store.js';
 
@@ -42,7 +42,8 @@ export interface StreamRebuildTarget {
 
 /** What each worker receives. */
 export interface StreamRebuildJob {
-  storePath: string;
+  /** What the worker opens its own connection to the log with (RebuildReads.url). */
+  storeUrl: string;
   target: StreamRebuildTarget;
   lanes: { name: string; version: number; generation: Generation; until: number }[];
   upTo: number;
@@ -116,7 +117,7 @@ export const defaultRebuildWorkers = (): number => Math.max(1, Math.min(availabl
  * present (not under ts-jest), the projection one of ALL_PROJECTIONS and keyed by stream.
  */
 export const canRebuildByStream = (store: EventStore, projection: AnyProjection): boolean =>
-  sqliteFileOf(store) !== undefined &&
+  rebuildUrlOf(store) !== undefined &&
   ALL_PROJECTIONS.includes(projection) &&
   projection.keyOf === assignmentKeyOf &&
   workerAvailable();
@@ -132,17 +133,14 @@ export const rebuildByStream = async (
   lanes: readonly StreamRebuildLane[],
   options: StreamRebuildOptions,
 ): Promise<StreamRebuildResult> => {
-  const storePath = sqliteFileOf(store);
-  if (!storePath) throw new Error('a stream-ordered rebuild needs a SQLite file store');
+  const reads = store.rebuild;
+  if (!reads) throw new Error('a stream-ordered rebuild needs a store with rebuild reads (a SQLite file)');
   if (lanes.length === 0 || options.upTo < 1) return { events: 0, workers: [] };
-  const { SqliteEventStore } = await import('../event-store/sqlite/sqlite-event-store.js');
-  if (!(store instanceof SqliteEventStore))
-    throw new Error('a stream-ordered rebuild needs a SqliteEventStore');
   const count = Math.max(1, Math.floor(options.workers));
-  const boundaries = store.streamSplitPoints(count * RUNS_PER_WORKER, options.upTo);
+  const boundaries = reads.streamSplitPoints(count * RUNS_PER_WORKER, options.upTo);
   const shared = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
   const job: StreamRebuildJob = {
-    storePath,
+    storeUrl: reads.url,
     target,
     lanes: lanes.map((l) => ({
       name: l.projection.name,

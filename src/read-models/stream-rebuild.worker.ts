@@ -3,7 +3,8 @@
  * document whole and writes it once (holding the shared write lock), until no run is left.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { SqliteEventStore, type StreamOrderedRange } from '../event-store/sqlite/sqlite-event-store.js';
+import { createEventStore } from '../event-store/create-event-store.js';
+import type { StreamOrderedRange } from '../event-store/event-store.port.js';
 import { ALL_PROJECTIONS } from '../../projections/index.js';
 import type { AnyProjection, ProjectedEvent } from '../../projections/projection.js';
 import { toProjectedEvent } from './projection-lane.js';
@@ -82,7 +83,9 @@ const apply = (event: ProjectedEvent): void => {
   }
 };
 
-const events = new SqliteEventStore(job.storePath, { mmapBytes: job.mmapBytes });
+const events = await createEventStore(job.storeUrl, { mmapBytes: job.mmapBytes });
+if (!events.rebuild) throw new Error(`${job.storeUrl} offers no rebuild reads`);
+const reads = events.rebuild;
 const target = new ReadModelStore(job.target.path, { scratch: job.target.scratch });
 
 /** About what a 16 KiB table page holds of rows, less its header and each row's overhead. */
@@ -143,7 +146,7 @@ const rebuildRun = (run: number): void => {
   let position = 0;
   for (;;) {
     if (Atomics.load(shared, STOP) !== 0) return;
-    const page = events.readStreamOrdered(range, job.pageSize);
+    const page = reads.readStreamOrdered(range, job.pageSize);
     for (const stored of page) {
       // Within a stream, revision order is position order: the order a log-order rebuild applies.
       if (stored.streamId === stream && stored.position <= position) {

@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   ConcurrencyError,
@@ -6,38 +6,87 @@ import {
   type EventStore,
   type StoredEvent,
 } from '../../event-store/event-store.port.js';
-import { decide, foldEvents, streamIdOf } from '../../domain/assignment/index.js';
+import { decide, foldEvents, initialState, streamIdOf } from '../../domain/assignment/index.js';
 import { toEnvelope } from '../envelope.js';
 import { idempotencyKeyReused, staleRevision } from '../application-errors.js';
 import { nameBasedUuid } from '../ids.js';
 import { currentSchemaVersion, DEFAULT_SCHEMA_VERSION } from '../../schemas/schema-versions.js';
 import { RecordAssignmentEvent, type WriteResult } from './record-assignment-event.command.js';
+import { FoldedStreamCache, KeyedQueue, type FoldedStream } from './folded-streams.js';
 
 /** How often a write without If-Match re-reads and re-decides after losing a race to another writer. */
 const MAX_ATTEMPTS = 5;
 
-/** The whole command cycle: read the stream, fold, decide, append with the revision that was read. */
+export const FOLDED_STREAM_CACHE = Symbol('FOLDED_STREAM_CACHE');
+
+/** Folds `events` (the stream after `from`) into `from`, or into a new stream's state. */
+const extend = (from: FoldedStream | undefined, events: readonly StoredEvent[]): FoldedStream => {
+  const commandIds = from?.commandIds ?? new Set<string>();
+  for (const event of events) commandIds.add(event.metadata.commandId);
+  return {
+    revision: events.length > 0 ? events[events.length - 1]!.revision : (from?.revision ?? -1),
+    state:
+      events.length > 0 ? foldEvents(events.map(toEnvelope), from?.state) : (from?.state ?? initialState()),
+    commandIds,
+  };
+};
+
+/**
+ * The command cycle: fold the stream, decide, append with the revision folded. The folded state is
+ * cached per stream and brought up to the store's revision before each use (a read of only what was
+ * appended since, usually nothing), so a write costs the same on a long history as on a short one and
+ * a write by another process is never missed. Writes to one stream in this process queue, so they do
+ * not race each other and re-decide; writes to different streams share the store's group commit.
+ */
 @CommandHandler(RecordAssignmentEvent)
 export class RecordAssignmentEventHandler implements ICommandHandler<RecordAssignmentEvent> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  private readonly queue = new KeyedQueue();
+  private readonly cache: FoldedStreamCache;
 
-  async execute({ assignmentId, command, context, check }: RecordAssignmentEvent): Promise<WriteResult> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() @Inject(FOLDED_STREAM_CACHE) cache?: FoldedStreamCache,
+  ) {
+    this.cache = cache ?? new FoldedStreamCache();
+  }
+
+  execute(command: RecordAssignmentEvent): Promise<WriteResult> {
+    return this.queue.run(streamIdOf(command.assignmentId), () => this.record(command));
+  }
+
+  /** The stream folded up to the store's current revision. */
+  private async folded(streamId: string): Promise<FoldedStream> {
+    const cached = this.cache.get(streamId);
+    const newer = await this.store.readStream(streamId, { fromRevision: cached ? cached.revision + 1 : 0 });
+    if (cached && newer.length === 0) return cached;
+    const folded = extend(cached, newer);
+    this.cache.set(streamId, folded);
+    return folded;
+  }
+
+  private async record({
+    assignmentId,
+    command,
+    context,
+    check,
+  }: RecordAssignmentEvent): Promise<WriteResult> {
     const streamId = streamIdOf(assignmentId);
     for (let attempt = 1; ; attempt++) {
-      const stored = await this.store.readStream(streamId);
-      await check?.(stored);
-      const earlier = stored.filter((e) => e.metadata.commandId === context.commandId);
-      if (earlier.length > 0) {
+      if (check) await check(await this.store.readStream(streamId));
+      const folded = await this.folded(streamId);
+      if (folded.commandIds.has(context.commandId)) {
+        const earlier = (await this.store.readStream(streamId)).filter(
+          (e) => e.metadata.commandId === context.commandId,
+        );
         if (earlier[0]!.metadata.requestHash !== context.requestHash)
           throw idempotencyKeyReused(context.commandId);
         return resultOf(assignmentId, earlier, true);
       }
-      const revision = stored.length > 0 ? stored[stored.length - 1]!.revision : -1;
+      const { revision } = folded;
       if (context.expectedRevision !== undefined && context.expectedRevision !== revision) {
         throw staleRevision(context.expectedRevision, revision < 0 ? 'no_stream' : revision);
       }
-      const state = foldEvents(stored.map(toEnvelope));
-      const decided = decide(command, state);
+      const decided = decide(command, folded.state);
       const events = decided.map((event, index) => ({
         eventId: nameBasedUuid(streamId, context.commandId, String(index)),
         type: event.type,
@@ -56,9 +105,13 @@ export class RecordAssignmentEventHandler implements ICommandHandler<RecordAssig
         const appended = await this.store.appendToStream(streamId, events, {
           expectedRevision: revision < 0 ? 'no_stream' : revision,
         });
+        if (appended.duplicate) this.cache.delete(streamId);
+        else if (appended.events.length > 0) this.cache.set(streamId, extend(folded, appended.events));
         return resultOf(assignmentId, appended.events, appended.duplicate);
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
+        // Lost to another process, or the stream is not what the cache says: fold it anew.
+        this.cache.delete(streamId);
         if (context.expectedRevision !== undefined)
           throw staleRevision(context.expectedRevision, error.actual);
         if (attempt >= MAX_ATTEMPTS) throw error;
