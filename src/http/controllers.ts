@@ -2,10 +2,12 @@ import { AssignmentReadsController } from './controllers/assignment-reads.contro
 import { AssignmentWritesController } from './controllers/assignment-writes.controller.js';
 import { AdminKeysController } from './controllers/admin-keys.controller.js';
 import { HealthController } from './controllers/health.controller.js';
+import { DataSubjectsController } from './controllers/data-subjects.controller.js';
 
 export const HTTP_CONTROLLERS = [
   AssignmentWritesController,
   AssignmentReadsController,
   HealthController,
   AdminKeysController,
+  DataSubjectsController,
 ];

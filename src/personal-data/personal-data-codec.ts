@@ -13,8 +13,8 @@ export class PersonalDataCodec {
   seal<T>(data: T, paths: readonly PersonalPath[], subjectId: string, now: Date): T {
     if (paths.length === 0) return data;
     let key: Buffer | undefined;
+    // Every value is sealed, even one that looks sealed: a client cannot slip in another subject's value.
     return mapPersonalValues(data, paths, (value) => {
-      if (isSealed(value)) return value;
       key ??= this.keys.keyFor(subjectId, now);
       return sealValue(value, subjectId, key);
     }) as T;

@@ -7,8 +7,11 @@ import {
   type StoredEvent,
 } from '../../event-store/event-store.port.js';
 import { decide, foldEvents, streamIdOf } from '../../domain/assignment/index.js';
+import { SubjectErasedError } from '../../personal-data/data-key-store.js';
+import { PERSONAL_DATA, type PersonalData } from '../../personal-data/personal-data.js';
 import { toEnvelope } from '../envelope.js';
-import { idempotencyKeyReused, staleRevision } from '../application-errors.js';
+import { dataSubjectErased, idempotencyKeyReused, staleRevision } from '../application-errors.js';
+import { upcastStored } from '../upcast.js';
 import { nameBasedUuid } from '../ids.js';
 import { currentSchemaVersion, DEFAULT_SCHEMA_VERSION } from '../../schemas/schema-versions.js';
 import { RecordAssignmentEvent, type WriteResult } from './record-assignment-event.command.js';
@@ -16,10 +19,16 @@ import { RecordAssignmentEvent, type WriteResult } from './record-assignment-eve
 /** How often a write without If-Match re-reads and re-decides after losing a race to another writer. */
 const MAX_ATTEMPTS = 5;
 
-/** The whole command cycle: read the stream, fold, decide, append with the revision that was read. */
+/**
+ * The whole command cycle: read the stream, fold (personal values opened), decide, seal the new events'
+ * personal values under the employee's data key, append with the revision that was read.
+ */
 @CommandHandler(RecordAssignmentEvent)
 export class RecordAssignmentEventHandler implements ICommandHandler<RecordAssignmentEvent> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalData,
+  ) {}
 
   async execute({ assignmentId, command, context, check }: RecordAssignmentEvent): Promise<WriteResult> {
     const streamId = streamIdOf(assignmentId);
@@ -36,12 +45,25 @@ export class RecordAssignmentEventHandler implements ICommandHandler<RecordAssig
       if (context.expectedRevision !== undefined && context.expectedRevision !== revision) {
         throw staleRevision(context.expectedRevision, revision < 0 ? 'no_stream' : revision);
       }
-      const state = foldEvents(stored.map(toEnvelope));
+      const state = foldEvents(stored.map((e) => this.opened(e)));
+      const known = state.assignment?.employee.id;
+      if (known !== undefined) this.refuseErased(known);
       const decided = decide(command, state);
+      const subject = known ?? decided.find((e) => e.type === 'AssignmentStarted')?.data.employee.id;
+      const now = new Date();
+      const sealed = (type: string, data: Record<string, unknown>) => {
+        if (subject === undefined) return data;
+        this.refuseErased(subject);
+        try {
+          return this.personalData.seal(type, data, subject, now);
+        } catch (error) {
+          throw error instanceof SubjectErasedError ? dataSubjectErased(subject) : error;
+        }
+      };
       const events = decided.map((event, index) => ({
         eventId: nameBasedUuid(streamId, context.commandId, String(index)),
         type: event.type,
-        data: event.data as unknown as Record<string, unknown>,
+        data: sealed(event.type, event.data as unknown as Record<string, unknown>),
         metadata: {
           actor: context.actor,
           commandId: context.commandId,
@@ -64,6 +86,16 @@ export class RecordAssignmentEventHandler implements ICommandHandler<RecordAssig
         if (attempt >= MAX_ATTEMPTS) throw error;
       }
     }
+  }
+
+  /** A stored event as the decider sees it: current version, personal values opened. */
+  private opened(stored: StoredEvent) {
+    const event = upcastStored(stored);
+    return toEnvelope({ ...event, data: this.personalData.reveal(event.type, event.data, 'clear') });
+  }
+
+  private refuseErased(subjectId: string): void {
+    if (this.personalData.erasureOf(subjectId)) throw dataSubjectErased(subjectId);
   }
 }
 

@@ -19,6 +19,7 @@ import { assignmentNotFound, notCaughtUp } from '../application-errors.js';
 import { READ_MODELS, type ReadModels } from './read-model.port.js';
 import { upcastStored } from '../upcast.js';
 import { knownAtFilter } from '../time.js';
+import { PERSONAL_DATA, type PersonalData, type PersonalView } from '../../personal-data/personal-data.js';
 
 /** Read-your-writes: wait (bounded) until the read models have applied `minPosition`, else 503. */
 const caughtUp = async (readModels: ReadModels, minPosition: number | undefined, waitMs: number) => {
@@ -70,7 +71,9 @@ export class ListAssignments extends Query<AssignmentPage> {
 export class GetAssignmentEvents extends Query<StoredEvent[]> {
   constructor(
     readonly assignmentId: string,
-    readonly knownAt?: string,
+    readonly knownAt: string | undefined,
+    /** How the reader sees personal values. */
+    readonly view: PersonalView,
   ) {
     super();
   }
@@ -168,12 +171,18 @@ export class ListAssignmentsHandler implements IQueryHandler<ListAssignments> {
 
 @QueryHandler(GetAssignmentEvents)
 export class GetAssignmentEventsHandler implements IQueryHandler<GetAssignmentEvents> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalData,
+  ) {}
 
   async execute(q: GetAssignmentEvents): Promise<StoredEvent[]> {
     const events = await this.store.readStream(streamIdOf(q.assignmentId));
     if (events.length === 0) throw assignmentNotFound(q.assignmentId);
-    return events.filter(knownAtFilter(q.knownAt)).map(upcastStored);
+    return events
+      .filter(knownAtFilter(q.knownAt))
+      .map(upcastStored)
+      .map((e) => ({ ...e, data: this.personalData.reveal(e.type, e.data, q.view) }));
   }
 }
 
