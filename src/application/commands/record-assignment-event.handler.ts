@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   ConcurrencyError,
+  DuplicateEventError,
   EVENT_STORE,
   type EventStore,
   type StoredEvent,
@@ -80,6 +81,9 @@ export class RecordAssignmentEventHandler implements ICommandHandler<RecordAssig
         });
         return resultOf(assignmentId, appended.events, appended.duplicate);
       } catch (error) {
+        // Sealing draws a fresh IV, so a racing retry of this command stored other bytes under its
+        // event ids: read again, and the idempotency check above answers it.
+        if (error instanceof DuplicateEventError && attempt < MAX_ATTEMPTS) continue;
         if (!(error instanceof ConcurrencyError)) throw error;
         if (context.expectedRevision !== undefined)
           throw staleRevision(context.expectedRevision, error.actual);
