@@ -63,7 +63,7 @@ export class ErasureService implements OnApplicationBootstrap {
     const earlier = this.personalData.erasureOf(employeeId);
     if (earlier?.state === 'done') return { created: false, answer: earlier.answer as ErasureAnswer };
     if (!earlier && (await this.streamsOf(employeeId)).length === 0) throw subjectNotFound(employeeId);
-    const record = this.personalData.keys.beginErasure({
+    const record = this.personalData.beginErasure({
       subjectId: employeeId,
       erasedAt: new Date().toISOString(),
       reason: request.reason,

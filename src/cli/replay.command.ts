@@ -6,7 +6,6 @@ import { createEventStore } from '../event-store/create-event-store.js';
 import { replayAll, verifyReplay } from '../read-models/replay.js';
 import { EXIT } from './exit-codes.js';
 import { progressBar } from './progress.js';
-import { PersonalData } from '../personal-data/personal-data.js';
 
 /**
  * `ledger replay`: rebuild every read model from the first event into the live read-model file (the old
@@ -21,19 +20,11 @@ export const replayLedger = async (config: LedgerConfig, options: { verify: bool
     return EXIT.USAGE;
   }
   const store = await createEventStore(config.storeUrl);
-  const personalData = PersonalData.open(config);
-  const opening = {
-    open: personalData.openProjected,
-    ...(personalData.spec ? { personalData: personalData.spec } : {}),
-  };
   const bar = progressBar(options.verify ? 'replay --verify' : 'replay', options.quiet);
   const onProgress = (p: { position: number; head: number }) => bar.update(p.position, p.head);
   try {
     if (options.verify) {
-      const differences = await verifyReplay(store, config.readModelPath, ALL_PROJECTIONS, {
-        onProgress,
-        ...opening,
-      });
+      const differences = await verifyReplay(store, config.readModelPath, ALL_PROJECTIONS, { onProgress });
       bar.stop();
       if (differences.length === 0) {
         console.log('replay --verify ok: a rebuild from the first event gives the very same read models');
@@ -45,7 +36,7 @@ export const replayLedger = async (config: LedgerConfig, options: { verify: bool
       return EXIT.CHECK_FAILED;
     }
     mkdirSync(dirname(config.readModelPath), { recursive: true });
-    const result = await replayAll(store, config.readModelPath, ALL_PROJECTIONS, onProgress, opening);
+    const result = await replayAll(store, config.readModelPath, ALL_PROJECTIONS, onProgress);
     bar.stop();
     console.log(
       `replay ok: ${result.events} events up to position ${result.position} in ${Math.round(result.elapsedMs)} ms ` +
@@ -54,7 +45,6 @@ export const replayLedger = async (config: LedgerConfig, options: { verify: bool
     return EXIT.OK;
   } finally {
     bar.stop();
-    personalData.close();
     await store.close();
   }
 };

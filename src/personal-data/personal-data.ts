@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { personalPathsOfEvent } from '../domain/assignment/events.js';
 import type { LedgerConfig } from '../config/ledger-config.js';
-import type { ProjectedEvent } from '../../projections/projection.js';
 import { DataKeyStore, type ErasureRecord } from './data-key-store.js';
 import { resolveMasterKey, type MasterKey } from './master-key.js';
 import { PersonalDataCodec, type PersonalView } from './personal-data-codec.js';
@@ -30,13 +29,6 @@ export const personalViewOfOwner = (grants: ReaderGrants | undefined, owner: str
   return personalViewOf(fingerprint && grants ? grants.grantByFingerprint(fingerprint) : undefined);
 };
 
-/** What another thread needs to open the same key store (stream-ordered rebuild workers). */
-export interface PersonalDataSpec {
-  keyStorePath: string;
-  /** The master key, base64: passed between threads of one process, never written anywhere. */
-  masterKey: string;
-}
-
 /** The data keys' file: beside the read models, or in memory with a throwaway ledger. */
 export const dataKeysPathOf = (config: LedgerConfig): string =>
   config.readModelPath === ':memory:' ? ':memory:' : join(config.dataDir, 'data-keys.sqlite');
@@ -47,10 +39,10 @@ export const dataKeysPathOf = (config: LedgerConfig): string =>
  */
 export class PersonalData {
   private readonly codec: PersonalDataCodec;
+  private erasuresBegun = 0;
 
   constructor(
     readonly keys: DataKeyStore,
-    readonly spec?: PersonalDataSpec,
     readonly masterKeySource?: MasterKey['source'],
   ) {
     this.codec = new PersonalDataCodec(keys);
@@ -63,13 +55,7 @@ export class PersonalData {
       config.dataDir,
       path === ':memory:',
     );
-    const spec =
-      path === ':memory:' ? undefined : { keyStorePath: path, masterKey: master.key.toString('base64') };
-    return new PersonalData(new DataKeyStore(path, master.key), spec, master.source);
-  }
-
-  static fromSpec(spec: PersonalDataSpec): PersonalData {
-    return new PersonalData(new DataKeyStore(spec.keyStorePath, Buffer.from(spec.masterKey, 'base64')), spec);
+    return new PersonalData(new DataKeyStore(path, master.key), master.source);
   }
 
   /** An event's data as the store must hold it. */
@@ -82,14 +68,28 @@ export class PersonalData {
     return this.codec.reveal(data, personalPathsOfEvent(type, data), view, subjectId);
   }
 
-  /** An event as projections see it: every personal value opened (or `[erased]`). */
-  readonly openProjected = (event: ProjectedEvent): ProjectedEvent => {
-    const data = this.reveal(event.type, event.data, 'clear');
-    return data === event.data ? event : { ...event, data };
-  };
+  /**
+   * A read-model document or answer as a reader sees it: read models hold personal values sealed, as
+   * the events do, so an erasure needs no rewrite of them and their files never hold a clear value.
+   */
+  revealWithin<T>(value: T, view: PersonalView): T {
+    return this.codec.revealWithin(value, view);
+  }
 
   erasureOf(subjectId: string): ErasureRecord | undefined {
     return this.keys.erasureOf(subjectId);
+  }
+
+  /** Destroys the subject's key and records the erasure as pending (data-key-store.ts). */
+  beginErasure(request: Omit<ErasureRecord, 'state' | 'answer'>): ErasureRecord {
+    const record = this.keys.beginErasure(request);
+    this.erasuresBegun += 1;
+    return record;
+  }
+
+  /** Changes whenever this process erased a subject: answers revealed before must be dropped. */
+  erasureEpoch(): number {
+    return this.erasuresBegun;
   }
 
   close(): void {

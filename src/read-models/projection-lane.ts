@@ -22,13 +22,6 @@ export const toProjectedEvent = (event: Omit<StoredEvent, 'hash'>): ProjectedEve
   metadata: event.metadata,
 });
 
-/** Opens an event's personal values for projections (personal-data.ts); the identity where none are sealed. */
-export type EventOpener = (event: ProjectedEvent) => ProjectedEvent;
-export const asStored: EventOpener = (event) => event;
-
-/** The event type after which the read models of its stream are built anew (personal values now erased). */
-export const ERASURE_EVENT_TYPE = 'DataSubjectErased';
-
 /**
  * An event parsed from a `readReplayPage` text, whose metadata holds only what projections and
  * upcasters read: its data upcast in place, as toProjectedEvent would give it.
@@ -117,26 +110,6 @@ export class ProjectionLane {
     }
   }
 
-  /**
-   * Builds anew, from `history` (one stream's events as projections see them), every document of this
-   * lane that the stream feeds, from the events this lane has applied: after an erasure, the documents
-   * then hold `[erased]` where they held the subject's personal values.
-   */
-  rebuildFrom(history: readonly ProjectedEvent[]): void {
-    const docs = new Map<string, unknown>();
-    for (const event of history) {
-      if (event.position > this.applied || !this.handles.has(event.type)) continue;
-      const key = this.projection.keyOf(event);
-      if (key === null) continue;
-      docs.set(key, this.projection.evolve(docs.has(key) ? docs.get(key) : this.projection.init(key), event));
-    }
-    for (const [key, doc] of docs) {
-      const cached: Cached = { doc, tick: ++this.clock, dirty: true };
-      this.cache.set(key, cached);
-      this.dirty.set(key, cached);
-    }
-  }
-
   /** Marks everything up to `position` as seen (events this lane has no use for, or none at all). */
   advanceTo(position: number): void {
     if (position > this.applied && position <= this.until) this.applied = position;
@@ -216,13 +189,7 @@ export const applyPage = (
   lanes: readonly ProjectionLane[],
   page: readonly StoredEvent[],
   after: number,
-  open: EventOpener = asStored,
-): number =>
-  applyEvents(
-    lanes,
-    page.map((event) => open(toProjectedEvent(event))),
-    after,
-  );
+): number => applyEvents(lanes, page.map(toProjectedEvent), after);
 
 /** applyPage for events already as projections see them (projectedPages). */
 export const applyEvents = (

@@ -17,16 +17,7 @@
 import type { EventStore, Subscription } from '../event-store/event-store.port.js';
 import type { AnyProjection } from '../../projections/projection.js';
 import { logPages } from './log-reader.js';
-import {
-  applyPage,
-  asStored,
-  commitLanes,
-  ERASURE_EVENT_TYPE,
-  ProjectionLane,
-  toProjectedEvent,
-  type EventOpener,
-} from './projection-lane.js';
-import type { PersonalDataSpec } from '../personal-data/personal-data.js';
+import { applyPage, commitLanes, ProjectionLane, toProjectedEvent } from './projection-lane.js';
 import { StaleGenerationError, type Generation, type ReadModelStore } from './read-model-store.js';
 import { buildLanesByStream, defaultRebuildWorkers } from './stream-rebuild.js';
 
@@ -53,10 +44,6 @@ export interface ProjectionRunnerOptions {
    */
   rebuildWorkers?: number;
   onError?: (error: unknown) => void;
-  /** Opens personal values before projections see them (default: as stored). */
-  open?: EventOpener;
-  /** How worker threads open them the same way (their own connection to the key store). */
-  personalData?: PersonalDataSpec;
   hooks?: {
     /** Awaited once a rebuilt generation has caught up, just before it becomes the active one. */
     beforeActivate?: (projection: string, version: number) => void | Promise<void>;
@@ -145,11 +132,8 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export class ProjectionRunner {
-  private readonly opts: Required<
-    Omit<ProjectionRunnerOptions, 'hooks' | 'onError' | 'open' | 'personalData'>
-  > &
-    Pick<ProjectionRunnerOptions, 'hooks' | 'onError' | 'personalData'>;
-  private readonly open: EventOpener;
+  private readonly opts: Required<Omit<ProjectionRunnerOptions, 'hooks' | 'onError'>> &
+    Pick<ProjectionRunnerOptions, 'hooks' | 'onError'>;
   /** Projection name -> every version given (the highest is the one to build). */
   private readonly byName = new Map<string, AnyProjection[]>();
   /** Generations that answer reads and follow the log. */
@@ -190,9 +174,7 @@ export class ProjectionRunner {
       rebuildWorkers: options.rebuildWorkers ?? defaultRebuildWorkers(),
       hooks: options.hooks,
       onError: options.onError,
-      personalData: options.personalData,
     };
-    this.open = options.open ?? asStored;
     for (const projection of projections) {
       const versions = this.byName.get(projection.name) ?? [];
       if (versions.some((p) => p.version === projection.version)) {
@@ -444,12 +426,7 @@ export class ProjectionRunner {
     });
     for await (const page of pages) {
       if (!session.active) return;
-      after = this.dispatched = applyPage([...this.feedLanes.values()], page, after, this.open);
-      if (await this.rebuildErased([...this.feedLanes.values()], page)) {
-        if (!session.active) return;
-        this.commitFeed();
-        this.readModels.truncateWal();
-      }
+      after = this.dispatched = applyPage([...this.feedLanes.values()], page, after);
       this.sinceFlush += page.length;
       if (
         this.sinceFlush >= this.opts.catchUpFlushEvents ||
@@ -468,16 +445,9 @@ export class ProjectionRunner {
       for await (const stored of subscription) {
         if (!session.active) break;
         if (stored.position <= this.dispatched) continue;
-        const event = this.open(toProjectedEvent(stored));
+        const event = toProjectedEvent(stored);
         for (const lane of this.feedLanes.values()) lane.apply(event);
         this.dispatched = stored.position;
-        if (stored.type === ERASURE_EVENT_TYPE) {
-          await this.rebuildErased([...this.feedLanes.values()], [stored]);
-          if (!session.active) break;
-          this.commitFeed();
-          this.readModels.truncateWal();
-          continue;
-        }
         if (++this.sinceFlush >= this.opts.liveFlushEvents) this.commitFeed();
         else this.scheduleFlush(session);
       }
@@ -485,23 +455,6 @@ export class ProjectionRunner {
       off();
       await subscription.close();
     }
-  }
-
-  /**
-   * After an erasure in `events`: the documents of its stream built anew in every lane, from the stream
-   * as it opens now (its personal values `[erased]`). True when there was one; the caller commits.
-   */
-  private async rebuildErased(
-    lanes: readonly ProjectionLane[],
-    events: readonly { type: string; streamId: string }[],
-  ): Promise<boolean> {
-    const streams = new Set<string>();
-    for (const event of events) if (event.type === ERASURE_EVENT_TYPE) streams.add(event.streamId);
-    for (const streamId of streams) {
-      const history = (await this.events.readStream(streamId)).map((e) => this.open(toProjectedEvent(e)));
-      for (const lane of lanes) lane.rebuildFrom(history);
-    }
-    return streams.size > 0;
   }
 
   private scheduleFlush(session: Session): void {
@@ -548,8 +501,6 @@ export class ProjectionRunner {
    */
   private async byStream(session: Session, lanes: ProjectionLane[]): Promise<ProjectionLane[]> {
     if (this.opts.rebuildWorkers < 1 || !lanes.some((lane) => lane.applied === 0)) return lanes;
-    // Workers open personal values through their own key-store connection, which needs a file.
-    if (this.open !== asStored && !this.opts.personalData) return lanes;
     const abort = new AbortController();
     const off = session.onAbort(() => abort.abort());
     const names = new Set<string>();
@@ -559,7 +510,6 @@ export class ProjectionRunner {
         pageSize: this.opts.pageSize,
         maxCachedDocs: this.opts.maxCachedDocs,
         signal: abort.signal,
-        personalData: this.opts.personalData,
         onProgress: ({ events, head, projections }) => {
           for (const name of projections) {
             names.add(name);
@@ -614,12 +564,7 @@ export class ProjectionRunner {
       if (!session.active) return;
       const page = await this.events.readAll({ after, limit: this.opts.pageSize });
       if (!session.active) return;
-      after = applyPage(lanes, page, after, this.open);
-      if (await this.rebuildErased(lanes, page)) {
-        if (!session.active) return;
-        commitLanes(this.readModels, lanes);
-        this.readModels.truncateWal();
-      }
+      after = applyPage(lanes, page, after);
       sinceFlush += page.length;
       const caughtUp = page.length < this.opts.pageSize && after >= this.dispatched;
       if (

@@ -144,8 +144,6 @@ export class ReadModelStore {
     // overflow pages) while a live commit of a few small documents still writes little. New files only.
     this.db.pragma('page_size = 16384');
     this.db.pragma('cache_size = -65536');
-    // A document rewritten after an erasure must not leave its clear predecessor in a free page.
-    this.db.pragma('secure_delete = ON');
     if (options.scratch) {
       this.db.pragma('journal_mode = OFF');
       this.db.pragma('synchronous = OFF');
@@ -538,11 +536,6 @@ export class ReadModelStore {
   makeDurable(): void {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-  }
-
-  /** Copies the WAL into the file and empties it: no frame keeps a page as it was before an erasure. */
-  truncateWal(): void {
-    if (this.path !== ':memory:' && !this.scratch) this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   close(): void {

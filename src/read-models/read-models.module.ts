@@ -18,7 +18,6 @@ import { ALL_PROJECTIONS } from '../../projections/index.js';
 import type { AnyProjection } from '../../projections/projection.js';
 import { ProjectionRunner, type ProjectionRunnerOptions } from './projection-runner.js';
 import { ReadModelStore } from './read-model-store.js';
-import { PERSONAL_DATA, type PersonalData } from '../personal-data/personal-data.js';
 
 export interface ReadModelsOptions {
   /** Read-model file, or ':memory:'. */
@@ -72,12 +71,9 @@ export class ReadModelsModule {
         { provide: ReadModelStore, useFactory: () => new ReadModelStore(options.path) },
         {
           provide: ProjectionRunner,
-          useFactory: (events: EventStore, store: ReadModelStore, personalData?: PersonalData) =>
-            new ProjectionRunner(events, store, options.projections ?? ALL_PROJECTIONS, {
-              ...(personalData ? { open: personalData.openProjected, personalData: personalData.spec } : {}),
-              ...options.runner,
-            }),
-          inject: [EVENT_STORE, ReadModelStore, { token: PERSONAL_DATA, optional: true }],
+          useFactory: (events: EventStore, store: ReadModelStore) =>
+            new ProjectionRunner(events, store, options.projections ?? ALL_PROJECTIONS, options.runner),
+          inject: [EVENT_STORE, ReadModelStore],
         },
         ReadModelsLifecycle,
       ],

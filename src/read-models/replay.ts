@@ -23,8 +23,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { EventStore } from '../event-store/event-store.port.js';
 import type { AnyProjection } from '../../projections/projection.js';
 import { projectedPages } from './log-reader.js';
-import { applyEvents, commitLanes, ProjectionLane, type EventOpener } from './projection-lane.js';
-import type { PersonalDataSpec } from '../personal-data/personal-data.js';
+import { applyEvents, commitLanes, ProjectionLane } from './projection-lane.js';
 import { ReadModelStore, type Generation } from './read-model-store.js';
 import { buildLanesByStream, defaultRebuildWorkers } from './stream-rebuild.js';
 
@@ -62,10 +61,6 @@ export interface ReplayOptions {
    * in this thread.
    */
   workers?: number;
-  /** Opens personal values before projections see them, as the runner does (default: as stored). */
-  open?: EventOpener;
-  /** How worker threads open them; without it, a replay that opens values builds in this thread. */
-  personalData?: PersonalDataSpec;
 }
 
 export interface ReplayResult {
@@ -96,8 +91,6 @@ type PumpOptions = Required<Pick<ReplayOptions, 'pageSize' | 'flushEvents' | 'ma
   workers?: number | undefined;
   stopAt?: number;
   onProgress?: ReplayProgressCallback | undefined;
-  open?: EventOpener | undefined;
-  personalData?: PersonalDataSpec | undefined;
 };
 
 interface PumpResult {
@@ -134,7 +127,7 @@ const pump = async (
     stopAt,
     readAhead: options.readAhead,
   })) {
-    after = applyEvents(lanes, options.open ? page.map(options.open) : page, after);
+    after = applyEvents(lanes, page, after);
     count += page.length;
     sinceFlush += page.length;
     if (options.bulk) {
@@ -163,12 +156,11 @@ const rebuild = async (
 ): Promise<PumpResult & { lanes: ProjectionLane[] }> => {
   const started = performance.now();
   const byStream = await buildLanesByStream(events, readModels, lanes, {
-    workers: options.open && !options.personalData ? 0 : (options.workers ?? defaultRebuildWorkers()),
+    workers: options.workers ?? defaultRebuildWorkers(),
     pageSize: options.pageSize,
     maxCachedDocs: options.maxCachedDocs,
     stopAt: options.stopAt,
     onProgress: options.onProgress,
-    personalData: options.personalData,
   });
   const rest = byStream.lanes;
   const inLogOrderFrom = rest.length ? Math.min(...rest.map((l) => l.applied)) : 0;

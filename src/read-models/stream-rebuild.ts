@@ -24,7 +24,6 @@ import { assignmentKeyOf, type AnyProjection } from '../../projections/projectio
 import { sqliteFileOf, workerFileExists } from './log-reader.js';
 import { ProjectionLane } from './projection-lane.js';
 import type { Generation, ReadModelStore } from './read-model-store.js';
-import type { PersonalDataSpec } from '../personal-data/personal-data.js';
 
 /** One generation's documents to build, into a table of a file the workers can open. */
 export interface StreamRebuildLane {
@@ -55,8 +54,6 @@ export interface StreamRebuildJob {
   mmapBytes: number;
   /** Int32 slots: [0] write lock (1 = held), [1] next run to take, [2] 1 = stop. */
   shared: SharedArrayBuffer;
-  /** Open personal values before projections see them, as the runner does. */
-  personalData?: PersonalDataSpec | undefined;
 }
 
 export interface StreamRebuildWorkerStats {
@@ -80,7 +77,6 @@ export interface StreamRebuildOptions {
   onEvents?: (events: number) => void;
   /** Stops every worker; the call then rejects (the tables hold part of the documents). */
   signal?: AbortSignal | undefined;
-  personalData?: PersonalDataSpec | undefined;
 }
 
 export interface StreamRebuildResult {
@@ -160,7 +156,6 @@ export const rebuildByStream = async (
     batchChars: BATCH_CHARS,
     mmapBytes: MMAP_BYTES,
     shared,
-    personalData: options.personalData,
   };
   let events = 0;
   const stats: StreamRebuildWorkerStats[] = [];
@@ -247,7 +242,6 @@ export interface LanesByStreamOptions {
   stopAt?: number | undefined;
   onProgress?: ((progress: LanesByStreamProgress) => void) | undefined;
   signal?: AbortSignal | undefined;
-  personalData?: PersonalDataSpec | undefined;
 }
 
 /**
@@ -291,14 +285,7 @@ export const buildLanesByStream = async (
       events,
       { path: readModels.path, scratch: readModels.scratch },
       eligible.map((l, i) => ({ projection: l.projection, generation: staging[i]!, until: l.until })),
-      {
-        upTo,
-        workers: options.workers,
-        pageSize: options.pageSize,
-        onEvents,
-        signal: options.signal,
-        personalData: options.personalData,
-      },
+      { upTo, workers: options.workers, pageSize: options.pageSize, onEvents, signal: options.signal },
     );
     readModels.adoptStaging(
       eligible.map((l, i) => ({ staging: staging[i]!, position: Math.min(l.until, upTo) })),

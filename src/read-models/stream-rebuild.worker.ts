@@ -6,8 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteEventStore, type StreamOrderedRange } from '../event-store/sqlite/sqlite-event-store.js';
 import { ALL_PROJECTIONS } from '../../projections/index.js';
 import type { AnyProjection, ProjectedEvent } from '../../projections/projection.js';
-import { asStored, toProjectedEvent } from './projection-lane.js';
-import { PersonalData } from '../personal-data/personal-data.js';
+import { toProjectedEvent } from './projection-lane.js';
 import { ReadModelStore, type Generation } from './read-model-store.js';
 import type { StreamRebuildJob, StreamRebuildMessage, StreamRebuildWorkerStats } from './stream-rebuild.js';
 
@@ -84,8 +83,6 @@ const apply = (event: ProjectedEvent): void => {
 };
 
 const events = new SqliteEventStore(job.storePath, { mmapBytes: job.mmapBytes });
-const personalData = job.personalData ? PersonalData.fromSpec(job.personalData) : undefined;
-const open = personalData?.openProjected ?? asStored;
 const target = new ReadModelStore(job.target.path, { scratch: job.target.scratch });
 
 /** About what a 16 KiB table page holds of rows, less its header and each row's overhead. */
@@ -154,7 +151,7 @@ const rebuildRun = (run: number): void => {
       }
       stream = stored.streamId;
       position = stored.position;
-      apply(open(toProjectedEvent(stored)));
+      apply(toProjectedEvent(stored));
     }
     stats.events += page.length;
     if (page.length > 0) send({ progress: page.length });
@@ -182,7 +179,6 @@ try {
   send({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
 } finally {
   target.close();
-  personalData?.close();
   await events.close();
   port.close();
 }
