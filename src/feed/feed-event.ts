@@ -30,7 +30,12 @@ export interface FeedReader {
 export const toFeedEvent = (event: StoredEvent, reader: FeedReader): FeedEvent => {
   const upcasted = upcast(event.type, storedSchemaVersion(event.metadata), event.data);
   const version = upcasted.version;
-  const data = reader.personalData.reveal(event.type, upcasted.data, reader.view);
+  const data = reader.personalData.reveal(
+    event.type,
+    upcasted.data,
+    reader.view,
+    reader.personalData.erasedSubjectOf(event.streamId),
+  );
   const metadata = Object.fromEntries(
     Object.entries(event.metadata).filter(([key]) => !PRIVATE_METADATA.has(key)),
   ) as FeedEvent['metadata'];

@@ -55,6 +55,9 @@ const toRecord = (row: ErasureRow): ErasureRecord => ({
 export class DataKeyStore {
   private readonly db: Database.Database;
   private readonly cache = new Map<string, Buffer>();
+  private readonly dataVersion: Database.Statement;
+  private seenVersion: unknown;
+  private changes = 0;
 
   constructor(
     path: string,
@@ -83,6 +86,22 @@ export class DataKeyStore {
         answer TEXT
       );
     `);
+    this.dataVersion = this.db.prepare('PRAGMA data_version').pluck();
+    this.seenVersion = this.dataVersion.get();
+  }
+
+  /**
+   * Changes when a key may have gone: an erasure here, or any write by another process sharing the
+   * file (another server), after which cached keys are read again. For caches of opened values.
+   */
+  generation(): number {
+    const version = this.dataVersion.get();
+    if (version !== this.seenVersion) {
+      this.seenVersion = version;
+      this.cache.clear();
+      this.changes++;
+    }
+    return this.changes;
   }
 
   /** The subject's data key, created (durably, before any value is sealed with it) on first use. */
@@ -102,6 +121,7 @@ export class DataKeyStore {
 
   /** The subject's key, or undefined when it never had one or was erased. */
   existingKey(subjectId: string): Buffer | undefined {
+    this.generation();
     const cached = this.cache.get(subjectId);
     if (cached) return cached;
     const row = this.db.prepare('SELECT wrapped FROM data_keys WHERE subject_id = ?').get(subjectId) as
@@ -134,6 +154,7 @@ export class DataKeyStore {
     });
     const record = begin.immediate();
     this.cache.delete(request.subjectId);
+    this.changes++;
     return record;
   }
 
@@ -141,7 +162,13 @@ export class DataKeyStore {
     this.db
       .prepare(`UPDATE erasures SET state = 'done', answer = ? WHERE subject_id = ?`)
       .run(JSON.stringify(answer), subjectId);
+    this.changes++;
     return this.erasureOf(subjectId)!;
+  }
+
+  /** Every erasure, done or pending. */
+  erasures(): ErasureRecord[] {
+    return (this.db.prepare('SELECT * FROM erasures ORDER BY erased_at').all() as ErasureRow[]).map(toRecord);
   }
 
   pendingErasures(): ErasureRecord[] {

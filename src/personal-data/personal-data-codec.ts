@@ -14,7 +14,13 @@ import {
 export type PersonalView = 'clear' | 'redacted';
 
 /** Seals personal values before they reach the event store, and opens them for each reader's view. */
+/** Opened values kept, by sealed text (unique: a fresh IV each), so a fold does not open them again. */
+const OPENED_CACHE = 100_000;
+
 export class PersonalDataCodec {
+  private readonly opened = new Map<string, unknown>();
+  private openedAt = -1;
+
   constructor(private readonly keys: DataKeyStore) {}
 
   /** The data as the store should hold it: each personal value sealed under the subject's key. */
@@ -45,7 +51,17 @@ export class PersonalDataCodec {
     if (subject !== undefined && !key && this.keys.erasureOf(subject)) return ERASED;
     if (view === 'redacted') return REDACTED;
     if (!isSealed(value)) return value;
-    return key ? openSealed(value, key) : ERASED;
+    if (!key) return ERASED;
+    const generation = this.keys.generation();
+    if (generation !== this.openedAt) {
+      this.opened.clear();
+      this.openedAt = generation;
+    }
+    if (this.opened.has(value)) return this.opened.get(value);
+    const clear = openSealed(value, key);
+    if (this.opened.size >= OPENED_CACHE) this.opened.clear();
+    this.opened.set(value, clear);
+    return clear;
   }
 
   /**

@@ -40,6 +40,7 @@ export const dataKeysPathOf = (config: LedgerConfig): string =>
 export class PersonalData {
   private readonly codec: PersonalDataCodec;
   private erasuresBegun = 0;
+  private erasedStreams: { at: number; subjects: Map<string, string> } | undefined;
 
   constructor(
     readonly keys: DataKeyStore,
@@ -78,6 +79,24 @@ export class PersonalData {
 
   erasureOf(subjectId: string): ErasureRecord | undefined {
     return this.keys.erasureOf(subjectId);
+  }
+
+  /**
+   * The erased subject a stream belonged to, as its erasure answered: lets values stored in clear
+   * before sealing existed read `[erased]` too.
+   */
+  erasedSubjectOf(streamId: string): string | undefined {
+    const at = this.keys.generation();
+    if (this.erasedStreams?.at !== at) {
+      const subjects = new Map<string, string>();
+      for (const erasure of this.keys.erasures()) {
+        const assignments = (erasure.answer as { assignments?: unknown } | undefined)?.assignments;
+        if (Array.isArray(assignments))
+          for (const id of assignments) subjects.set(`assignment-${String(id)}`, erasure.subjectId);
+      }
+      this.erasedStreams = { at, subjects };
+    }
+    return this.erasedStreams.subjects.get(streamId);
   }
 
   /** Destroys the subject's key and records the erasure as pending (data-key-store.ts). */

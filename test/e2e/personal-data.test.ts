@@ -11,6 +11,7 @@ import { exportLedger } from '../../src/cli/export.command.js';
 import { createEventStore } from '../../src/event-store/create-event-store.js';
 import { PERSONAL_DATA, PersonalData } from '../../src/personal-data/personal-data.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
+import { EVENT_STORE, type EventStore } from '../../src/event-store/event-store.port.js';
 import { Receiver, waitFor } from './feed-harness.js';
 import {
   drawBody,
@@ -401,6 +402,24 @@ describe('erasure of a data subject', () => {
     const first = await startLedger(ENV);
     const dataDir = first.config.dataDir;
     await recordStory(first, 'vh-crash', 'E-VH-3');
+    // As a version before sealing stored it: the description in clear.
+    await first.app.get<EventStore>(EVENT_STORE).appendToStream(
+      'assignment-vh-crash',
+      [
+        {
+          eventId: '6f1c0c8e-0d5e-4c3a-9a51-3d7c2f0b9e11',
+          type: 'ReturnAirfreightFundDrawn',
+          data: { drawnOn: '2006-03-31', amount: usd('10.00'), description: 'legacy clear note' },
+          metadata: {
+            actor: 'hr:old-version',
+            commandId: 'legacy-1',
+            correlationId: 'legacy-1',
+            schemaVersion: 1,
+          },
+        },
+      ],
+      { expectedRevision: 'any' },
+    );
     // The first step of an erasure only (key destroyed, erasure pending), then the process is gone.
     first.app.get<PersonalData>(PERSONAL_DATA).keys.beginErasure({
       subjectId: 'E-VH-3',
@@ -425,6 +444,10 @@ describe('erasure of a data subject', () => {
         }),
       ]);
       expect(await headPosition(next)).toBe(head + 1);
+      expect(items.find((e) => e.data.description === 'legacy clear note')).toBeUndefined();
+      expect(
+        items.filter((e) => e.type === 'ReturnAirfreightFundDrawn').map((e) => e.data.description),
+      ).toEqual(['[erased]', '[erased]']);
       const answer = await next.call('POST', '/data-subjects/E-VH-3/erasure', {
         role: 'admin',
         body: { reason: 'asked again' },

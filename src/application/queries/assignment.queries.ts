@@ -194,7 +194,10 @@ export class GetAssignmentEventsHandler implements IQueryHandler<GetAssignmentEv
     return events
       .filter(knownAtFilter(q.knownAt))
       .map(upcastStored)
-      .map((e) => ({ ...e, data: this.personalData.reveal(e.type, e.data, q.view) }));
+      .map((e) => ({
+        ...e,
+        data: this.personalData.reveal(e.type, e.data, q.view, this.personalData.erasedSubjectOf(e.streamId)),
+      }));
   }
 }
 
