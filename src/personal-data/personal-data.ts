@@ -81,6 +81,11 @@ export class PersonalData {
     return this.keys.erasureOf(subjectId);
   }
 
+  /** An erasure destroys the key first: a subject whose key is there is not erased. */
+  isErased(subjectId: string): boolean {
+    return this.keys.existingKey(subjectId) === undefined && this.keys.erasureOf(subjectId) !== undefined;
+  }
+
   /**
    * The erased subject a stream belonged to, as its erasure answered: lets values stored in clear
    * before sealing existed read `[erased]` too.

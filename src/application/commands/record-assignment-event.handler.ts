@@ -99,7 +99,7 @@ export class RecordAssignmentEventHandler implements ICommandHandler<RecordAssig
   }
 
   private refuseErased(subjectId: string): void {
-    if (this.personalData.erasureOf(subjectId)) throw dataSubjectErased(subjectId);
+    if (this.personalData.isErased(subjectId)) throw dataSubjectErased(subjectId);
   }
 }
 
