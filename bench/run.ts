@@ -3,6 +3,7 @@ import * as eventStore from './event-store.bench.js';
 import * as httpBench from './http.bench.js';
 import * as replay from './replay.bench.js';
 import * as deadlines from './deadlines.bench.js';
+import * as personalData from './personal-data.bench.js';
 import { printReport, record, say } from './report.js';
 
 /**
@@ -19,6 +20,8 @@ await eventStore.run();
 await replay.run((storePath, events) => httpBench.run(storePath, events));
 // Issue 13's deadline and entitlement query figures print their own lines.
 await deadlines.run();
+// Issue 14's sealing overhead on appends and replay, beside the same runs in clear.
+await personalData.run();
 
 record('loadAverageAtEnd', loadavg());
 record('seconds', Math.round((Date.now() - started) / 1000));

@@ -13,6 +13,8 @@ import { COMMAND_HANDLERS, QUERY_HANDLERS } from './application/handlers.js';
 import { HTTP_CONTROLLERS } from './http/controllers.js';
 import { ReadModelsModule } from './read-models/read-models.module.js';
 import { FeedModule } from './feed/feed.module.js';
+import { PersonalDataModule } from './personal-data/personal-data.module.js';
+import { ErasureService } from './application/erasure.service.js';
 import { ProjectionRunner } from './read-models/projection-runner.js';
 import { ReadModelStore } from './read-models/read-model-store.js';
 import { PROJECTION_HEALTH, READ_MODELS, type ReadModels } from './application/queries/read-model.port.js';
@@ -40,6 +42,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         TerminusModule,
         EventStoreModule.forRoot(config),
+        PersonalDataModule.forRoot(config, keys.ring),
         ReadModelsModule.forRoot(config),
         FeedModule.forRoot(config),
       ],
@@ -51,6 +54,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: READ_MODELS, useFactory: readModelsOf, inject: [ReadModelStore, ProjectionRunner] },
         { provide: PROJECTION_HEALTH, useExisting: ProjectionRunner },
+        ErasureService,
         ...COMMAND_HANDLERS,
         ...QUERY_HANDLERS,
       ],

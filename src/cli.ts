@@ -1,3 +1,4 @@
+import { PersonalData } from './personal-data/personal-data.js';
 import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type LedgerConfig } from './config/ledger-config.js';
@@ -117,16 +118,22 @@ program
   .action(
     async (options: { assignment?: string; format?: 'json' | 'csv'; asOf?: string; knownAt?: string }) => {
       const store = await openStore(config().storeUrl);
+      const personalData = PersonalData.open(config());
       try {
         process.stdout.write(
-          await exportLedger(store, {
-            assignment: options.assignment,
-            format: options.format ?? 'json',
-            asOf: options.asOf ?? today(),
-            knownAt: options.knownAt,
-          }),
+          await exportLedger(
+            store,
+            {
+              assignment: options.assignment,
+              format: options.format ?? 'json',
+              asOf: options.asOf ?? today(),
+              knownAt: options.knownAt,
+            },
+            personalData,
+          ),
         );
       } finally {
+        personalData.close();
         await store.close();
       }
     },

@@ -56,8 +56,11 @@ export type FactList = {
   [K in keyof EntitlementsDoc]: EntitlementsDoc[K] extends Fact<unknown>[] ? K : never;
 }[keyof EntitlementsDoc];
 
-/** Where each event type is filed (the start has its own place): a type missing here fails to compile. */
-const LIST_OF: Record<Exclude<AssignmentEventType, 'AssignmentStarted'>, FactList> = {
+/**
+ * Where each event type is filed (the start has its own place): a type missing here fails to compile.
+ * An erasure changes no balance: the document has no place for it.
+ */
+const LIST_OF: Record<Exclude<AssignmentEventType, 'AssignmentStarted' | 'DataSubjectErased'>, FactList> = {
   ...(Object.fromEntries(ONE_OFF_EVENT_TYPES.map((type) => [type, ONE_OFF_PAYMENTS[type].term])) as Record<
     OneOffEventType,
     OneOffTerm

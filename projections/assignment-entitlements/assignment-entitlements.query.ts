@@ -59,7 +59,7 @@ import {
 import type { ExceptionTerm } from '../../src/domain/assignment/events.js';
 import { latestLeaseInForce } from '../../src/domain/assignment/state.js';
 import { maxDate, yearOf, type BusinessDate } from '../../src/domain/shared/calendar.js';
-import { roundMoney, type Money } from '../../src/domain/shared/money.js';
+import { isDecimalString, roundMoney, type Money } from '../../src/domain/shared/money.js';
 import type { DataOf, Fact } from '../projection.js';
 import { knownFilter, type KnownAtOptions } from '../shared/known-at.js';
 import { factListsOf, type EntitlementsDoc, type OneOffFacts } from './assignment-entitlements.projection.js';
@@ -439,8 +439,11 @@ const repatriationOf = (r: Reading, ended: boolean): Entitlements['repatriation'
 const salaryOf = (r: Reading): Entitlements['salary'] => {
   const currency = r.start.baseSalaryMonthly.currency;
   const payments = dated(r, r.doc.salaryPayments, (d) => d.paidOn);
-  const sum = (pick: (d: DataOf<'SalaryPaid'>) => Money): Money =>
-    roundMoney(
+  const sum = (pick: (d: DataOf<'SalaryPaid'>) => Money): Money => {
+    // An erased subject's pay reads "[erased]": so does its sum, no other balance depends on it.
+    const hidden = payments.map((p) => pick(p.data).amount).find((amount) => !isDecimalString(amount));
+    if (hidden !== undefined) return { amount: hidden, currency };
+    return roundMoney(
       total(
         payments.map((p) => ({ eventId: p.eventId, money: pick(p.data) })),
         currency,
@@ -449,6 +452,7 @@ const salaryOf = (r: Reading): Entitlements['salary'] => {
       ),
       currency,
     );
+  };
   return {
     baseMonthly: r.start.baseSalaryMonthly,
     postings: payments.length,

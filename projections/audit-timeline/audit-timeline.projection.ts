@@ -169,6 +169,10 @@ const describe = (event: ProjectedEvent): string => {
       const d = event.data as EventData<'EventVoided'>;
       return `Void of ${d.correctedType} ${d.correctsEventId}: ${d.reason}`;
     }
+    case 'DataSubjectErased': {
+      const d = event.data as EventData<'DataSubjectErased'>;
+      return `Personal data of ${d.employeeId} erased: ${d.reason}${d.reference ? ` (${d.reference})` : ''}`;
+    }
     default: {
       const unhandled: never = type;
       return unhandled;

@@ -38,3 +38,11 @@ export const notCaughtUp = (minPosition: number, checkpoint: number, retryAfterS
     `the read model is at position ${checkpoint}, not yet at ${minPosition}; retry shortly`,
     { minPosition, checkpoint, retryAfterSeconds },
   );
+
+export const dataSubjectErased = (employeeId: string) =>
+  new ApplicationError(
+    409,
+    'DATA_SUBJECT.ERASED',
+    `employee ${employeeId} was erased as a data subject: nothing more is recorded for them`,
+    { employeeId },
+  );

@@ -9,6 +9,7 @@ import { assignmentIdOf, streamIdOf } from '../domain/assignment/events.js';
 import type { EventStore, StoredEvent } from '../event-store/event-store.port.js';
 import { auditTimelineProjection, type AuditTimelineDoc } from '../../projections/audit-timeline/index.js';
 import { knownAtFilter } from '../application/time.js';
+import type { PersonalData } from '../personal-data/personal-data.js';
 
 export interface ExportOptions {
   assignment?: string;
@@ -85,9 +86,18 @@ const timelineEntries = (events: StoredEvent[]) => {
   );
 };
 
-/** History with metadata and the entitlements at a date, for an auditor's working papers. */
-export const exportLedger = async (store: EventStore, options: ExportOptions): Promise<string> => {
-  const events = (await readHistory(store, options.assignment)).filter(knownAtFilter(options.knownAt));
+/**
+ * History with metadata and the entitlements at a date, for an auditor's working papers: personal
+ * values as an auditor sees them (opened, or `[erased]`).
+ */
+export const exportLedger = async (
+  store: EventStore,
+  options: ExportOptions,
+  personalData: PersonalData,
+): Promise<string> => {
+  const events = (await readHistory(store, options.assignment))
+    .filter(knownAtFilter(options.knownAt))
+    .map((e) => ({ ...e, data: personalData.reveal(e.type, e.data, 'clear') }));
   if (options.format === 'csv') {
     const entries = timelineEntries(events);
     const rows = events.map((e) =>

@@ -1,7 +1,7 @@
 import { hash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROLES, type LedgerConfig, type Role } from './ledger-config.js';
+import { ROLES, type LedgerConfig, type Role, type Scope } from './ledger-config.js';
 
 export type KeySource = 'environment' | 'generated' | 'added';
 
@@ -12,6 +12,8 @@ export interface KeyEntry {
   fingerprint: string;
   label?: string;
   createdAt?: string;
+  /** Shown only when the key has some. */
+  scopes?: Scope[];
 }
 
 /** Computed on every request (the guard): the one-shot `hash` costs about half of a Hash object. */
@@ -22,7 +24,16 @@ interface AddedKey {
   role: Role;
   label?: string;
   createdAt: string;
+  scopes?: Scope[];
 }
+
+/** What a key may do: its role and its scopes. */
+export interface KeyGrant {
+  role: Role;
+  scopes: readonly Scope[];
+}
+
+const NO_SCOPES: readonly Scope[] = [];
 
 /**
  * Every key the ledger accepts, looked up by the key's SHA-256. Keys from LEDGER_API_KEYS or the
@@ -31,24 +42,45 @@ interface AddedKey {
 export class KeyRing {
   private readonly byHash = new Map<
     string,
-    { role: Role; source: KeySource; label?: string; createdAt?: string }
+    { role: Role; source: KeySource; label?: string; createdAt?: string; scopes: readonly Scope[] }
   >();
 
   constructor(
     fixed: Map<string, Role>,
     source: Exclude<KeySource, 'added'>,
     private readonly addedFile?: string,
+    fixedScopes: Map<string, Scope[]> = new Map(),
   ) {
-    for (const [key, role] of fixed) this.byHash.set(keyHashOf(key), { role, source });
+    for (const [key, role] of fixed)
+      this.byHash.set(keyHashOf(key), { role, source, scopes: fixedScopes.get(key) ?? NO_SCOPES });
     if (addedFile && existsSync(addedFile)) {
       for (const k of JSON.parse(readFileSync(addedFile, 'utf8')) as AddedKey[]) {
-        this.byHash.set(k.hash, { role: k.role, source: 'added', label: k.label, createdAt: k.createdAt });
+        this.byHash.set(k.hash, {
+          role: k.role,
+          source: 'added',
+          label: k.label,
+          createdAt: k.createdAt,
+          scopes: k.scopes ?? NO_SCOPES,
+        });
       }
     }
   }
 
   roleOf(keyHash: string): Role | undefined {
     return this.byHash.get(keyHash)?.role;
+  }
+
+  grantOf(keyHash: string): KeyGrant | undefined {
+    const k = this.byHash.get(keyHash);
+    return k ? { role: k.role, scopes: k.scopes } : undefined;
+  }
+
+  /** The grant of the key a fingerprint (16 hex digits) names, if it is still accepted. */
+  grantByFingerprint(fingerprint: string): KeyGrant | undefined {
+    if (fingerprint.length !== 16) return undefined;
+    for (const [hash, k] of this.byHash)
+      if (hash.startsWith(fingerprint)) return { role: k.role, scopes: k.scopes };
+    return undefined;
   }
 
   list(): KeyEntry[] {
@@ -58,14 +90,20 @@ export class KeyRing {
       fingerprint: hash.slice(0, 16),
       ...(k.label ? { label: k.label } : {}),
       ...(k.createdAt ? { createdAt: k.createdAt } : {}),
+      ...(k.scopes.length > 0 ? { scopes: [...k.scopes] } : {}),
     }));
   }
 
   /** A new random key for a role; the key itself is returned once and never stored. */
-  add(role: Role, label: string | undefined, now: Date): KeyEntry & { key: string } {
+  add(
+    role: Role,
+    label: string | undefined,
+    now: Date,
+    scopes: readonly Scope[] = NO_SCOPES,
+  ): KeyEntry & { key: string } {
     const key = randomBytes(24).toString('base64url');
     const hash = keyHashOf(key);
-    this.byHash.set(hash, { role, source: 'added', label, createdAt: now.toISOString() });
+    this.byHash.set(hash, { role, source: 'added', label, createdAt: now.toISOString(), scopes });
     this.persist();
     return { ...this.list().find((k) => k.fingerprint === hash.slice(0, 16))!, key };
   }
@@ -89,6 +127,7 @@ export class KeyRing {
         role: k.role,
         ...(k.label ? { label: k.label } : {}),
         createdAt: k.createdAt!,
+        ...(k.scopes.length > 0 ? { scopes: [...k.scopes] } : {}),
       }));
     const temp = `${this.addedFile}.tmp`;
     writeFileSync(temp, JSON.stringify(added, null, 2) + '\n', { mode: 0o600 });
@@ -111,7 +150,10 @@ export const resolveApiKeys = (config: LedgerConfig): ApiKeys => {
   const addedFile =
     config.readModelPath === ':memory:' ? undefined : join(config.dataDir, 'api-keys.added.json');
   if (config.apiKeys)
-    return { ring: new KeyRing(config.apiKeys, 'environment', addedFile), generated: false };
+    return {
+      ring: new KeyRing(config.apiKeys, 'environment', addedFile, config.apiKeyScopes),
+      generated: false,
+    };
   const file = join(config.dataDir, 'api-keys.json');
   if (existsSync(file)) {
     const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;

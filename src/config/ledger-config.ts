@@ -3,6 +3,10 @@ import { dirname, join, resolve } from 'node:path';
 export type Role = 'hr' | 'auditor' | 'subscriber' | 'admin';
 export const ROLES: readonly Role[] = ['hr', 'auditor', 'subscriber', 'admin'];
 
+/** What a key may do beyond its role: `personal-data` lets a subscriber see personal values. */
+export type Scope = 'personal-data';
+export const SCOPES: readonly Scope[] = ['personal-data'];
+
 export interface LedgerConfig {
   port: number;
   /** Interface to listen on: loopback unless HOST says otherwise (docker-compose sets 0.0.0.0). */
@@ -16,33 +20,55 @@ export interface LedgerConfig {
   readModelPath: string;
   /** Keys from LEDGER_API_KEYS; undefined means "generate or load from the data folder". */
   apiKeys?: Map<string, Role>;
+  /** Scopes of keys from LEDGER_API_KEYS (`subscriber+personal-data=<key>`), by key. */
+  apiKeyScopes?: Map<string, Scope[]>;
   /** Longest wait for `minPosition` before answering 503. */
   minPositionWaitMs: number;
+  /** LEDGER_MASTER_KEY as given (parsed by personal-data/master-key.ts); unset: generated beside the data. */
+  masterKey?: string;
 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export const parseApiKeys = (raw: string): Map<string, Role> => {
-  const keys = new Map<string, Role>();
+/** `role=key` or `role+scope=key` pairs, comma-separated: each key's role and scopes. */
+export const parseApiKeyGrants = (raw: string): Map<string, { role: Role; scopes: Scope[] }> => {
+  const keys = new Map<string, { role: Role; scopes: Scope[] }>();
   for (const pair of raw
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean)) {
     const eq = pair.indexOf('=');
-    const role = pair.slice(0, eq).trim() as Role;
+    // Never the pair itself in the message: it holds the key.
+    const [role, ...scopes] = pair.slice(0, Math.max(eq, 0)).trim().split('+') as [Role, ...Scope[]];
     const key = pair.slice(eq + 1).trim();
     if (eq < 1 || !ROLES.includes(role) || key.length === 0) {
       throw new ConfigError(
-        `LEDGER_API_KEYS: "${pair}" is not role=key with a role among ${ROLES.join(', ')}`,
+        `LEDGER_API_KEYS: entry ${keys.size + 1} is not role=key with a role among ${ROLES.join(', ')}`,
       );
     }
-    keys.set(key, role);
+    const unknown = scopes.find((scope) => !SCOPES.includes(scope));
+    if (unknown !== undefined) {
+      throw new ConfigError(
+        `LEDGER_API_KEYS: entry ${keys.size + 1} names the scope "${unknown}"; known scopes: ${SCOPES.join(', ')} (e.g. subscriber+personal-data=<key>)`,
+      );
+    }
+    keys.set(key, { role, scopes });
   }
   if (keys.size === 0) throw new ConfigError('LEDGER_API_KEYS is set but holds no role=key pair');
   return keys;
 };
+
+export const parseApiKeys = (raw: string): Map<string, Role> =>
+  new Map([...parseApiKeyGrants(raw)].map(([key, grant]) => [key, grant.role]));
+
+const scopesOf = (raw: string): Map<string, Scope[]> =>
+  new Map(
+    [...parseApiKeyGrants(raw)]
+      .filter(([, grant]) => grant.scopes.length > 0)
+      .map(([key, grant]) => [key, grant.scopes]),
+  );
 
 /** Reads the settings of http-contract.md "Running" from an environment; throws ConfigError naming the bad one. */
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): LedgerConfig => {
@@ -84,7 +110,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): LedgerConfig =
     dataDir,
     readModelPath,
     apiKeys: env.LEDGER_API_KEYS ? parseApiKeys(env.LEDGER_API_KEYS) : undefined,
+    ...(env.LEDGER_API_KEYS ? { apiKeyScopes: scopesOf(env.LEDGER_API_KEYS) } : {}),
     minPositionWaitMs,
+    ...(env.LEDGER_MASTER_KEY ? { masterKey: env.LEDGER_MASTER_KEY } : {}),
   };
 };
 

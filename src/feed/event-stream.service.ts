@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EVENT_STORE, type EventStore, type Subscription } from '../event-store/event-store.port.js';
-import { toFeedEvent, type FeedEvent } from './feed-event.js';
+import { toFeedEvent, type FeedEvent, type FeedReader } from './feed-event.js';
+import { PERSONAL_DATA, type PersonalData, type PersonalView } from '../personal-data/personal-data.js';
 import { FEED_OPTIONS, type FeedOptions } from './feed-options.js';
 
 export interface StreamConnectionInfo {
@@ -23,6 +24,7 @@ export interface StreamConnectionInfo {
 
 interface Connection extends Omit<StreamConnectionInfo, 'bufferedBytes'> {
   res: ServerResponse;
+  reader: FeedReader;
   subscription: Subscription;
   closed: boolean;
   done: Promise<void>;
@@ -47,6 +49,7 @@ export class EventStreamService implements OnModuleDestroy {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(FEED_OPTIONS) private readonly options: FeedOptions,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalData,
   ) {}
 
   /**
@@ -57,7 +60,7 @@ export class EventStreamService implements OnModuleDestroy {
   open(
     req: IncomingMessage,
     res: ServerResponse,
-    start: { after: number; types?: string[] },
+    start: { after: number; types?: string[]; view: PersonalView },
     takeOver: () => void = () => undefined,
   ): void {
     // Subscribe before the headers go out, so a store that cannot subscribe still gets a problem answer.
@@ -87,6 +90,7 @@ export class EventStreamService implements OnModuleDestroy {
       drainWaits: 0,
       openedAt: new Date().toISOString(),
       res,
+      reader: { personalData: this.personalData, view: start.view },
       subscription,
       closed: false,
       done: Promise.resolve(),
@@ -109,7 +113,7 @@ export class EventStreamService implements OnModuleDestroy {
       while (!connection.closed) {
         const next = await iterator.next();
         if (next.done || connection.closed) break;
-        const event = toFeedEvent(next.value);
+        const event = toFeedEvent(next.value, connection.reader);
         const accepted = res.write(sseFrame(event));
         connection.sent += 1;
         connection.lastPosition = event.position;
@@ -159,7 +163,15 @@ export class EventStreamService implements OnModuleDestroy {
   /** What each open stream is doing (for operators and tests). */
   list(): StreamConnectionInfo[] {
     return [...this.connections.values()].map(
-      ({ res, subscription: _s, closed: _c, done: _d, wake: _w, ...info }): StreamConnectionInfo => ({
+      ({
+        res,
+        reader: _r,
+        subscription: _s,
+        closed: _c,
+        done: _d,
+        wake: _w,
+        ...info
+      }): StreamConnectionInfo => ({
         ...info,
         bufferedBytes: res.writableLength,
       }),

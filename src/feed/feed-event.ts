@@ -2,6 +2,7 @@ import { assignmentIdOf } from '../domain/assignment/events.js';
 import type { EventMetadata, StoredEvent } from '../event-store/event-store.port.js';
 import { storedSchemaVersion } from '../schemas/schema-versions.js';
 import { upcast } from '../schemas/upcasters.js';
+import type { PersonalData, PersonalView } from '../personal-data/personal-data.js';
 
 /** One event as every consumer receives it (GET /events, the SSE `data:`, a webhook's body). */
 export interface FeedEvent {
@@ -20,8 +21,21 @@ export interface FeedEvent {
 /** Internal bookkeeping that stays inside the ledger. */
 const PRIVATE_METADATA = new Set(['requestHash']);
 
-export const toFeedEvent = (event: StoredEvent): FeedEvent => {
-  const { version, data } = upcast(event.type, storedSchemaVersion(event.metadata), event.data);
+/** Who reads: personal values are opened for a `clear` view, `[redacted]` otherwise, `[erased]` for all. */
+export interface FeedReader {
+  personalData: PersonalData;
+  view: PersonalView;
+}
+
+export const toFeedEvent = (event: StoredEvent, reader: FeedReader): FeedEvent => {
+  const upcasted = upcast(event.type, storedSchemaVersion(event.metadata), event.data);
+  const version = upcasted.version;
+  const data = reader.personalData.reveal(
+    event.type,
+    upcasted.data,
+    reader.view,
+    reader.personalData.erasedSubjectOf(event.streamId),
+  );
   const metadata = Object.fromEntries(
     Object.entries(event.metadata).filter(([key]) => !PRIVATE_METADATA.has(key)),
   ) as FeedEvent['metadata'];

@@ -3,6 +3,7 @@ import { AssignmentWritesController } from './controllers/assignment-writes.cont
 import { AdminKeysController } from './controllers/admin-keys.controller.js';
 import { HealthController } from './controllers/health.controller.js';
 import { DeadlinesController } from './controllers/deadlines.controller.js';
+import { DataSubjectsController } from './controllers/data-subjects.controller.js';
 
 export const HTTP_CONTROLLERS = [
   AssignmentWritesController,
@@ -10,4 +11,5 @@ export const HTTP_CONTROLLERS = [
   DeadlinesController,
   HealthController,
   AdminKeysController,
+  DataSubjectsController,
 ];

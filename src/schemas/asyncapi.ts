@@ -98,7 +98,10 @@ export const buildAsyncApiDocument = (baseUrl: string): Record<string, unknown> 
         'Every event of the ledger in global position order, from a position the consumer remembers, then live, ' +
         'at least once. Payloads always carry the current version of their type (older stored versions are ' +
         'upcast on read); `schemaVersion` names it. JSON Schemas: GET /schemas/events. ' +
-        'Consumers deduplicate on eventId (or keep the last position seen) and tolerate a repeat.',
+        'Consumers deduplicate on eventId (or keep the last position seen) and tolerate a repeat. ' +
+        'Personal data (fields marked `x-personal: true`) reads "[redacted]" for a subscriber key without the ' +
+        'scope personal-data, and "[erased]" for everyone once its data subject was erased; DataSubjectErased ' +
+        "tells consumers to erase their own copies of that employee's personal data.",
     },
     defaultContentType: 'application/json',
     servers: {

@@ -10,6 +10,8 @@ import {
   olderVersionsOf,
   type AssignmentEventType,
 } from '../domain/assignment/events.js';
+import { isPersonal } from '../domain/shared/schema.js';
+import { ERASED, REDACTED } from '../personal-data/sealed-value.js';
 import { JSON_SCHEMA_DIALECT, type JsonSchema } from './schema-primitives.js';
 import { CURRENT_SCHEMA_VERSIONS } from './schema-versions.js';
 
@@ -31,6 +33,25 @@ export const schemaIdOf = (type: string, version: number): string =>
 
 const published = new Map<string, JsonSchema>();
 
+/** Marks a value that is personal data: it reads as declared, or `[redacted]`, or `[erased]`. */
+export const PERSONAL_ANNOTATION = 'x-personal';
+
+const personalAlternatives = [
+  {
+    const: REDACTED,
+    description: 'personal data the reader may not see (a subscriber without the personal-data scope)',
+  },
+  { const: ERASED, description: 'personal data of a data subject who was erased (every reader)' },
+];
+
+/** A copy of a declared schema in which every personal value says so and allows its two stand-ins. */
+const withPersonalMarks = (node: unknown): unknown => {
+  if (Array.isArray(node)) return node.map(withPersonalMarks);
+  if (node === null || typeof node !== 'object') return node;
+  const copy = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, withPersonalMarks(v)]));
+  return isPersonal(node) ? { [PERSONAL_ANNOTATION]: true, anyOf: [copy, ...personalAlternatives] } : copy;
+};
+
 /** The JSON Schema of `data` for this type and version, or undefined when none is published. */
 export const eventDataSchema = (type: string, version: number): JsonSchema | undefined => {
   if (!isEventType(type) || !Number.isInteger(version) || version < 1) return undefined;
@@ -44,7 +65,7 @@ export const eventDataSchema = (type: string, version: number): JsonSchema | und
     $schema: JSON_SCHEMA_DIALECT,
     $id: schemaIdOf(type, version),
     title: `${type} v${version}`,
-    ...(JSON.parse(JSON.stringify(declared)) as JsonSchema),
+    ...(JSON.parse(JSON.stringify(withPersonalMarks(declared))) as JsonSchema),
   };
   published.set(key, schema);
   return schema;

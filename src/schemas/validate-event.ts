@@ -4,7 +4,7 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { eventDataSchema } from './event-schemas.js';
+import { eventDataSchema, PERSONAL_ANNOTATION } from './event-schemas.js';
 import { feedEventSchema } from './feed-event.schema.js';
 import type { JsonSchema } from './schema-primitives.js';
 
@@ -19,6 +19,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
   addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 
 const ajv = addFormats(new Ajv({ allErrors: true, strict: true }));
+ajv.addKeyword({ keyword: PERSONAL_ANNOTATION, schemaType: 'boolean' });
 const compiled = new Map<string, ValidateFunction>();
 
 const compile = (key: string, schema: JsonSchema): ValidateFunction => {

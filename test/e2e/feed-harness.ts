@@ -3,6 +3,7 @@
  * event store (EventStoreModule), FeedModule, the API-key guard, the problem filter and the validation
  * pipe, listening on 127.0.0.1 with a free port. Plus a real HTTP receiver for webhooks.
  */
+import { PersonalDataModule } from '../../src/personal-data/personal-data.module.js';
 import 'reflect-metadata';
 import { type DynamicModule, type INestApplication, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, NestFactory } from '@nestjs/core';
@@ -39,14 +40,20 @@ const KEY_ROLES = new Map<string, Role>([
   [KEYS.admin, 'admin'],
 ]);
 
+const RING = new KeyRing(KEY_ROLES, 'environment');
+
 @Module({})
 class FeedTestAppModule {
   static forRoot(config: LedgerConfig, feed: Partial<FeedOptions>, resolver: Resolver): DynamicModule {
     return {
       module: FeedTestAppModule,
-      imports: [EventStoreModule.forRoot(config), FeedModule.forRoot(config, feed, resolver)],
+      imports: [
+        EventStoreModule.forRoot(config),
+        PersonalDataModule.forRoot(config, RING),
+        FeedModule.forRoot(config, feed, resolver),
+      ],
       providers: [
-        { provide: API_KEYS, useValue: new KeyRing(KEY_ROLES, 'environment') },
+        { provide: API_KEYS, useValue: RING },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],

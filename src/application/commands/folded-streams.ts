@@ -51,6 +51,11 @@ export class FoldedStreamCache {
     }
   }
 
+  clear(): void {
+    this.entries.clear();
+    this.events = 0;
+  }
+
   delete(streamId: string): void {
     const old = this.entries.get(streamId);
     if (!old) return;

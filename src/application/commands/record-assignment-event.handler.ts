@@ -2,13 +2,23 @@ import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   ConcurrencyError,
+  DuplicateEventError,
   EVENT_STORE,
   type EventStore,
   type StoredEvent,
 } from '../../event-store/event-store.port.js';
-import { decide, foldEvents, initialState, streamIdOf } from '../../domain/assignment/index.js';
+import {
+  decide,
+  foldEvents,
+  initialState,
+  streamIdOf,
+  type Envelope,
+} from '../../domain/assignment/index.js';
+import { SubjectErasedError } from '../../personal-data/data-key-store.js';
+import { PERSONAL_DATA, type PersonalData } from '../../personal-data/personal-data.js';
 import { toEnvelope } from '../envelope.js';
-import { idempotencyKeyReused, staleRevision } from '../application-errors.js';
+import { dataSubjectErased, idempotencyKeyReused, staleRevision } from '../application-errors.js';
+import { upcastStored } from '../upcast.js';
 import { nameBasedUuid } from '../ids.js';
 import { currentSchemaVersion, DEFAULT_SCHEMA_VERSION } from '../../schemas/schema-versions.js';
 import { RecordAssignmentEvent, type WriteResult } from './record-assignment-event.command.js';
@@ -19,14 +29,17 @@ const MAX_ATTEMPTS = 5;
 
 export const FOLDED_STREAM_CACHE = Symbol('FOLDED_STREAM_CACHE');
 
-/** Folds `events` (the stream after `from`) into `from`, or into a new stream's state. */
-const extend = (from: FoldedStream | undefined, events: readonly StoredEvent[]): FoldedStream => {
+/** Folds `events` (the stream after `from`, as the decider sees them) into `from`, or into a new stream's state. */
+const extend = (
+  from: FoldedStream | undefined,
+  events: readonly StoredEvent[],
+  opened: (stored: StoredEvent) => Envelope,
+): FoldedStream => {
   const commandIds = from?.commandIds ?? new Set<string>();
   for (const event of events) commandIds.add(event.metadata.commandId);
   return {
     revision: events.length > 0 ? events[events.length - 1]!.revision : (from?.revision ?? -1),
-    state:
-      events.length > 0 ? foldEvents(events.map(toEnvelope), from?.state) : (from?.state ?? initialState()),
+    state: events.length > 0 ? foldEvents(events.map(opened), from?.state) : (from?.state ?? initialState()),
     commandIds,
   };
 };
@@ -37,14 +50,17 @@ const extend = (from: FoldedStream | undefined, events: readonly StoredEvent[]):
  * appended since, usually nothing), so a write costs the same on a long history as on a short one and
  * a write by another process is never missed. Writes to one stream in this process queue, so they do
  * not race each other and re-decide; writes to different streams share the store's group commit.
+ * The fold sees personal values opened; the new events' are sealed under the employee's data key.
  */
 @CommandHandler(RecordAssignmentEvent)
 export class RecordAssignmentEventHandler implements ICommandHandler<RecordAssignmentEvent> {
   private readonly queue = new KeyedQueue();
   private readonly cache: FoldedStreamCache;
+  private erasureEpoch = 0;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalData,
     @Optional() @Inject(FOLDED_STREAM_CACHE) cache?: FoldedStreamCache,
   ) {
     this.cache = cache ?? new FoldedStreamCache();
@@ -56,10 +72,16 @@ export class RecordAssignmentEventHandler implements ICommandHandler<RecordAssig
 
   /** The stream folded up to the store's current revision. */
   private async folded(streamId: string): Promise<FoldedStream> {
+    // Folded states hold personal values in clear: an erasure drops them all.
+    const epoch = this.personalData.erasureEpoch();
+    if (epoch !== this.erasureEpoch) {
+      this.cache.clear();
+      this.erasureEpoch = epoch;
+    }
     const cached = this.cache.get(streamId);
     const newer = await this.store.readStream(streamId, { fromRevision: cached ? cached.revision + 1 : 0 });
     if (cached && newer.length === 0) return cached;
-    const folded = extend(cached, newer);
+    const folded = extend(cached, newer, this.opened);
     this.cache.set(streamId, folded);
     return folded;
   }
@@ -86,11 +108,24 @@ export class RecordAssignmentEventHandler implements ICommandHandler<RecordAssig
       if (context.expectedRevision !== undefined && context.expectedRevision !== revision) {
         throw staleRevision(context.expectedRevision, revision < 0 ? 'no_stream' : revision);
       }
+      const known = folded.state.assignment?.employee.id;
+      if (known !== undefined) this.refuseErased(known);
       const decided = decide(command, folded.state);
+      const subject = known ?? decided.find((e) => e.type === 'AssignmentStarted')?.data.employee.id;
+      const now = new Date();
+      const sealed = (type: string, data: Record<string, unknown>) => {
+        if (subject === undefined) return data;
+        this.refuseErased(subject);
+        try {
+          return this.personalData.seal(type, data, subject, now);
+        } catch (error) {
+          throw error instanceof SubjectErasedError ? dataSubjectErased(subject) : error;
+        }
+      };
       const events = decided.map((event, index) => ({
         eventId: nameBasedUuid(streamId, context.commandId, String(index)),
         type: event.type,
-        data: event.data as unknown as Record<string, unknown>,
+        data: sealed(event.type, event.data as unknown as Record<string, unknown>),
         metadata: {
           actor: context.actor,
           commandId: context.commandId,
@@ -106,9 +141,16 @@ export class RecordAssignmentEventHandler implements ICommandHandler<RecordAssig
           expectedRevision: revision < 0 ? 'no_stream' : revision,
         });
         if (appended.duplicate) this.cache.delete(streamId);
-        else if (appended.events.length > 0) this.cache.set(streamId, extend(folded, appended.events));
+        else if (appended.events.length > 0)
+          this.cache.set(streamId, extend(folded, appended.events, this.opened));
         return resultOf(assignmentId, appended.events, appended.duplicate);
       } catch (error) {
+        // Sealing draws a fresh IV, so a racing retry of this command stored other bytes under its
+        // event ids: read again, and the idempotency check above answers it.
+        if (error instanceof DuplicateEventError && attempt < MAX_ATTEMPTS) {
+          this.cache.delete(streamId);
+          continue;
+        }
         if (!(error instanceof ConcurrencyError)) throw error;
         // Lost to another process, or the stream is not what the cache says: fold it anew.
         this.cache.delete(streamId);
@@ -117,6 +159,16 @@ export class RecordAssignmentEventHandler implements ICommandHandler<RecordAssig
         if (attempt >= MAX_ATTEMPTS) throw error;
       }
     }
+  }
+
+  /** A stored event as the decider sees it: current version, personal values opened. */
+  private readonly opened = (stored: StoredEvent): Envelope => {
+    const event = upcastStored(stored);
+    return toEnvelope({ ...event, data: this.personalData.reveal(event.type, event.data, 'clear') });
+  };
+
+  private refuseErased(subjectId: string): void {
+    if (this.personalData.isErased(subjectId)) throw dataSubjectErased(subjectId);
   }
 }
 

@@ -19,6 +19,7 @@ import { assignmentNotFound, notCaughtUp } from '../application-errors.js';
 import { READ_MODELS, type ReadModels } from './read-model.port.js';
 import { upcastStored } from '../upcast.js';
 import { knownAtFilter } from '../time.js';
+import { PERSONAL_DATA, type PersonalData, type PersonalView } from '../../personal-data/personal-data.js';
 
 /** Read-your-writes: wait (bounded) until the read models have applied `minPosition`, else 503. */
 export const caughtUp = async (readModels: ReadModels, minPosition: number | undefined, waitMs: number) => {
@@ -70,7 +71,9 @@ export class ListAssignments extends Query<AssignmentPage> {
 export class GetAssignmentEvents extends Query<StoredEvent[]> {
   constructor(
     readonly assignmentId: string,
-    readonly knownAt?: string,
+    readonly knownAt: string | undefined,
+    /** How the reader sees personal values. */
+    readonly view: PersonalView,
   ) {
     super();
   }
@@ -98,18 +101,20 @@ const ANSWER_CACHE_SIZE = 10_000;
 @QueryHandler(GetEntitlements)
 export class GetEntitlementsHandler implements IQueryHandler<GetEntitlements> {
   private readonly answers = new Map<string, Entitlements>();
-  private answersAt = -1;
+  private answersAt = '';
 
   constructor(
     @Inject(READ_MODELS) private readonly readModels: ReadModels,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalData,
   ) {}
 
   async execute(q: GetEntitlements): Promise<Entitlements> {
     await caughtUp(this.readModels, q.minPosition, this.config.minPositionWaitMs);
     // The answer is a pure function of the document and the two dates, and documents change only
-    // when the read models' epoch does: a dashboard asking again costs no recomputation.
-    const epoch = this.readModels.epoch();
+    // when the read models' epoch does (personal values only when a subject is erased): a dashboard
+    // asking again costs no recomputation.
+    const epoch = `${this.readModels.epoch()}:${this.personalData.erasureEpoch()}`;
     if (epoch !== this.answersAt) {
       this.answers.clear();
       this.answersAt = epoch;
@@ -117,7 +122,12 @@ export class GetEntitlementsHandler implements IQueryHandler<GetEntitlements> {
     const key = JSON.stringify([q.assignmentId, q.asOf, q.knownAt ?? null]);
     const cached = this.answers.get(key);
     if (cached) return cached;
-    const doc = this.readModels.get<EntitlementsDoc>(assignmentEntitlementsProjection.name, q.assignmentId);
+    const stored = this.readModels.get<EntitlementsDoc>(
+      assignmentEntitlementsProjection.name,
+      q.assignmentId,
+    );
+    // Salaries are summed here, so the document's personal values are opened first.
+    const doc = stored && this.personalData.revealWithin(stored, 'clear');
     const answer = doc
       ? entitlementsOf(doc, { asOf: q.asOf, ...(q.knownAt ? { knownAt: q.knownAt } : {}) })
       : null;
@@ -133,13 +143,14 @@ export class GetAssignmentHandler implements IQueryHandler<GetAssignment> {
   constructor(
     @Inject(READ_MODELS) private readonly readModels: ReadModels,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalData,
   ) {}
 
   async execute(q: GetAssignment): Promise<AssignmentSummary> {
     await caughtUp(this.readModels, q.minPosition, this.config.minPositionWaitMs);
     const summary = this.readModels.get<AssignmentSummary>(assignmentSummaryProjection.name, q.assignmentId);
     if (!summary || !summary.employee) throw assignmentNotFound(q.assignmentId);
-    return summary;
+    return this.personalData.revealWithin(summary, 'clear');
   }
 }
 
@@ -148,6 +159,7 @@ export class ListAssignmentsHandler implements IQueryHandler<ListAssignments> {
   constructor(
     @Inject(READ_MODELS) private readonly readModels: ReadModels,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalData,
   ) {}
 
   async execute(q: ListAssignments): Promise<AssignmentPage> {
@@ -158,7 +170,10 @@ export class ListAssignmentsHandler implements IQueryHandler<ListAssignments> {
     };
     const name = assignmentSummaryProjection.name;
     return {
-      items: this.readModels.list<AssignmentSummary>(name, { filter, limit: q.limit, offset: q.offset }),
+      items: this.personalData.revealWithin(
+        this.readModels.list<AssignmentSummary>(name, { filter, limit: q.limit, offset: q.offset }),
+        'clear',
+      ),
       total: this.readModels.count(name, filter),
       limit: q.limit,
       offset: q.offset,
@@ -168,12 +183,21 @@ export class ListAssignmentsHandler implements IQueryHandler<ListAssignments> {
 
 @QueryHandler(GetAssignmentEvents)
 export class GetAssignmentEventsHandler implements IQueryHandler<GetAssignmentEvents> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalData,
+  ) {}
 
   async execute(q: GetAssignmentEvents): Promise<StoredEvent[]> {
     const events = await this.store.readStream(streamIdOf(q.assignmentId));
     if (events.length === 0) throw assignmentNotFound(q.assignmentId);
-    return events.filter(knownAtFilter(q.knownAt)).map(upcastStored);
+    return events
+      .filter(knownAtFilter(q.knownAt))
+      .map(upcastStored)
+      .map((e) => ({
+        ...e,
+        data: this.personalData.reveal(e.type, e.data, q.view, this.personalData.erasedSubjectOf(e.streamId)),
+      }));
   }
 }
 
@@ -182,6 +206,7 @@ export class GetAssignmentTimelineHandler implements IQueryHandler<GetAssignment
   constructor(
     @Inject(READ_MODELS) private readonly readModels: ReadModels,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalData,
   ) {}
 
   async execute(q: GetAssignmentTimeline): Promise<TimelineEntry[]> {
@@ -189,6 +214,10 @@ export class GetAssignmentTimelineHandler implements IQueryHandler<GetAssignment
     const doc = this.readModels.get<AuditTimelineDoc>(auditTimelineProjection.name, q.assignmentId);
     if (!doc || doc.entries.length === 0) throw assignmentNotFound(q.assignmentId);
     // Known before the assignment started: an empty timeline, as GET .../events answers an empty list.
-    return timelineOf(doc, q.knownAt === undefined ? {} : { knownAt: q.knownAt });
+    // The sentences were written with the personal values sealed in them: opened only now.
+    return this.personalData.revealWithin(
+      timelineOf(doc, q.knownAt === undefined ? {} : { knownAt: q.knownAt }),
+      'clear',
+    );
   }
 }

@@ -9,6 +9,7 @@ import { takeHomeLeaveTrip } from './decisions/home-leave.js';
 import { approveHousingLease } from './decisions/housing.js';
 import { endAssignment, extendAssignment, startAssignment } from './decisions/lifecycle.js';
 import { paySalary, settleTaxEqualization } from './decisions/payroll.js';
+import { eraseDataSubject } from './decisions/erasure.js';
 import {
   depositReturnAirfreightFund,
   drawReturnAirfreightFund,
@@ -46,6 +47,7 @@ const DECISIONS: { [C in AssignmentCommandType]: Decision<C> } = {
   DeclineException: declineException,
   CorrectEvent: correctEvent,
   VoidEvent: voidEvent,
+  EraseDataSubject: eraseDataSubject,
 };
 
 /**

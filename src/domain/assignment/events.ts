@@ -18,6 +18,8 @@ import {
   money,
   oneOf,
   optional,
+  personal,
+  personalPathsOf,
   record,
   text,
   texts,
@@ -163,7 +165,7 @@ export const EVENTS = {
     businessDate: 'effectiveDate',
     schema: record({
       assignmentId: id(),
-      employee: record({ id: id(), name: text(undefined, 200) }),
+      employee: record({ id: id(), name: personal(text(undefined, 200)) }),
       position: text(undefined, 200),
       homeCountry: country('home country'),
       hostCountry: country('host country'),
@@ -172,9 +174,9 @@ export const EVENTS = {
       expectedEndDate: businessDate(),
       reportsTo: optional(text(undefined, 200)),
       accompanyingFamily: Type.Array(
-        record({ name: text(undefined, 200), relationship: oneOf(RELATIONSHIPS) }),
+        record({ name: personal(text(undefined, 200)), relationship: personal(oneOf(RELATIONSHIPS)) }),
       ),
-      baseSalaryMonthly: money('gross monthly base salary (clause 2)'),
+      baseSalaryMonthly: money('gross monthly base salary (clause 2)', { personal: true }),
       // Every policy term, the letter's value unless overridden: later default changes never touch it.
       policy: POLICY_SCHEMA,
       taxHomeStatus: optional(
@@ -252,7 +254,7 @@ export const EVENTS = {
       amountUsd: money('the amount in USD (amount / rate, rounded half-up to the cent)'),
       incurredOn: businessDate(),
       receipts: texts(text(undefined, 500)),
-      description: text(),
+      description: personal(text()),
       cabin: optional(oneOf(CABINS)),
       economyFare: optional(money('outbound airfare: the economy fare the claim is capped at')),
       reimbursableLimitUsd: money('most that can be reimbursed for this claim, in USD'),
@@ -309,7 +311,7 @@ export const EVENTS = {
     businessDate: 'travelledOn',
     schema: record({
       travelledOn: businessDate(),
-      travellers: texts(text(undefined, 200), 1),
+      travellers: texts(personal(text(undefined, 200)), 1),
       fare: money(),
     }),
   }),
@@ -323,7 +325,7 @@ export const EVENTS = {
     command: 'DrawReturnAirfreightFund',
     clause: 'intro',
     businessDate: 'drawnOn',
-    schema: record({ drawnOn: businessDate(), amount: money(), description: text() }),
+    schema: record({ drawnOn: businessDate(), amount: money(), description: personal(text()) }),
   }),
   SalaryPaid: declare({
     command: 'PaySalary',
@@ -339,9 +341,9 @@ export const EVENTS = {
       // Days of the month on assignment, and the month's days: a partial month is prorated.
       daysWorked: count(0, 31, 'days of the month on assignment'),
       daysInMonth: count(28, 31),
-      gross: money(),
-      hypotheticalTax: money(),
-      net: money(),
+      gross: money(undefined, { personal: true }),
+      hypotheticalTax: money(undefined, { personal: true }),
+      net: money(undefined, { personal: true }),
     }),
     input: record({ period: period(), paidOn: businessDate(), hypotheticalTax: money() }),
   }),
@@ -351,7 +353,7 @@ export const EVENTS = {
     businessDate: 'settledOn',
     schema: record({
       taxYear: year(),
-      amount: money(),
+      amount: money(undefined, { personal: true }),
       direction: oneOf(SETTLEMENT_DIRECTIONS),
       settledOn: businessDate(),
       provider: optional(text(undefined, 200)),
@@ -474,6 +476,17 @@ export const EVENTS = {
       reason: text(),
     }),
   }),
+  // Every personal value of the subject now reads "[erased]" (its data key is destroyed); no personal data.
+  DataSubjectErased: declare({
+    command: 'EraseDataSubject',
+    clause: 'intro',
+    businessDate: null,
+    schema: record({
+      employeeId: id("the data subject: the assignment's employee.id"),
+      reason: text('why the subject was erased, e.g. "GDPR art. 17 request"', 500),
+      reference: optional(text("the request's reference in the controller's records", 200)),
+    }),
+  }),
 };
 
 type Events = typeof EVENTS;
@@ -551,4 +564,20 @@ export type Envelope<E extends AssignmentEvent = AssignmentEvent> = E & {
 export const isCorrectableType = (type: string): type is CorrectableEventType => {
   const correctable: readonly AssignmentEventType[] = CORRECTABLE_EVENT_TYPES;
   return (correctable as readonly string[]).includes(type);
+};
+
+/** Where each event type's data holds personal values (its current version), from the declarations. */
+export const PERSONAL_PATHS = Object.fromEntries(
+  ASSIGNMENT_EVENT_TYPES.map((type) => [type, personalPathsOf(EVENTS[type].schema)]),
+) as unknown as Readonly<Record<AssignmentEventType, readonly string[]>>;
+
+/** The personal paths of one event's data: a correction's replacement has those of the type it mends. */
+export const personalPathsOfEvent = (type: string, data: unknown): readonly string[] => {
+  if (!Object.hasOwn(PERSONAL_PATHS, type)) return [];
+  const own = PERSONAL_PATHS[type as AssignmentEventType];
+  if (type !== 'EventCorrected') return own;
+  const mended = (data as { correctedType?: unknown } | null)?.correctedType;
+  return typeof mended === 'string' && Object.hasOwn(PERSONAL_PATHS, mended)
+    ? [...own, ...PERSONAL_PATHS[mended as AssignmentEventType].map((p) => `replacement.${p}`)]
+    : own;
 };

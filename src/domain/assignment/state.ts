@@ -455,6 +455,8 @@ const contributeTo = (draft: AssignmentState, fact: Fact, sign: Sign): void => {
     case 'TaxEqualizationSettled':
     case 'EventCorrected':
     case 'EventVoided':
+    // Writes after an erasure are refused before any decision (the application knows the subject's key).
+    case 'DataSubjectErased':
       return;
     default: {
       const unknown: never = fact;

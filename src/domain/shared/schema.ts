@@ -35,6 +35,17 @@ const kinded = <S extends TSchema>(schema: S, kind: FieldKind): S => {
 export const kindOf = (schema: TSchema): FieldKind | undefined =>
   (schema as unknown as Record<symbol, FieldKind | undefined>)[KIND];
 
+const PERSONAL = Symbol('personal data');
+
+/**
+ * Tags a schema as personal data (domain.md "Personal data"): stored sealed under the data subject's
+ * key, shown `[redacted]` to readers without the right and `[erased]` once the subject is erased.
+ */
+export const personal = <S extends TSchema>(schema: S): S => {
+  Object.defineProperty(schema, PERSONAL, { value: true, enumerable: false });
+  return schema;
+};
+
 const described = (description?: string): { description?: string } => (description ? { description } : {});
 
 const DECIMAL_PATTERN = '^\\d{1,15}(\\.\\d{1,10})?$';
@@ -121,7 +132,8 @@ export const country = (description: string) =>
 export const oneOf = <const V extends readonly string[]>(values: V, description?: string) =>
   kinded(Type.Unsafe<V[number]>({ type: 'string', enum: [...values], ...described(description) }), values);
 
-export const money = (description?: string) =>
+/** `personal`: the amount is personal data (pay), the currency is not. */
+export const money = (description?: string, options: { personal?: boolean } = {}) =>
   kinded(
     Type.Unsafe<Money>({
       type: 'object',
@@ -129,7 +141,9 @@ export const money = (description?: string) =>
       required: ['amount', 'currency'],
       additionalProperties: false,
       properties: {
-        amount: decimalString('decimal string in the currency, e.g. "19166.67"'),
+        amount: (options.personal ? personal : <S>(s: S) => s)(
+          decimalString('decimal string in the currency, e.g. "19166.67"'),
+        ),
         currency: { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' },
       },
       examples: [{ amount: '19166.67', currency: 'USD' }],
@@ -202,3 +216,20 @@ export const record = <P extends TProperties>(properties: P, options: { descript
   Type.Object(properties, { additionalProperties: false, ...options });
 
 export const optional = Type.Optional;
+export const isPersonal = (schema: unknown): boolean =>
+  typeof schema === 'object' && schema !== null && (schema as Record<symbol, unknown>)[PERSONAL] === true;
+
+/**
+ * The paths of the personal values a schema declares: property names joined by dots, `[]` after an
+ * array whose every element is walked into (`employee.name`, `accompanyingFamily[].name`, `travellers[]`).
+ */
+export const personalPathsOf = (schema: TSchema, at = ''): string[] => {
+  if (isPersonal(schema)) return [at];
+  const s = schema as { properties?: Record<string, TSchema>; items?: TSchema };
+  if (s.properties)
+    return Object.entries(s.properties).flatMap(([key, child]) =>
+      personalPathsOf(child, at ? `${at}.${key}` : key),
+    );
+  if (s.items && !Array.isArray(s.items)) return personalPathsOf(s.items, `${at}[]`);
+  return [];
+};

@@ -7,6 +7,13 @@ import {
 } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type Subscription } from '../../event-store/event-store.port.js';
 import { toFeedEvent, type FeedEvent } from '../feed-event.js';
+import {
+  PERSONAL_DATA,
+  personalViewOfOwner,
+  READER_GRANTS,
+  type PersonalData,
+  type ReaderGrants,
+} from '../../personal-data/personal-data.js';
 import { FEED_OPTIONS, type FeedOptions } from '../feed-options.js';
 import { WebhookRepository, type Webhook } from './webhook.repository.js';
 import { WebhookPoster } from './webhook-post.js';
@@ -77,6 +84,8 @@ class WebhookWorker {
     private readonly repository: WebhookRepository,
     private readonly options: FeedOptions,
     private readonly poster: WebhookPoster,
+    private readonly personalData: PersonalData,
+    private readonly grants: ReaderGrants,
     private readonly logger: Logger,
     private readonly onExit: (worker: WebhookWorker) => void,
   ) {}
@@ -115,7 +124,10 @@ class WebhookWorker {
     try {
       for await (const stored of subscription) {
         if (this.stopped) return;
-        if (!(await this.deliver(hook, toFeedEvent(stored)))) return;
+        // The owner's key as it is now: a revoked one gets no personal data.
+        const view = personalViewOfOwner(this.grants, hook.owner);
+        if (!(await this.deliver(hook, toFeedEvent(stored, { personalData: this.personalData, view }))))
+          return;
       }
     } finally {
       await subscription.close();
@@ -201,6 +213,8 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, OnModuleD
     @Inject(WebhookRepository) private readonly repository: WebhookRepository,
     @Inject(FEED_OPTIONS) private readonly options: FeedOptions,
     @Inject(WEBHOOK_RESOLVER) resolver: Resolver,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalData,
+    @Inject(READER_GRANTS) private readonly grants: ReaderGrants,
   ) {
     this.poster = new WebhookPoster(deliveryLookup(resolver, options.webhookAllowPrivateTargets));
   }
@@ -217,6 +231,8 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, OnModuleD
       this.repository,
       this.options,
       this.poster,
+      this.personalData,
+      this.grants,
       this.logger,
       (w) => {
         if (this.workers.get(id) === w) this.workers.delete(id);

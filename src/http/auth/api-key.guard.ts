@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import type { Role } from '../../config/ledger-config.js';
+import type { Role, Scope } from '../../config/ledger-config.js';
 import { keyHashOf, type KeyRing } from '../../config/api-keys.js';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator.js';
 
@@ -20,6 +20,8 @@ export interface Caller {
   actor: string;
   /** SHA-256 (hex) of the bearer key: names the key (actor fingerprint, webhook owner) without revealing it. */
   keyHash: string;
+  /** The key's scopes beyond its role (e.g. a subscriber's `personal-data`). */
+  scopes: readonly Scope[];
 }
 
 /** Bearer keys mapped to roles; unknown or missing key 401, known key without the right 403. */
@@ -39,8 +41,9 @@ export class ApiKeyGuard implements CanActivate {
     if (!match) throw new UnauthorizedException('an Authorization: Bearer <key> header is required');
     // Looked up by the key's SHA-256, so no comparison ever touches the secret itself.
     const keyHash = keyHashOf(match[1]!);
-    const role = this.keys.roleOf(keyHash);
-    if (!role) throw new UnauthorizedException('the key is not known to this ledger');
+    const grant = this.keys.grantOf(keyHash);
+    if (!grant) throw new UnauthorizedException('the key is not known to this ledger');
+    const role = grant.role;
     const allowed = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? [];
     if (role !== 'admin' && !allowed.includes(role)) {
       throw new ForbiddenException(
@@ -50,7 +53,7 @@ export class ApiKeyGuard implements CanActivate {
     const named = request.headers['x-actor'];
     const who =
       typeof named === 'string' && named.trim() ? named.trim().slice(0, 200) : `key-${keyHash.slice(0, 8)}`;
-    request.caller = { role, actor: `${role}:${who}`, keyHash };
+    request.caller = { role, actor: `${role}:${who}`, keyHash, scopes: grant.scopes };
     return true;
   }
 }

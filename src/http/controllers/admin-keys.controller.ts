@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { ROLES, type Role } from '../../config/ledger-config.js';
+import { ArrayUnique, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ROLES, SCOPES, type Role, type Scope } from '../../config/ledger-config.js';
 import type { KeyRing } from '../../config/api-keys.js';
 import { ApplicationError } from '../../application/application-errors.js';
 import { API_KEYS } from '../auth/api-key.guard.js';
@@ -17,6 +17,17 @@ export class CreateKeyDto {
   @IsString()
   @Length(1, 200)
   label?: string;
+
+  @ApiPropertyOptional({
+    enum: SCOPES,
+    isArray: true,
+    description: 'personal-data: a subscriber key that sees personal values instead of "[redacted]"',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(SCOPES, { each: true })
+  scopes?: Scope[];
 }
 
 export class FingerprintParam {
@@ -42,7 +53,7 @@ export class AdminKeysController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Issue a new key for a role; the key is in this answer only' })
   create(@Body() body: CreateKeyDto) {
-    return this.keys.add(body.role, body.label, new Date());
+    return this.keys.add(body.role, body.label, new Date(), body.scopes);
   }
 
   @Delete(':fingerprint')

@@ -17,6 +17,9 @@ import {
 } from '../../application/queries/assignment.queries.js';
 import { today, toInstant } from '../../application/time.js';
 import { ASSIGNMENT_READ, Roles } from '../auth/roles.decorator.js';
+import { CallerOf } from '../auth/caller.decorator.js';
+import type { Caller } from '../auth/api-key.guard.js';
+import { personalViewOf } from '../../personal-data/personal-data.js';
 import { AssignmentIdParam } from '../dto/params.js';
 import { AnswersJson, jsonTextOf } from '../json-answer.js';
 import {
@@ -71,9 +74,11 @@ export class AssignmentReadsController {
 
   @Get(':assignmentId/events')
   @ApiOperation({ summary: "The stream's events in order, with data and metadata" })
-  async events(@Param() p: AssignmentIdParam, @Query() q: KnownAtQueryDto) {
+  async events(@Param() p: AssignmentIdParam, @Query() q: KnownAtQueryDto, @CallerOf() caller: Caller) {
     const knownAt = instant(q.knownAt);
-    const events = await this.queries.execute(new GetAssignmentEvents(p.assignmentId, knownAt));
+    const events = await this.queries.execute(
+      new GetAssignmentEvents(p.assignmentId, knownAt, personalViewOf(caller)),
+    );
     return {
       assignmentId: p.assignmentId,
       knownAt: knownAt ?? null,

@@ -14,9 +14,14 @@ import { FoldedStreamCache } from '../../../src/application/commands/folded-stre
 import { SqliteEventStore } from '../../../src/event-store/sqlite/sqlite-event-store.js';
 import type { AssignmentCommand } from '../../../src/domain/assignment/index.js';
 import { letterStart } from '../../../src/demo/letter-story.js';
+import { DataKeyStore } from '../../../src/personal-data/data-key-store.js';
+import { PersonalData } from '../../../src/personal-data/personal-data.js';
+
+const MASTER_KEY = Buffer.alloc(32, 7);
 
 let dir: string;
 let stores: SqliteEventStore[];
+const keyStores: PersonalData[] = [];
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ledger-write-path-'));
@@ -25,6 +30,7 @@ beforeEach(() => {
 
 afterEach(async () => {
   for (const store of stores) await store.close();
+  for (const keys of keyStores.splice(0)) keys.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -32,7 +38,10 @@ afterEach(async () => {
 const writer = (cache?: FoldedStreamCache): RecordAssignmentEventHandler => {
   const store = new SqliteEventStore(join(dir, 'ledger.sqlite'));
   stores.push(store);
-  return new RecordAssignmentEventHandler(store, cache);
+  // Like another server on the same data directory: the same key store and master key.
+  const personalData = new PersonalData(new DataKeyStore(join(dir, 'data-keys.sqlite'), MASTER_KEY));
+  keyStores.push(personalData);
+  return new RecordAssignmentEventHandler(store, personalData, cache);
 };
 
 const start: AssignmentCommand = { type: 'StartAssignment', data: { assignmentId: 'joe', ...letterStart() } };

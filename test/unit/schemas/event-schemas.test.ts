@@ -277,6 +277,10 @@ const STORY: AssignmentEvent[] = [
       reason: 'entered twice',
     },
   },
+  {
+    type: 'DataSubjectErased',
+    data: { employeeId: 'E-1', reason: 'GDPR art. 17 request', reference: 'DSR-2026-014' },
+  },
 ];
 
 const current = (type: string): number => (CURRENT_SCHEMA_VERSIONS as Record<string, number>)[type]!;
