@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
 import { describeEventStoreContract } from './event-store.contract.js';
+import { describeEsdbSpecifics } from './eventstoredb-specifics.js';
 
 /**
  * Runs the contract against EventStoreDB: the server named by EVENTSTORE_CONNECTION_STRING, else a
@@ -77,5 +78,9 @@ if (!fromEnvironment && !useDocker) {
     }, 60_000);
 
     describeEventStoreContract('EventStoreDB', async () => EsdbEventStore.connect(connectionString));
+    describeEsdbSpecifics(
+      () => connectionString,
+      () => container !== undefined,
+    );
   });
 }

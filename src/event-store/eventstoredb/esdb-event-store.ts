@@ -21,6 +21,7 @@ import {
   type RecordedEvent,
   type StreamMetadata,
 } from '@eventstore/db-client';
+import { randomUUID } from 'node:crypto';
 import { nameBasedUuid } from '../name-based-uuid.js';
 import {
   assertDistinctEventIds,
@@ -41,6 +42,8 @@ import {
 } from '../event-store.port.js';
 import { canonicalJson, eventHash, GENESIS_HASH } from '../integrity.js';
 import {
+  APPEND_ID_KEY,
+  appendIdOf,
   EVENT_ID_KEY,
   findDuplicate,
   HASH_KEY,
@@ -174,6 +177,7 @@ export class EsdbEventStore implements EventStore {
   ): Promise<AppendResult> {
     assertDistinctEventIds(streamId, events);
     const canonicalData = events.map((event) => canonicalJson(event.data));
+    const appendId = randomUUID();
 
     for (let attempt = 1; ; attempt += 1) {
       const head = await this.streamHead(streamId);
@@ -187,7 +191,6 @@ export class EsdbEventStore implements EventStore {
 
       const recordedAt = new Date().toISOString();
       let prevHash = head?.hash || GENESIS_HASH;
-      const hashes: string[] = [];
       const toWrite = events.map((event, i) => {
         const metadata = { ...event.metadata, recordedAt: event.metadata.recordedAt ?? recordedAt };
         const data = JSON.parse(canonicalData[i]!) as Record<string, unknown>;
@@ -202,9 +205,9 @@ export class EsdbEventStore implements EventStore {
           [HASH_KEY]: hash,
           [PREV_HASH_KEY]: prevHash,
           ...(id === event.eventId ? {} : { [EVENT_ID_KEY]: event.eventId }),
+          ...(i === 0 ? { [APPEND_ID_KEY]: appendId } : {}),
         };
         prevHash = hash;
-        hashes.push(hash);
         return jsonEvent({ id, type: event.type, data, metadata: stored });
       });
 
@@ -238,8 +241,13 @@ export class EsdbEventStore implements EventStore {
         );
       }
 
-      const written = await this.readStreamForwards(streamId, current + 1, events.length);
-      return resultOfWrite(streamId, events, canonicalData, hashes, written);
+      const written = await this.readStreamRecords(streamId, {
+        direction: FORWARDS,
+        fromRevision: BigInt(current + 1),
+        maxCount: events.length,
+      });
+      const ours = appendIdOf(written[0]) === appendId;
+      return resultOfWrite(streamId, events, canonicalData, ours, written.map(toStoredEvent));
     }
   }
 
@@ -307,10 +315,17 @@ export class EsdbEventStore implements EventStore {
     streamId: string,
     options: Parameters<EventStoreDBClient['readStream']>[1],
   ): Promise<StoredEvent[]> {
-    const out: StoredEvent[] = [];
+    return (await this.readStreamRecords(streamId, options)).map(toStoredEvent);
+  }
+
+  private async readStreamRecords(
+    streamId: string,
+    options: Parameters<EventStoreDBClient['readStream']>[1],
+  ): Promise<RecordedEvent[]> {
+    const out: RecordedEvent[] = [];
     try {
       await consume(this.client.readStream(streamId, options), (resolved) => {
-        if (resolved.event) out.push(toStoredEvent(resolved.event));
+        if (resolved.event) out.push(resolved.event);
       });
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];

@@ -28,9 +28,12 @@ export const HASH_KEY = 'ledger.hash';
 export const PREV_HASH_KEY = 'ledger.prevHash';
 /** ESDB event ids must be UUIDs; any other id is mapped to a name-based UUID and kept here. */
 export const EVENT_ID_KEY = 'ledger.eventId';
+/** On an append's first event: which call wrote it, to tell it from the server taking it as a retry. */
+export const APPEND_ID_KEY = 'ledger.appendId';
 /** What releases before the rename wrote; still read, never written. */
 const LEGACY_KEYS = { hash: '$hash', prevHash: '$prevHash', eventId: '$eventId' } as const;
 const ADAPTER_KEYS = new Set<string>([
+  APPEND_ID_KEY,
   HASH_KEY,
   PREV_HASH_KEY,
   EVENT_ID_KEY,
@@ -101,8 +104,8 @@ export const toStoredEvent = (event: RecordedEvent): StoredEvent => {
   };
 };
 
-export const prevHashOf = (event: RecordedEvent): string | undefined =>
-  isRecord(event.metadata) ? stringAt(event.metadata, PREV_HASH_KEY, LEGACY_KEYS.prevHash) : undefined;
+export const appendIdOf = (event: RecordedEvent | undefined): unknown =>
+  isRecord(event?.metadata) ? event.metadata[APPEND_ID_KEY] : undefined;
 
 /**
  * The server answers a read from a position that is not a record boundary with gRPC INVALID_ARGUMENT
@@ -186,17 +189,16 @@ export const findDuplicate = (
 /**
  * After a successful write: the server also answers success, without writing, when the stream already
  * holds these event ids right after the expected revision (another process's attempt of the same
- * append). Only events carrying the hashes computed here were written by this call.
+ * append). `ours`: the first event read back carries this call's append id.
  */
 export const resultOfWrite = (
   streamId: string,
   events: readonly NewEvent[],
   canonicalData: readonly string[],
-  hashes: readonly string[],
+  ours: boolean,
   written: readonly StoredEvent[],
 ): AppendResult => {
-  const ours = written.length === events.length && written.every((stored, i) => stored.hash === hashes[i]);
-  if (ours) {
+  if (ours && written.length === events.length) {
     const last = written[written.length - 1]!;
     return {
       streamId,

@@ -15,6 +15,7 @@ import {
 } from '../../../src/event-store/event-store.port.js';
 import { EsdbEventStore } from '../../../src/event-store/eventstoredb/esdb-event-store.js';
 import {
+  appendIdOf,
   isInvalidPositionError,
   matchEarlierAttempt,
   removalFromMetadata,
@@ -157,13 +158,16 @@ describe('EventStoreDB retried appends (points 3 and 8)', () => {
   const canonical = events.map((e) => canonicalJson(e.data));
 
   it('tells its own write from one the server took as a retry of another process', () => {
+    const first = convertGrpcRecord(grpcRecord({ metadata: '{"actor":"hr","ledger.appendId":"call-1"}' }));
+    expect(appendIdOf(first)).toBe('call-1');
+    expect(toStoredEvent(first).metadata).toEqual({ actor: 'hr' });
     const written = events.map((e, i) => storedAs(e, 4 + i, `ours-${i}`));
-    expect(resultOfWrite('assignment-joe', events, canonical, ['ours-0', 'ours-1'], written)).toMatchObject({
+    expect(resultOfWrite('assignment-joe', events, canonical, true, written)).toMatchObject({
       revision: 5,
       duplicate: false,
     });
     const theirs = events.map((e, i) => storedAs(e, 4 + i, `theirs-${i}`));
-    expect(resultOfWrite('assignment-joe', events, canonical, ['ours-0', 'ours-1'], theirs)).toMatchObject({
+    expect(resultOfWrite('assignment-joe', events, canonical, false, theirs)).toMatchObject({
       revision: 5,
       position: theirs[1]!.position,
       duplicate: true,
@@ -176,7 +180,7 @@ describe('EventStoreDB retried appends (points 3 and 8)', () => {
       storedAs(events[1]!, 5, 'y'),
     ];
     theirs[0]!.data = { kg: 101 };
-    expect(() => resultOfWrite('assignment-joe', events, canonical, ['a', 'b'], theirs)).toThrow(
+    expect(() => resultOfWrite('assignment-joe', events, canonical, false, theirs)).toThrow(
       DuplicateEventError,
     );
   });
