@@ -16,6 +16,9 @@ import {
   type StoredEvent,
 } from '../../src/event-store/event-store.port.js';
 import { verifyEventStore } from '../../src/event-store/integrity.js';
+import { ALL_PROJECTIONS } from '../../projections/index.js';
+import { LAG_COUNT_LIMIT, ProjectionRunner } from '../../src/read-models/projection-runner.js';
+import { ReadModelStore } from '../../src/read-models/read-model-store.js';
 
 /**
  * What only EventStoreDB can do to the adapter: a second process on the same log, deletions, stream
@@ -151,6 +154,18 @@ export const describeEsdbSpecifics = (connectionString: () => string, ownsServer
       expect(await store.countEvents(start, appended.position, 10_000)).toBe(25);
       expect(await store.countEvents(start, appended.position, 10)).toBe(10);
       expect(await store.countEvents(appended.events[9]!.position, appended.position, 10_000)).toBe(15);
+
+      // What /health and /metrics show: a runner that has applied nothing yet lags by the events counted.
+      const readModels = new ReadModelStore(':memory:');
+      try {
+        const status = await new ProjectionRunner(store, readModels, ALL_PROJECTIONS).status();
+        const head = await store.headPosition();
+        expect(status.lag).toBe(await store.countEvents(0, head, LAG_COUNT_LIMIT));
+        expect(status.lag).toBeGreaterThanOrEqual(Math.min(25, LAG_COUNT_LIMIT));
+        expect(status.lag).toBeLessThan(head);
+      } finally {
+        readModels.close();
+      }
     });
 
     it('lets appends in flight and queued finish when closed, and refuses later ones (point 10)', async () => {

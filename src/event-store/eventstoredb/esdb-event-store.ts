@@ -75,6 +75,8 @@ import { consume, within } from './esdb-reads.js';
  *   mapped to the event before it when it lies within POSITION_SEARCH_PAGES pages of the end.
  *   Per-event positions on stream reads need server 22.6 or later.
  * - Deleted, tombstoned and truncated streams answer StreamRemovedError instead of a partial history.
+ * - Filters: readAll in this client has no server-side filter, so readAll filters on the client;
+ *   subscriptions filter on the server by type (or category) and on the client for the rest.
  */
 
 const IDEMPOTENCY_WINDOW = 1000;

@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import {
   DuplicateEventError,
+  InvalidPositionError,
+  StreamRemovedError,
   type EventMetadata,
   type NewEvent,
   type StoredEvent,
@@ -25,6 +27,7 @@ import {
 } from '../../../src/event-store/eventstoredb/esdb-mapping.js';
 import { consume, ReadDeadlineError, within } from '../../../src/event-store/eventstoredb/esdb-reads.js';
 import { canonicalJson } from '../../../src/event-store/integrity.js';
+import { ProblemFilter } from '../../../src/http/problem/problem.filter.js';
 
 /**
  * What the EventStoreDB adapter does with what @eventstore/db-client 6.2.1 hands it, checked with the
@@ -218,6 +221,14 @@ describe('EventStoreDB positions that are not an event boundary (point 4)', () =
     ).toBe(false);
     expect(isInvalidPositionError(new Error('invalid position'))).toBe(false);
   });
+
+  it('is answered over HTTP as a 400 problem naming the position, when it cannot be mapped', () => {
+    const answer = new ProblemFilter().toProblem(
+      new InvalidPositionError(123457, 'it is not the position of an event'),
+    );
+    expect(answer).toMatchObject({ status: 400, code: 'POSITION.INVALID' });
+    expect(answer.detail).toContain('123457');
+  });
 });
 
 describe('EventStoreDB events the adapter cannot read (point 5)', () => {
@@ -263,6 +274,13 @@ describe('EventStoreDB deleted, tombstoned and truncated streams (point 6)', () 
     );
     expect(removalFromMetadata('s', {})).toBeUndefined();
     expect(removalFromMetadata('s', undefined)).toBeUndefined();
+  });
+
+  it('is answered over HTTP as 410 Gone with the reason', () => {
+    const answer = new ProblemFilter().toProblem(
+      new StreamRemovedError('assignment-joe', 'tombstoned', 'hard-deleted'),
+    );
+    expect(answer).toMatchObject({ status: 410, code: 'STORE.STREAM_REMOVED', reason: 'tombstoned' });
   });
 });
 
