@@ -58,7 +58,7 @@ export interface ProjectionStatus {
   version: number | undefined;
   /** Global position the answering read model has applied. */
   checkpoint: number;
-  /** Events not yet applied, in events on every store (see eventsBetween). */
+  /** Events not yet applied, whatever the store counts its positions in (see eventsBetween). */
   lag: number;
   /** `live`: the code's version answers and has caught up with the log; otherwise `building`. */
   state: ProjectionState;
