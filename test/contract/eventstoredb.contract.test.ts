@@ -5,7 +5,6 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
 import { describeEventStoreContract } from './event-store.contract.js';
-import { describeEsdbSpecifics } from './eventstoredb-specifics.js';
 
 /**
  * Runs the contract against EventStoreDB: the server named by EVENTSTORE_CONNECTION_STRING, else a
@@ -53,6 +52,7 @@ if (!fromEnvironment && !useDocker) {
   });
 } else {
   const { EsdbEventStore } = await import('../../src/event-store/eventstoredb/esdb-event-store.js');
+  const { describeEsdbSpecifics } = await import('./eventstoredb-specifics.js');
   let connectionString = fromEnvironment ?? '';
   let container: StartedTestContainer | undefined;
 
