@@ -49,6 +49,7 @@ import {
   HASH_KEY,
   isInvalidPositionError,
   isSystem,
+  isUnknownError,
   matchEarlierAttempt,
   positionOf,
   PREV_HASH_KEY,
@@ -555,6 +556,7 @@ class EsdbSubscription implements Subscription {
     let last = this.options.after ?? 0;
     let start = readPositionAt(last);
     let mapped = false;
+    let seenAny = false;
     let delayMs = 100;
     try {
       while (!this.closed) {
@@ -571,6 +573,7 @@ class EsdbSubscription implements Subscription {
             if (position <= last) continue;
             // Read before moving on: an event that cannot be read stops the subscription on it.
             const stored = matches(event, this.options) ? toStoredEvent(event) : undefined;
+            seenAny = true;
             last = position;
             start = readPositionAt(last);
             delayMs = 100;
@@ -580,7 +583,8 @@ class EsdbSubscription implements Subscription {
           }
         } catch (error) {
           if (this.closed) return;
-          if (isInvalidPositionError(error) && !mapped) {
+          // Servers before 24.2 fail a subscription from such a position with a bare UNKNOWN.
+          if (!mapped && (isInvalidPositionError(error) || (isUnknownError(error) && !seenAny))) {
             mapped = true;
             start = await this.boundaryAtOrBefore(last);
             continue;

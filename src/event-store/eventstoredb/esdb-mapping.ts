@@ -109,13 +109,16 @@ export const appendIdOf = (event: RecordedEvent | undefined): unknown =>
 
 /**
  * The server answers a read from a position that is not a record boundary with gRPC INVALID_ARGUMENT
- * "Trying to read from an invalid position.", which the client turns into an UnknownError.
+ * "Trying to read from an invalid position." (24.2 and later) or UNKNOWN "Unexpected ReadAllResult:
+ * InvalidPosition" (before), which the client both turns into an UnknownError.
  */
 export const isInvalidPositionError = (error: unknown): boolean =>
+  isUnknownError(error) && /invalid ?position/i.test(error.message);
+
+export const isUnknownError = (error: unknown): error is Error =>
   error instanceof Error &&
   isCommandError(error) &&
-  (error.type === ErrorType.UNKNOWN || error.type === ErrorType.INVALID_ARGUMENT) &&
-  /invalid position/i.test(error.message);
+  (error.type === ErrorType.UNKNOWN || error.type === ErrorType.INVALID_ARGUMENT);
 
 /** The server soft-deletes a stream by setting $tb to long.MaxValue (EventNumber.DeletedStream). */
 const SOFT_DELETED_FROM = 2 ** 62;

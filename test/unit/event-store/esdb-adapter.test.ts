@@ -216,6 +216,11 @@ describe('EventStoreDB positions that are not an event boundary (point 4)', () =
     );
     expect(converted.constructor.name).toBe('UnknownError');
     expect(isInvalidPositionError(converted)).toBe(true);
+    // Servers before 24.2 answer a read with UNKNOWN and the read result's name.
+    const older = convertToCommandError(
+      grpcError(status.UNKNOWN, 'Unexpected ReadAllResult: InvalidPosition'),
+    );
+    expect(isInvalidPositionError(older)).toBe(true);
     expect(
       isInvalidPositionError(convertToCommandError(grpcError(status.UNAVAILABLE, 'no connection'))),
     ).toBe(false);
