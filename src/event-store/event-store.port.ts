@@ -145,6 +145,23 @@ export interface EventStore {
   /** Reachability, for the health endpoint. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Events in (after, upTo], counting at most `atMost`: for a store whose positions are not event counts
+   * (EventStoreDB's are byte offsets). Absent: positions count events, so the count is upTo - after.
+   */
+  countEvents?(after: number, upTo: number, atMost: number): Promise<number>;
+  /** Which of these streams the store itself deleted or cut short (EventStoreDB), for `ledger verify`. */
+  inspectStreams?(streamIds: readonly string[]): Promise<StreamRemoval[]>;
+}
+
+/** deleted: soft-deleted; tombstoned: hard-deleted for good; truncated: events hidden ($tb, $maxAge, $maxCount). */
+export type StreamRemovalReason = 'deleted' | 'tombstoned' | 'truncated';
+
+export interface StreamRemoval {
+  streamId: string;
+  reason: StreamRemovalReason;
+  /** What the store says, e.g. the truncating setting. */
+  detail: string;
 }
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
@@ -170,6 +187,33 @@ export class DuplicateEventError extends Error {
   ) {
     super(`stream ${streamId}: event ${eventId} is already stored with other content or in another append`);
     this.name = 'DuplicateEventError';
+  }
+}
+
+/** The store no longer serves the whole stream: reading or appending to it would hide or fork history. */
+export class StreamRemovedError extends Error {
+  readonly code = 'STORE.STREAM_REMOVED';
+  constructor(
+    readonly streamId: string,
+    readonly reason: StreamRemovalReason,
+    readonly detail: string,
+  ) {
+    super(
+      `stream ${streamId} was ${reason} in the event store (${detail}); the ledger cannot read or extend it`,
+    );
+    this.name = 'StreamRemovedError';
+  }
+}
+
+/** A read or subscription starting after a position the store cannot start from. */
+export class InvalidPositionError extends Error {
+  readonly code = 'POSITION.INVALID';
+  constructor(
+    readonly position: number,
+    detail: string,
+  ) {
+    super(`position ${position} cannot be read after: ${detail}`);
+    this.name = 'InvalidPositionError';
   }
 }
 

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { EventStore, StoredEvent } from './event-store.port.js';
+import type { EventStore, StoredEvent, StreamRemoval } from './event-store.port.js';
 
 /** The hash that precedes the first event of a stream and the first event of the log. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -108,7 +108,12 @@ export type IntegrityReport =
       head: string;
       headPosition: number;
     }
-  | { ok: false; problem: IntegrityProblem };
+  | {
+      ok: false;
+      problem: IntegrityProblem;
+      /** Streams the store itself deleted or cut short (EventStoreDB), when it can tell. */
+      removedStreams?: StreamRemoval[];
+    };
 
 /**
  * A head noted from an earlier report. Every hash chain can be recomputed by whoever rewrites the
@@ -221,6 +226,7 @@ export const verifyEventStore = async (
   const pageSize = options.pageSize ?? 1000;
   const verifier = new ChainVerifier(options);
   const headPosition = await store.headPosition();
+  const lastPositionOf = new Map<string, number>();
   let after = 0;
   let checked = 0;
   for (;;) {
@@ -228,11 +234,44 @@ export const verifyEventStore = async (
     if (page.length === 0) break;
     for (const event of page) {
       const problem = verifier.check(event);
-      if (problem) return { ok: false, problem };
+      if (problem) return withRemovals(store, [problem.streamId], problem);
+      lastPositionOf.set(event.streamId, event.position);
       checked += 1;
     }
     after = page[page.length - 1]!.position;
     onProgress?.({ checked, position: after, headPosition: Math.max(headPosition, after) });
   }
-  return verifier.result();
+  const result = verifier.result();
+  if (!result.ok) return result;
+  const removed = (await store.inspectStreams?.([...lastPositionOf.keys()])) ?? [];
+  if (removed.length === 0) return result;
+  const first = removed[0]!;
+  return {
+    ok: false,
+    problem: {
+      position: lastPositionOf.get(first.streamId) ?? 0,
+      eventId: '',
+      streamId: first.streamId,
+      reason: `${removed.length} stream(s) deleted or cut short in the store: ${describeRemovals(removed)}`,
+    },
+    removedStreams: removed,
+  };
+};
+
+const describeRemovals = (removed: readonly StreamRemoval[]): string =>
+  removed.map((r) => `${r.streamId} ${r.reason} (${r.detail})`).join('; ');
+
+/** A broken chain in a stream the store itself removed events from says so. */
+const withRemovals = async (
+  store: EventStore,
+  streamIds: string[],
+  problem: IntegrityProblem,
+): Promise<IntegrityReport> => {
+  const removed = (await store.inspectStreams?.(streamIds)) ?? [];
+  if (removed.length === 0) return { ok: false, problem };
+  return {
+    ok: false,
+    problem: { ...problem, reason: `${problem.reason}; the store says: ${describeRemovals(removed)}` },
+    removedStreams: removed,
+  };
 };

@@ -58,6 +58,7 @@ export interface ProjectionStatus {
   version: number | undefined;
   /** Global position the answering read model has applied. */
   checkpoint: number;
+  /** Events not yet applied, whatever the store counts its positions in (see eventsBetween). */
   lag: number;
   /** `live`: the code's version answers and has caught up with the log; otherwise `building`. */
   state: ProjectionState;
@@ -126,6 +127,9 @@ class Session {
     });
   }
 }
+
+/** Where the store counts lag itself (EventStoreDB), it counts this many events at most: /health stays cheap. */
+export const LAG_COUNT_LIMIT = 10_000;
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -261,14 +265,34 @@ export class ProjectionRunner {
     });
   }
 
-  /** How far the answering read models are behind the log: head position - checkpoint. */
+  /** How far the answering read models are behind the log, in events. */
   async lag(projection?: string): Promise<number> {
     const head = await this.events.headPosition();
-    return Math.max(0, head - this.position(projection));
+    return this.eventsBetween(this.position(projection), head, new Map());
+  }
+
+  /**
+   * head - checkpoint where positions count events (SQLite); counted by the store where they do not
+   * (EventStoreDB's are byte offsets), at most LAG_COUNT_LIMIT. `counted` shares counts within one status.
+   */
+  private async eventsBetween(
+    checkpoint: number,
+    head: number,
+    counted: Map<number, Promise<number>>,
+  ): Promise<number> {
+    if (head <= checkpoint) return 0;
+    if (!this.events.countEvents) return head - checkpoint;
+    let count = counted.get(checkpoint);
+    if (!count) {
+      count = this.events.countEvents(checkpoint, head, LAG_COUNT_LIMIT);
+      counted.set(checkpoint, count);
+    }
+    return count;
   }
 
   async status(): Promise<RunnerStatus> {
     const head = await this.events.headPosition();
+    const counted = new Map<number, Promise<number>>();
     const projections: ProjectionStatus[] = [];
     for (const [name, versions] of this.byName) {
       const target = versions.at(-1)!.version;
@@ -279,7 +303,7 @@ export class ProjectionRunner {
         name,
         version: answering?.version,
         checkpoint,
-        lag: Math.max(0, head - checkpoint),
+        lag: await this.eventsBetween(checkpoint, head, counted),
         state: answering?.version === target && this.feedIsLive ? 'live' : 'building',
       };
       if (building) status.rebuild = { version: building.version, checkpoint: building.committed };
@@ -292,7 +316,7 @@ export class ProjectionRunner {
       running: this.state === 'running',
       head,
       position,
-      lag: Math.max(0, head - position),
+      lag: await this.eventsBetween(position, head, counted),
       projections,
     };
     if (this.lastError !== undefined) result.lastError = errorText(this.lastError);
@@ -303,7 +327,7 @@ export class ProjectionRunner {
   async metrics(): Promise<string> {
     const status = await this.status();
     const lines = [
-      '# HELP ledger_read_model_lag_events Events in the log not yet applied to the read model (head - checkpoint).',
+      `# HELP ledger_read_model_lag_events Events in the log not yet applied to the read model (EventStoreDB: counted up to ${LAG_COUNT_LIMIT}).`,
       '# TYPE ledger_read_model_lag_events gauge',
       ...status.projections.map((p) => `ledger_read_model_lag_events{projection="${p.name}"} ${p.lag}`),
       '# HELP ledger_read_model_checkpoint_position Global position the answering read model has applied.',

@@ -343,6 +343,45 @@ export const describeEventStoreContract = (name: string, factory: () => Promise<
       });
     });
 
+    describe('positions that are not an event of the log', () => {
+      it('reads and subscribes after a number between two events from the next event', async () => {
+        const category = newCategory();
+        const start = await store.headPosition();
+        await append(`${category}-a`, [event('A'), event('B'), event('C')], 'no_stream');
+        const mine = await store.readAll({ after: start, category });
+        expect(mine.map((e) => e.type)).toEqual(['A', 'B', 'C']);
+        // One past the first event: another event's position on SQLite, a byte inside a record on EventStoreDB.
+        const between = mine[0]!.position + 1;
+        const expected = mine.filter((e) => e.position > between).map((e) => e.eventId);
+        expect((await store.readAll({ after: between, category })).map((e) => e.eventId)).toEqual(expected);
+        const received = await take(store.subscribeToAll({ after: between, category }), expected.length);
+        expect(received.map((e) => e.eventId)).toEqual(expected);
+      });
+    });
+
+    describe('reads ended early', () => {
+      it('keeps answering, appends included, after 500 reads left before their end', async () => {
+        const category = newCategory();
+        const start = await store.headPosition();
+        // Enough bytes after `start` that a page of the log does not fit in one network window.
+        const filler = 'x'.repeat(2000);
+        for (let i = 0; i < 4; i += 1) {
+          await append(
+            `${category}-${i}`,
+            Array.from({ length: 20 }, () => event('Filled', { filler })),
+            'no_stream',
+          );
+        }
+        for (let i = 0; i < 500; i += 1) {
+          expect(await store.readAll({ after: start, limit: 1 })).toHaveLength(1);
+          await store.headPosition();
+          if (i % 5 === 0) await store.ping();
+        }
+        const last = await append(`${category}-after`, [event('Appended')], 'no_stream');
+        expect(await store.headPosition()).toBeGreaterThanOrEqual(last.position);
+      }, 120_000);
+    });
+
     describe('subscribeToAll', () => {
       it('catches up, then goes live, with no gap and no duplicate while appends land during the catch-up', async () => {
         const category = newCategory();

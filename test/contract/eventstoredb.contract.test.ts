@@ -52,6 +52,7 @@ if (!fromEnvironment && !useDocker) {
   });
 } else {
   const { EsdbEventStore } = await import('../../src/event-store/eventstoredb/esdb-event-store.js');
+  const { describeEsdbSpecifics } = await import('./eventstoredb-specifics.js');
   let connectionString = fromEnvironment ?? '';
   let container: StartedTestContainer | undefined;
 
@@ -77,5 +78,9 @@ if (!fromEnvironment && !useDocker) {
     }, 60_000);
 
     describeEventStoreContract('EventStoreDB', async () => EsdbEventStore.connect(connectionString));
+    describeEsdbSpecifics(
+      () => connectionString,
+      () => container !== undefined,
+    );
   });
 }

@@ -1,6 +1,11 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ConcurrencyError, DuplicateEventError } from '../../event-store/event-store.port.js';
+import {
+  ConcurrencyError,
+  DuplicateEventError,
+  InvalidPositionError,
+  StreamRemovedError,
+} from '../../event-store/event-store.port.js';
 import { ApplicationError } from '../../application/application-errors.js';
 import { problem, PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
 import { RequestValidationError } from './validation-error.js';
@@ -50,6 +55,12 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (exception instanceof DuplicateEventError) {
       return problem(409, 'IDEMPOTENCY.KEY_REUSED', exception.message);
+    }
+    if (exception instanceof InvalidPositionError) {
+      return problem(400, exception.code, exception.message);
+    }
+    if (exception instanceof StreamRemovedError) {
+      return problem(410, exception.code, exception.message, { reason: exception.reason });
     }
     if (isPolicyLike(exception)) {
       const status = exception.httpStatus ?? 422;
