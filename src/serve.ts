@@ -1,7 +1,35 @@
 import { Logger } from '@nestjs/common';
 import { resolveApiKeys } from './config/api-keys.js';
 import type { LedgerConfig } from './config/ledger-config.js';
+import type { INestApplication } from '@nestjs/common';
 import { createHttpApp, listen } from './http/bootstrap.js';
+
+/** A shutdown that takes longer than this ends the process anyway (orchestrators kill at 10 s). */
+const SHUTDOWN_LIMIT_MS = 9_000;
+
+/**
+ * SIGTERM or SIGINT: new connections are refused, requests in flight answered, the runner's checkpoints
+ * and the store's group commit flushed, the store closed; then exit code 0 (Nest's own shutdown hooks
+ * would re-raise the signal instead).
+ */
+const stopOnSignals = (app: INestApplication, logger: Logger): void => {
+  const stop = (signal: NodeJS.Signals): void => {
+    logger.log(`${signal}: finishing the requests in flight, then stopping`);
+    setTimeout(() => {
+      logger.error(`still stopping after ${SHUTDOWN_LIMIT_MS} ms; exiting`);
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error(`shutdown failed: ${String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+};
 
 /** Starts the HTTP server and says where it is, where the keys are, and what it records into. */
 export const serve = async (config: LedgerConfig): Promise<void> => {
@@ -9,6 +37,7 @@ export const serve = async (config: LedgerConfig): Promise<void> => {
   const keys = resolveApiKeys(config);
   const app = await createHttpApp(config);
   const url = await listen(app, config.port, config.host);
+  stopOnSignals(app, logger);
   logger.log(`serving on ${url} (store ${config.storeUrl}; read models ${config.readModelPath})`);
   logger.log(`API documentation: ${url}/docs ; health: ${url}/health`);
   if (keys.file) {

@@ -1,4 +1,4 @@
-import { hash, randomBytes } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROLES, type LedgerConfig, type Role } from './ledger-config.js';
@@ -33,6 +33,7 @@ export class KeyRing {
     string,
     { role: Role; source: KeySource; label?: string; createdAt?: string }
   >();
+  private digestCache: Map<Buffer, { role: Role }> | undefined;
 
   constructor(
     fixed: Map<string, Role>,
@@ -47,8 +48,24 @@ export class KeyRing {
     }
   }
 
+  /** Compares the hash with every known one in constant time: how long it takes tells nothing. */
   roleOf(keyHash: string): Role | undefined {
-    return this.byHash.get(keyHash)?.role;
+    const probe = Buffer.from(keyHash, 'hex');
+    if (probe.length !== 32) return undefined;
+    let role: Role | undefined;
+    for (const [known, entry] of this.digests) {
+      if (timingSafeEqual(known, probe)) role = entry.role;
+    }
+    return role;
+  }
+
+  /** byHash by raw digest, for roleOf. */
+  private get digests(): Map<Buffer, { role: Role }> {
+    if (this.digestCache === undefined) {
+      this.digestCache = new Map();
+      for (const [hex, entry] of this.byHash) this.digestCache.set(Buffer.from(hex, 'hex'), entry);
+    }
+    return this.digestCache;
   }
 
   list(): KeyEntry[] {
@@ -66,6 +83,7 @@ export class KeyRing {
     const key = randomBytes(24).toString('base64url');
     const hash = keyHashOf(key);
     this.byHash.set(hash, { role, source: 'added', label, createdAt: now.toISOString() });
+    this.digestCache = undefined;
     this.persist();
     return { ...this.list().find((k) => k.fingerprint === hash.slice(0, 16))!, key };
   }
@@ -76,6 +94,7 @@ export class KeyRing {
     if (!hash) return 'unknown';
     if (this.byHash.get(hash)!.source !== 'added') return 'fixed';
     this.byHash.delete(hash);
+    this.digestCache = undefined;
     this.persist();
     return 'revoked';
   }

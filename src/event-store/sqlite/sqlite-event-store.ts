@@ -28,6 +28,7 @@ import {
   type VerifyOptions,
 } from '../integrity.js';
 import { migrate } from './schema.js';
+import { storeErrorOf } from './sqlite-errors.js';
 
 type Db = Database.Database;
 
@@ -283,7 +284,8 @@ export class SqliteEventStore implements EventStore {
     try {
       this.appendBatch.immediate(batch, outcomes);
     } catch (error) {
-      for (const append of batch) append.reject(error);
+      const refusal = storeErrorOf(error);
+      for (const append of batch) append.reject(refusal);
       return;
     }
     let committed = false;
