@@ -1,6 +1,7 @@
 import { AssignmentReadsController } from './controllers/assignment-reads.controller.js';
 import { AssignmentWritesController } from './controllers/assignment-writes.controller.js';
 import { AdminKeysController } from './controllers/admin-keys.controller.js';
+import { AdminProjectionsController } from './controllers/admin-projections.controller.js';
 import { HealthController } from './controllers/health.controller.js';
 import { DeadlinesController } from './controllers/deadlines.controller.js';
 
@@ -10,4 +11,5 @@ export const HTTP_CONTROLLERS = [
   DeadlinesController,
   HealthController,
   AdminKeysController,
+  AdminProjectionsController,
 ];
