@@ -1,16 +1,18 @@
-import { Logger } from '@nestjs/common';
+import { type INestApplication, Logger } from '@nestjs/common';
 import { resolveApiKeys } from './config/api-keys.js';
 import type { LedgerConfig } from './config/ledger-config.js';
-import type { INestApplication } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
+import { EventStreamService } from './feed/event-stream.service.js';
 import { createHttpApp, listen } from './http/bootstrap.js';
 
 /** A shutdown that takes longer than this ends the process anyway (orchestrators kill at 10 s). */
 const SHUTDOWN_LIMIT_MS = 9_000;
 
 /**
- * SIGTERM or SIGINT: new connections are refused, requests in flight answered, the runner's checkpoints
- * and the store's group commit flushed, the store closed; then exit code 0 (Nest's own shutdown hooks
- * would re-raise the signal instead).
+ * SIGTERM or SIGINT: event streams end (clients resume with Last-Event-ID), new connections are refused
+ * and the requests in flight answered, and only then the runner's checkpoints and the store's group
+ * commit flushed and the store closed (Nest alone would stop the runner while requests still append);
+ * then exit code 0 (Nest's own shutdown hooks would re-raise the signal instead).
  */
 const stopOnSignals = (app: INestApplication, logger: Logger): void => {
   const stop = (signal: NodeJS.Signals): void => {
@@ -19,13 +21,19 @@ const stopOnSignals = (app: INestApplication, logger: Logger): void => {
       logger.error(`still stopping after ${SHUTDOWN_LIMIT_MS} ms; exiting`);
       process.exit(1);
     }, SHUTDOWN_LIMIT_MS).unref();
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error(`shutdown failed: ${String(error)}`);
-        process.exit(1);
-      },
-    );
+    const http = app.getHttpAdapter().getInstance() as FastifyInstance;
+    app
+      .get(EventStreamService)
+      .closeAll()
+      .then(() => http.close())
+      .then(() => app.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(`shutdown failed: ${String(error)}`);
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

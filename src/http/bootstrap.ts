@@ -30,6 +30,12 @@ export const ledgerHttpAdapter = (): FastifyAdapter => {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
   });
   acceptJsonBodiesOnly(adapter.getInstance());
+  // Once the server stops listening (a shutdown), every answer ends its connection: a keep-alive
+  // connection would otherwise hold the shutdown until its timeout, or be cut under a client's request.
+  adapter.getInstance().addHook('onSend', (request, reply, payload, done) => {
+    if (!request.server.server.listening) reply.header('connection', 'close');
+    done(null, payload);
+  });
   return adapter;
 };
 
