@@ -50,9 +50,11 @@ export const serve = async (config: LedgerConfig): Promise<void> => {
   logger.log(`API documentation: ${url}/docs ; health: ${url}/health`);
   if (keys.file) {
     logger.log(
-      `API keys (one per role) ${keys.generated ? 'generated and ' : ''}stored in ${keys.file} (owner-only)`,
+      `API keys (one per role) ${keys.generated ? 'generated and ' : ''}written to ${keys.file} (owner-only) to hand out; delete it then: the server keeps only their SHA-256`,
     );
-  } else {
+  } else if (config.apiKeys) {
     logger.log('API keys taken from LEDGER_API_KEYS');
+  } else {
+    logger.log('API keys: the generated ones, known to the server by their SHA-256 only');
   }
 };
