@@ -102,7 +102,9 @@ describe('headers and input limits', () => {
     expect(page).not.toMatch(/<script>(?!\s*<\/script>)/);
     for (const src of page.matchAll(/<script src="([^"]+)"/g)) {
       expect(src[1]).not.toMatch(/^(https?:)?\/\//);
-      expect((await fetch(new URL(src[1]!, `${ledger.url}/docs`))).status).toBe(200);
+      const script = await fetch(new URL(src[1]!, `${ledger.url}/docs`));
+      await script.arrayBuffer();
+      expect(script.status).toBe(200);
     }
     const stream = new AbortController();
     const sse = await fetch(`${ledger.url}/events/stream`, {
