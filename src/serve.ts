@@ -7,6 +7,8 @@ import { createHttpApp, listen } from './http/bootstrap.js';
 
 /** A shutdown that takes longer than this ends the process anyway (orchestrators kill at 10 s). */
 const SHUTDOWN_LIMIT_MS = 9_000;
+/** Connections still open this long after the signal (a client not reading its answer) are cut. */
+const DRAIN_MS = 5_000;
 
 /**
  * SIGTERM or SIGINT: event streams end (clients resume with Last-Event-ID), new connections are refused
@@ -22,6 +24,7 @@ const stopOnSignals = (app: INestApplication, logger: Logger): void => {
       process.exit(1);
     }, SHUTDOWN_LIMIT_MS).unref();
     const http = app.getHttpAdapter().getInstance() as FastifyInstance;
+    setTimeout(() => http.server.closeAllConnections(), DRAIN_MS).unref();
     app
       .get(EventStreamService)
       .closeAll()
