@@ -81,6 +81,8 @@ describe('50 concurrent writers on one assignment', () => {
       }),
     );
     const statuses = replies.map((r) => r.reply.status);
+    const tally = statuses.reduce<Record<number, number>>((t, s) => ({ ...t, [s]: (t[s] ?? 0) + 1 }), {});
+    console.log(`concurrent-writers: ${CLIENTS} clients answered ${JSON.stringify(tally)}`);
     expect(statuses.filter((s) => ![201, 409, 422].includes(s))).toEqual([]);
     for (const { reply } of replies.filter((r) => r.reply.status !== 201)) {
       expect(reply.headers.get('content-type')).toMatch(/^application\/problem\+json/);
