@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from '../app.module.js';
 import type { LedgerConfig } from '../config/ledger-config.js';
 import { acceptJsonBodiesOnly, BODY_LIMIT_BYTES } from './json-body.js';
+import { answerClientError } from './input-limits.js';
 import { registerSecurity } from './security.js';
 import { ledgerValidationPipe } from './validation.pipe.js';
 
@@ -26,6 +27,7 @@ export interface BootstrapOptions {
 export const ledgerHttpAdapter = (): FastifyAdapter => {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
+    clientErrorHandler: answerClientError,
     // As long as Node's 16 KiB request line: the path limit (input-limits.ts) answers, not a bare 414.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
   });

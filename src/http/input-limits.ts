@@ -3,7 +3,9 @@
  * it: a body of 5,000 nested arrays, a million-element array or a megabyte string is refused with a
  * problem naming the limit, at a cost linear in the bytes received.
  */
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { problem, PROBLEM_CONTENT_TYPE } from './problem/problem.js';
 
 export const INPUT_LIMITS = {
   /** Request body in bytes (413). */
@@ -130,4 +132,25 @@ export const limitUrls = (fastify: FastifyInstance): void => {
     }
     done();
   });
+};
+
+/**
+ * Requests Node's parser refuses before Fastify sees them (headers over 16 KiB, a malformed request
+ * line, a slow client): answered as problem+json with nosniff like every other answer, then closed.
+ */
+export const answerClientError = (error: { code?: string }, socket: Socket): void => {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const body =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? problem(431, 'REQUEST.HEADERS_TOO_LARGE', 'the request headers are larger than 16 KiB')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? problem(408, 'REQUEST.TIMEOUT', 'the request did not arrive in time')
+        : problem(400, 'REQUEST.MALFORMED', 'the request is not well-formed HTTP/1.1');
+  const text = JSON.stringify(body);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${body.status} ${body.title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nX-Content-Type-Options: nosniff\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+    );
+  }
+  socket.destroy();
 };

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { LoggerService } from '@nestjs/common';
 import { existsSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { KEYS, startLedger, type LedgerUnderTest } from './support/ledger-app.js';
 import { headPosition, startBody } from './support/fixtures.js';
@@ -140,6 +141,28 @@ describe('headers and input limits', () => {
       }
     }
     expect(await headPosition(ledger)).toBe(before);
+  });
+
+  test('requests Node refuses before routing: problem+json with nosniff too', async () => {
+    const { port } = new URL(ledger.url);
+    const raw = (request: string) =>
+      new Promise<string>((resolve) => {
+        let answer = '';
+        const socket = connect(Number(port), '127.0.0.1', () => socket.end(request));
+        socket.on('data', (chunk) => (answer += chunk.toString()));
+        socket.on('close', () => resolve(answer));
+      });
+    const malformed = await raw('GET /health HTTP/1.1\r\nHost: x\r\nNot a header\r\n\r\n');
+    const huge = await raw(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    for (const [answer, status, code] of [
+      [malformed, 400, 'REQUEST.MALFORMED'],
+      [huge, 431, 'REQUEST.HEADERS_TOO_LARGE'],
+    ] as const) {
+      expect(answer).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+      expect(answer).toMatch(/content-type: application\/problem\+json/i);
+      expect(answer).toMatch(/x-content-type-options: nosniff/i);
+      expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ status, code });
+    }
   });
 
   test('paths and query strings beyond their limits: 400 naming the limit', async () => {
