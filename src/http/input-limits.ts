@@ -4,7 +4,6 @@
  * problem naming the limit, at a cost linear in the bytes received.
  */
 import type { Socket } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { problem, PROBLEM_CONTENT_TYPE } from './problem/problem.js';
 
 export const INPUT_LIMITS = {
@@ -109,29 +108,20 @@ export const assertJsonSizes = (root: unknown): void => {
   }
 };
 
-/** Refuses over-long paths and query strings before routing parameters reach validation. */
-export const limitUrls = (fastify: FastifyInstance): void => {
-  fastify.addHook('onRequest', (request, _reply, done) => {
-    const url = request.raw.url ?? '';
-    const mark = url.indexOf('?');
-    const pathLength = mark < 0 ? url.length : mark;
-    if (pathLength > INPUT_LIMITS.pathLength) {
-      done(
-        new InputLimitError('pathLength', `the path is longer than ${INPUT_LIMITS.pathLength} characters`),
-      );
-      return;
-    }
-    if (mark >= 0 && url.length - mark - 1 > INPUT_LIMITS.queryLength) {
-      done(
-        new InputLimitError(
-          'queryLength',
-          `the query string is longer than ${INPUT_LIMITS.queryLength} characters`,
-        ),
-      );
-      return;
-    }
-    done();
-  });
+/** The limit an over-long path or query string breaks, checked before its parameters reach validation. */
+export const urlLimitError = (url: string): InputLimitError | undefined => {
+  const mark = url.indexOf('?');
+  const pathLength = mark < 0 ? url.length : mark;
+  if (pathLength > INPUT_LIMITS.pathLength) {
+    return new InputLimitError('pathLength', `the path is longer than ${INPUT_LIMITS.pathLength} characters`);
+  }
+  if (mark >= 0 && url.length - mark - 1 > INPUT_LIMITS.queryLength) {
+    return new InputLimitError(
+      'queryLength',
+      `the query string is longer than ${INPUT_LIMITS.queryLength} characters`,
+    );
+  }
+  return undefined;
 };
 
 /**
