@@ -31,6 +31,7 @@ const ACCESS: Record<string, 'public' | Role[]> = {
   'GET /assignments/:assignmentId/timeline': ASSIGNMENT_READ,
   'POST /assignments': WRITE,
   'POST /assignments/:assignmentId/allowances/miscellaneous': WRITE,
+  'POST /assignments/:assignmentId/allowances/relocation-bonus': WRITE,
   'POST /assignments/:assignmentId/corrections': WRITE,
   'POST /assignments/:assignmentId/end': WRITE,
   'POST /assignments/:assignmentId/expenses': WRITE,
@@ -101,7 +102,8 @@ describe('the route x role table', () => {
   });
 
   test("each entry is the route's @Roles / @Public metadata", () => {
-    for (const route of routes) {
+    // A route without an entry is named by the test above.
+    for (const route of routes.filter((r) => r.route in ACCESS)) {
       const expected = ACCESS[route.route];
       expect([route.route, route.access]).toEqual([
         route.route,
@@ -114,7 +116,7 @@ describe('the route x role table', () => {
     const store = ledger.app.get<EventStore>(EVENT_STORE);
     const head = await store.headPosition();
     const seen: string[] = [];
-    for (const route of routes) {
+    for (const route of routes.filter((r) => r.route in ACCESS)) {
       const access = ACCESS[route.route]!;
       for (const caller of CALLERS) {
         const status = await statusOf(route, caller);
