@@ -20,7 +20,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'ledger-memory-'));
 const ledgerFile = join(dataDir, 'ledger.sqlite');
 const KEY = 'memory-admin-key';
 /** Growth allowed per scenario, in MiB of resident memory above the server's level before it. */
-const BUDGET_MIB = { slowStreams: 96, hangingReceivers: 64, idleConnections: 160 };
+const BUDGET_MIB = { slowStreams: 128, hangingReceivers: 64, idleConnections: 160 };
 
 let child: ChildProcess;
 let url: string;
