@@ -4,10 +4,11 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
-import { LEDGER_CONFIG, type LedgerConfig } from './config/ledger-config.js';
+import { DEFAULT_SECURITY, LEDGER_CONFIG, type LedgerConfig } from './config/ledger-config.js';
 import { resolveApiKeys } from './config/api-keys.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { API_KEYS, ApiKeyGuard } from './http/auth/api-key.guard.js';
+import { AUTH_THROTTLE, AuthThrottle } from './http/auth/auth-throttle.js';
 import { ProblemFilter } from './http/problem/problem.filter.js';
 import { COMMAND_HANDLERS, QUERY_HANDLERS } from './application/handlers.js';
 import { HTTP_CONTROLLERS } from './http/controllers.js';
@@ -35,6 +36,7 @@ const readModelsOf = (store: ReadModelStore, runner: ProjectionRunner): ReadMode
 export class AppModule {
   static forRoot(config: LedgerConfig): DynamicModule {
     const keys = resolveApiKeys(config);
+    const security = config.security ?? DEFAULT_SECURITY;
     if (config.readModelPath !== ':memory:') mkdirSync(dirname(config.readModelPath), { recursive: true });
     return {
       module: AppModule,
@@ -50,6 +52,10 @@ export class AppModule {
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
         { provide: API_KEYS, useValue: keys.ring },
+        {
+          provide: AUTH_THROTTLE,
+          useValue: new AuthThrottle(security.authFailureLimit, security.authFailureWindowSeconds * 1000),
+        },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: READ_MODELS, useFactory: readModelsOf, inject: [ReadModelStore, ProjectionRunner] },

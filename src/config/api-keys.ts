@@ -1,4 +1,4 @@
-import { hash, randomBytes } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROLES, type LedgerConfig, type Role, type Scope } from './ledger-config.js';
@@ -44,6 +44,7 @@ export class KeyRing {
     string,
     { role: Role; source: KeySource; label?: string; createdAt?: string; scopes: readonly Scope[] }
   >();
+  private digestCache: Map<Buffer, { role: Role }> | undefined;
 
   constructor(
     fixed: Map<string, Role>,
@@ -66,13 +67,40 @@ export class KeyRing {
     }
   }
 
-  roleOf(keyHash: string): Role | undefined {
-    return this.byHash.get(keyHash)?.role;
+  /** Compares the hash with every known one in constant time: how long it takes tells nothing. */
+  /** A ring of keys known only by their SHA-256 (hex), such as the generated ones. */
+  static ofHashes(
+    hashes: Map<string, Role>,
+    source: Exclude<KeySource, 'added'>,
+    addedFile?: string,
+  ): KeyRing {
+    const ring = new KeyRing(new Map(), source, addedFile);
+    for (const [keyHash, role] of hashes) ring.byHash.set(keyHash, { role, source, scopes: NO_SCOPES });
+    return ring;
   }
 
+  roleOf(keyHash: string): Role | undefined {
+    return this.grantOf(keyHash)?.role;
+  }
+
+  /** byHash by raw digest, for grantOf. */
+  private get digests(): Map<Buffer, { role: Role; scopes?: readonly Scope[] }> {
+    if (this.digestCache === undefined) {
+      this.digestCache = new Map();
+      for (const [hex, entry] of this.byHash) this.digestCache.set(Buffer.from(hex, 'hex'), entry);
+    }
+    return this.digestCache;
+  }
+
+  /** Compared in constant time against every known hash, so timing tells nothing of the keys. */
   grantOf(keyHash: string): KeyGrant | undefined {
-    const k = this.byHash.get(keyHash);
-    return k ? { role: k.role, scopes: k.scopes } : undefined;
+    const probe = Buffer.from(keyHash, 'hex');
+    if (probe.length !== 32) return undefined;
+    let grant: KeyGrant | undefined;
+    for (const [known, entry] of this.digests) {
+      if (timingSafeEqual(known, probe)) grant = { role: entry.role, scopes: entry.scopes ?? NO_SCOPES };
+    }
+    return grant;
   }
 
   /** The grant of the key a fingerprint (16 hex digits) names, if it is still accepted. */
@@ -104,6 +132,7 @@ export class KeyRing {
     const key = randomBytes(24).toString('base64url');
     const hash = keyHashOf(key);
     this.byHash.set(hash, { role, source: 'added', label, createdAt: now.toISOString(), scopes });
+    this.digestCache = undefined;
     this.persist();
     return { ...this.list().find((k) => k.fingerprint === hash.slice(0, 16))!, key };
   }
@@ -114,6 +143,7 @@ export class KeyRing {
     if (!hash) return 'unknown';
     if (this.byHash.get(hash)!.source !== 'added') return 'fixed';
     this.byHash.delete(hash);
+    this.digestCache = undefined;
     this.persist();
     return 'revoked';
   }
@@ -137,14 +167,24 @@ export class KeyRing {
 
 export interface ApiKeys {
   ring: KeyRing;
-  /** Where generated keys were stored, when they were. */
+  /** Where generated keys were written for the operator to hand out, when they were. */
   file?: string;
   generated: boolean;
 }
 
+const hashesOf = (keys: Record<string, string>): Record<string, Role> =>
+  Object.fromEntries(ROLES.filter((role) => keys[role]).map((role) => [keyHashOf(keys[role]!), role]));
+
+const writeOwnerOnly = (file: string, content: unknown): void => {
+  writeFileSync(file, JSON.stringify(content, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(file, 0o600);
+};
+
 /**
- * Keys from LEDGER_API_KEYS, or else one random key per role stored beside the data, owner-readable
- * only: the server never runs open. Keys added by an admin live in `api-keys.added.json` (hashes).
+ * Keys from LEDGER_API_KEYS, or else one random key per role: the server never runs open. Generated
+ * keys are written once to `api-keys.json` (owner-readable) for the operator to hand out and delete;
+ * the server keeps only their SHA-256, in `api-keys.hashes.json`. Keys added by an admin live in
+ * `api-keys.added.json` (hashes).
  */
 export const resolveApiKeys = (config: LedgerConfig): ApiKeys => {
   const addedFile =
@@ -155,16 +195,22 @@ export const resolveApiKeys = (config: LedgerConfig): ApiKeys => {
       generated: false,
     };
   const file = join(config.dataDir, 'api-keys.json');
+  const hashesFile = join(config.dataDir, 'api-keys.hashes.json');
+  const ringOf = (hashes: Record<string, Role>) =>
+    KeyRing.ofHashes(new Map(Object.entries(hashes)), 'generated', addedFile);
+  if (existsSync(hashesFile)) {
+    const hashes = JSON.parse(readFileSync(hashesFile, 'utf8')) as Record<string, Role>;
+    return { ring: ringOf(hashes), ...(existsSync(file) ? { file } : {}), generated: false };
+  }
   if (existsSync(file)) {
-    const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
-    const byKey = new Map<string, Role>();
-    for (const role of ROLES) if (stored[role]) byKey.set(stored[role], role);
-    return { ring: new KeyRing(byKey, 'generated', addedFile), file, generated: false };
+    // Written by a build that kept the keys themselves: from now on only their hashes are read.
+    const hashes = hashesOf(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>);
+    writeOwnerOnly(hashesFile, hashes);
+    return { ring: ringOf(hashes), file, generated: false };
   }
   mkdirSync(config.dataDir, { recursive: true });
-  const stored = Object.fromEntries(ROLES.map((role) => [role, randomBytes(24).toString('base64url')]));
-  writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
-  chmodSync(file, 0o600);
-  const byKey = new Map(ROLES.map((role) => [stored[role]!, role]));
-  return { ring: new KeyRing(byKey, 'generated', addedFile), file, generated: true };
+  const keys = Object.fromEntries(ROLES.map((role) => [role, randomBytes(24).toString('base64url')]));
+  writeOwnerOnly(hashesFile, hashesOf(keys));
+  writeOwnerOnly(file, keys);
+  return { ring: ringOf(hashesOf(keys)), file, generated: true };
 };

@@ -26,7 +26,24 @@ export interface LedgerConfig {
   minPositionWaitMs: number;
   /** LEDGER_MASTER_KEY as given (parsed by personal-data/master-key.ts); unset: generated beside the data. */
   masterKey?: string;
+  /** Limits against key guessing and floods; DEFAULT_SECURITY where absent. */
+  security?: SecuritySettings;
 }
+
+/** Environment LEDGER_RATE_LIMIT_PER_MINUTE, LEDGER_AUTH_FAILURE_LIMIT and LEDGER_AUTH_FAILURE_WINDOW_S. */
+export interface SecuritySettings {
+  /** Requests per key (per client address without a key) per minute; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  /** Failed authentications from one client address within the window before it is answered 429. */
+  authFailureLimit: number;
+  authFailureWindowSeconds: number;
+}
+
+export const DEFAULT_SECURITY: SecuritySettings = {
+  rateLimitPerMinute: 6000,
+  authFailureLimit: 20,
+  authFailureWindowSeconds: 60,
+};
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -102,6 +119,23 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): LedgerConfig =
   }
   if (env.LEDGER_READ_MODEL_PATH) readModelPath = resolve(env.LEDGER_READ_MODEL_PATH);
   const minPositionWaitMs = Number(env.LEDGER_MIN_POSITION_WAIT_MS ?? 5000);
+  const atLeast = (name: string, fallback: number, min: number): number => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min)
+      throw new ConfigError(`${name}: "${raw}" is not an integer >= ${min}`);
+    return value;
+  };
+  const security: SecuritySettings = {
+    rateLimitPerMinute: atLeast('LEDGER_RATE_LIMIT_PER_MINUTE', DEFAULT_SECURITY.rateLimitPerMinute, 0),
+    authFailureLimit: atLeast('LEDGER_AUTH_FAILURE_LIMIT', DEFAULT_SECURITY.authFailureLimit, 1),
+    authFailureWindowSeconds: atLeast(
+      'LEDGER_AUTH_FAILURE_WINDOW_S',
+      DEFAULT_SECURITY.authFailureWindowSeconds,
+      1,
+    ),
+  };
   return {
     port,
     host: env.HOST?.trim() || '127.0.0.1',
@@ -113,6 +147,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): LedgerConfig =
     ...(env.LEDGER_API_KEYS ? { apiKeyScopes: scopesOf(env.LEDGER_API_KEYS) } : {}),
     minPositionWaitMs,
     ...(env.LEDGER_MASTER_KEY ? { masterKey: env.LEDGER_MASTER_KEY } : {}),
+    security,
   };
 };
 

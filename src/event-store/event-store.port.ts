@@ -249,3 +249,19 @@ export const duplicateAppendResult = (streamId: string, stored: StoredEvent[]): 
   const last = stored[stored.length - 1]!;
   return { streamId, revision: last.revision, position: last.position, events: stored, duplicate: true };
 };
+
+/**
+ * The store cannot take writes right now (disk full, file system read-only, I/O error): nothing of
+ * the append was stored, and the same append may be retried once the store is back.
+ */
+export class StoreUnavailableError extends Error {
+  readonly code = 'STORE.UNAVAILABLE';
+  readonly retryAfterSeconds = 5;
+  constructor(
+    readonly reason: 'full' | 'read-only' | 'io' | 'busy',
+    options?: { cause?: unknown },
+  ) {
+    super(`the event store cannot take writes right now (${reason}); nothing was stored`, options);
+    this.name = 'StoreUnavailableError';
+  }
+}

@@ -1,11 +1,13 @@
 import 'reflect-metadata';
-import { ConsoleLogger, type INestApplication, type LogLevel } from '@nestjs/common';
+import { ConsoleLogger, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from '../app.module.js';
 import type { LedgerConfig } from '../config/ledger-config.js';
 import { acceptJsonBodiesOnly, BODY_LIMIT_BYTES } from './json-body.js';
+import { answerClientError } from './input-limits.js';
+import { registerSecurity } from './security.js';
 import { ledgerValidationPipe } from './validation.pipe.js';
 
 export interface BootstrapOptions {
@@ -13,6 +15,8 @@ export interface BootstrapOptions {
   port?: number;
   logLevels?: LogLevel[] | false;
   json?: boolean;
+  /** Replaces the console logger (tests read what the server logs). */
+  logger?: LoggerService;
 }
 
 /**
@@ -23,10 +27,17 @@ export interface BootstrapOptions {
 export const ledgerHttpAdapter = (): FastifyAdapter => {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    // Long path parameters reach validation, which names the field, instead of a bare 414 from the router.
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    clientErrorHandler: answerClientError,
+    // As long as Node's 16 KiB request line: the path limit (input-limits.ts) answers, not a bare 414.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
   });
   acceptJsonBodiesOnly(adapter.getInstance());
+  // Once the server stops listening (a shutdown), every answer ends its connection: a keep-alive
+  // connection would otherwise hold the shutdown until its timeout, or be cut under a client's request.
+  adapter.getInstance().addHook('onSend', (request, reply, payload, done) => {
+    if (!request.server.server.listening) reply.header('connection', 'close');
+    done(null, payload);
+  });
   return adapter;
 };
 
@@ -36,12 +47,13 @@ export const createHttpApp = async (
   options: BootstrapOptions = {},
 ): Promise<INestApplication> => {
   const logger =
-    options.logLevels === false
+    options.logger ??
+    (options.logLevels === false
       ? false
       : new ConsoleLogger({
           json: options.json ?? false,
           logLevels: options.logLevels ?? ['log', 'warn', 'error'],
-        });
+        }));
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
     ledgerHttpAdapter(),
@@ -50,8 +62,8 @@ export const createHttpApp = async (
       bodyParser: false,
     },
   );
+  await registerSecurity(app.getHttpAdapter().getInstance(), config);
   app.useGlobalPipes(ledgerValidationPipe());
-  app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

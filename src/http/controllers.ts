@@ -1,6 +1,7 @@
 import { AssignmentReadsController } from './controllers/assignment-reads.controller.js';
 import { AssignmentWritesController } from './controllers/assignment-writes.controller.js';
 import { AdminKeysController } from './controllers/admin-keys.controller.js';
+import { AdminProjectionsController } from './controllers/admin-projections.controller.js';
 import { HealthController } from './controllers/health.controller.js';
 import { DeadlinesController } from './controllers/deadlines.controller.js';
 import { DataSubjectsController } from './controllers/data-subjects.controller.js';
@@ -12,4 +13,5 @@ export const HTTP_CONTROLLERS = [
   HealthController,
   AdminKeysController,
   DataSubjectsController,
+  AdminProjectionsController,
 ];

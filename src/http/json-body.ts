@@ -4,8 +4,9 @@
  * be half-understood; a body that is not valid JSON is a 400 naming the problem.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { assertJsonDepth, assertJsonSizes, INPUT_LIMITS } from './input-limits.js';
 
-export const BODY_LIMIT_BYTES = 256 * 1024;
+export const BODY_LIMIT_BYTES = INPUT_LIMITS.bodyBytes;
 
 /** A body the parser refuses; the problem filter turns it into application/problem+json. */
 export class BodyParseError extends Error {
@@ -41,8 +42,10 @@ export const parseJsonBody = (request: Pick<FastifyRequest, 'headers'>, raw: Buf
       'the body is not valid JSON: it must be an object or an array',
     );
   }
+  assertJsonDepth(text);
+  let body: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    body = JSON.parse(text) as unknown;
   } catch (error) {
     throw new BodyParseError(
       400,
@@ -50,6 +53,8 @@ export const parseJsonBody = (request: Pick<FastifyRequest, 'headers'>, raw: Buf
       `the body is not valid JSON: ${(error as Error).message}`,
     );
   }
+  assertJsonSizes(body);
+  return body;
 };
 
 /** Replaces Fastify's content-type parsers with the JSON one above: anything else is a 415. */

@@ -11,11 +11,14 @@ import type { AnyProjection, ProjectedEvent } from '../../projections/projection
 import type { Generation, GenerationBatch, ReadModelStore } from './read-model-store.js';
 
 /** What a projection sees of a stored event: upcast to the current schema of its type, like every reader. */
-export const toProjectedEvent = (event: Omit<StoredEvent, 'hash'>): ProjectedEvent => ({
+export const toProjectedEvent = (event: Omit<StoredEvent, 'hash'>): ProjectedEvent =>
+  projectedWith(event, upcast(event.type, storedSchemaVersion(event.metadata), event.data).data);
+
+const projectedWith = (event: Omit<StoredEvent, 'hash'>, data: Record<string, unknown>): ProjectedEvent => ({
   streamId: event.streamId,
   eventId: event.eventId,
   type: event.type,
-  data: upcast(event.type, storedSchemaVersion(event.metadata), event.data).data,
+  data,
   recordedAt: event.metadata.recordedAt,
   position: event.position,
   revision: event.revision,
@@ -30,6 +33,56 @@ export const upcastProjected = (event: ProjectedEvent): ProjectedEvent => {
   const version = storedSchemaVersion(event.metadata as { schemaVersion?: unknown } | undefined);
   event.data = upcast(event.type, version, event.data).data;
   return event;
+};
+
+/** Where a poison event sits in the log: what the health report and the log line name. */
+export interface PoisonEvent {
+  position: number;
+  eventId: string;
+  streamId: string;
+  type: string;
+}
+
+/**
+ * A projection threw on an event (its keyOf or evolve, or the upcast of its data): the runner stops
+ * that projection just before it and lets the others go on (see ProjectionRunner's `poisoned`).
+ */
+export class PoisonEventError extends Error {
+  constructor(
+    readonly projections: readonly string[],
+    readonly event: PoisonEvent,
+    cause: unknown,
+  ) {
+    super(
+      `${projections.join(', ')}: event ${event.eventId} (${event.type}) at position ${event.position} cannot be applied: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.name = 'PoisonEventError';
+  }
+}
+
+const whereIs = (event: Omit<StoredEvent, 'hash'> | ProjectedEvent): PoisonEvent => ({
+  position: event.position,
+  eventId: event.eventId,
+  streamId: event.streamId,
+  type: event.type,
+});
+
+/**
+ * toProjectedEvent for these lanes: an event whose data cannot be upcast poisons those that would
+ * apply it; to the others (stopped before it, or not reading its type) it passes as stored.
+ */
+export const projectedFor = (
+  lanes: Iterable<ProjectionLane>,
+  event: Omit<StoredEvent, 'hash'>,
+): ProjectedEvent => {
+  try {
+    return toProjectedEvent(event);
+  } catch (error) {
+    const names = [...lanes].filter((lane) => lane.wants(event)).map((lane) => lane.name);
+    if (names.length > 0) throw new PoisonEventError(names, whereIs(event), error);
+    return projectedWith(event, event.data);
+  }
 };
 
 const keyMemo: {
@@ -81,10 +134,23 @@ export class ProjectionLane {
     return this.generation.version;
   }
 
+  /** Would apply this event: not yet applied, not past `until`, of a type it reads. */
+  wants(event: { position: number; type: string }): boolean {
+    return event.position > this.applied && event.position <= this.until && this.handles.has(event.type);
+  }
+
   apply(event: ProjectedEvent): void {
     if (event.position <= this.applied || event.position > this.until) return;
     this.applied = event.position;
     if (!this.handles.has(event.type)) return;
+    try {
+      this.evolve(event);
+    } catch (error) {
+      throw new PoisonEventError([this.name], whereIs(event), error);
+    }
+  }
+
+  private evolve(event: ProjectedEvent): void {
     let key: string | null;
     // Projections usually share one keyOf: compute it once per event, not once per projection.
     if (keyMemo.event === event && keyMemo.keyOf === this.projection.keyOf) key = keyMemo.key;
@@ -189,7 +255,12 @@ export const applyPage = (
   lanes: readonly ProjectionLane[],
   page: readonly StoredEvent[],
   after: number,
-): number => applyEvents(lanes, page.map(toProjectedEvent), after);
+): number =>
+  applyEvents(
+    lanes,
+    page.map((event) => projectedFor(lanes, event)),
+    after,
+  );
 
 /** applyPage for events already as projections see them (projectedPages). */
 export const applyEvents = (

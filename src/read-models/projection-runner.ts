@@ -17,7 +17,14 @@
 import type { EventStore, Subscription } from '../event-store/event-store.port.js';
 import type { AnyProjection } from '../../projections/projection.js';
 import { logPages } from './log-reader.js';
-import { applyPage, commitLanes, ProjectionLane, toProjectedEvent } from './projection-lane.js';
+import {
+  applyPage,
+  commitLanes,
+  PoisonEventError,
+  ProjectionLane,
+  projectedFor,
+  type PoisonEvent,
+} from './projection-lane.js';
 import { StaleGenerationError, type Generation, type ReadModelStore } from './read-model-store.js';
 import { buildLanesByStream, defaultRebuildWorkers } from './stream-rebuild.js';
 
@@ -50,7 +57,15 @@ export interface ProjectionRunnerOptions {
   };
 }
 
-export type ProjectionState = 'live' | 'building';
+export type ProjectionState = 'live' | 'building' | 'poisoned';
+
+/** A projection stopped just before an event it throws on, until an operator retries it. */
+export interface PoisonReport extends PoisonEvent {
+  projection: string;
+  error: string;
+  /** When it was stopped there (ISO 8601). */
+  since: string;
+}
 
 export interface ProjectionStatus {
   name: string;
@@ -60,8 +75,12 @@ export interface ProjectionStatus {
   checkpoint: number;
   /** Events not yet applied, whatever the store counts its positions in (see eventsBetween). */
   lag: number;
-  /** `live`: the code's version answers and has caught up with the log; otherwise `building`. */
+  /**
+   * `live`: the code's version answers and has caught up with the log; `poisoned`: stopped before the
+   * event `poisoned` names; otherwise `building`.
+   */
   state: ProjectionState;
+  poisoned?: PoisonReport;
   /** A blue-green rebuild in progress: the version being built and how far it got. */
   rebuild?: { version: number; checkpoint: number };
   /**
@@ -79,6 +98,8 @@ export interface RunnerStatus {
   lag: number;
   projections: ProjectionStatus[];
   lastError?: string;
+  /** Projections stopped at a poison event (also in `projections`). */
+  poisoned: PoisonReport[];
 }
 
 interface Waiter {
@@ -161,6 +182,10 @@ export class ProjectionRunner {
   private changes = 0;
   /** Projections being built in worker threads right now, and how far they got. */
   private readonly inWorkers = new Map<string, { events: number; of: number }>();
+  /** Projection name -> the event it threw on: its lanes stop just before it (ProjectionLane.until). */
+  private readonly poisoned = new Map<string, PoisonReport>();
+  /** The next session end is a restart an operator asked for, not a failure. */
+  private restarting = false;
 
   constructor(
     private readonly events: EventStore,
@@ -309,6 +334,11 @@ export class ProjectionRunner {
       if (building) status.rebuild = { version: building.version, checkpoint: building.committed };
       const inWorkers = this.inWorkers.get(name);
       if (inWorkers) status.workers = { ...inWorkers };
+      const poisoned = this.poisoned.get(name);
+      if (poisoned) {
+        status.state = 'poisoned';
+        status.poisoned = { ...poisoned };
+      }
       projections.push(status);
     }
     const position = this.position();
@@ -318,6 +348,7 @@ export class ProjectionRunner {
       position,
       lag: await this.eventsBetween(position, head, counted),
       projections,
+      poisoned: [...this.poisoned.values()].map((report) => ({ ...report })),
     };
     if (this.lastError !== undefined) result.lastError = errorText(this.lastError);
     return result;
@@ -344,6 +375,11 @@ export class ProjectionRunner {
       '# TYPE ledger_read_model_worker_build_events gauge',
       ...status.projections.map(
         (p) => `ledger_read_model_worker_build_events{projection="${p.name}"} ${p.workers?.events ?? 0}`,
+      ),
+      '# HELP ledger_read_model_poisoned 1 while the projection is stopped before an event it throws on.',
+      '# TYPE ledger_read_model_poisoned gauge',
+      ...status.projections.map(
+        (p) => `ledger_read_model_poisoned{projection="${p.name}"} ${p.poisoned ? 1 : 0}`,
       ),
       '# HELP ledger_event_store_head_position Position of the last event in the log.',
       '# TYPE ledger_event_store_head_position gauge',
@@ -393,6 +429,10 @@ export class ProjectionRunner {
         );
       }
     }
+    for (const lane of [...this.feedLanes.values(), ...this.buildLanes.values()]) {
+      const poison = this.poisoned.get(lane.name);
+      if (poison) lane.until = poison.position - 1;
+    }
     this.feedIsLive = false;
     this.changes++;
     // After a reload the checkpoints may already be where a reader waits (another process moved them).
@@ -408,10 +448,15 @@ export class ProjectionRunner {
       );
       this.clearFlushTimer();
       if (this.state !== 'running') return;
-      this.report(session.error ?? new Error('the event store subscription ended'));
-      const pause = new Session();
-      this.session = pause;
-      await pause.sleep(this.opts.retryDelayMs);
+      const restart = this.restarting && session.error === undefined;
+      this.restarting = false;
+      if (session.error instanceof PoisonEventError) this.quarantine(session.error);
+      else if (!restart) this.report(session.error ?? new Error('the event store subscription ended'));
+      if (!restart) {
+        const pause = new Session();
+        this.session = pause;
+        await pause.sleep(this.opts.retryDelayMs);
+      }
       if (this.state !== 'running') return;
       try {
         this.loadLanes();
@@ -420,6 +465,42 @@ export class ProjectionRunner {
         for (const lane of [...this.feedLanes.values(), ...this.buildLanes.values()]) lane.reset();
       }
     }
+  }
+
+  /**
+   * Stops the projections an event poisons just before it (from the next session on, which starts
+   * from their checkpoints: the documents the failed evolve may have half-changed are dropped), so the
+   * others go on and the runner does not retry in a loop. The report stays until `retry`.
+   */
+  private quarantine(error: PoisonEventError): void {
+    const since = new Date().toISOString();
+    const message = error.cause instanceof Error ? error.cause.message : String(error.cause);
+    for (const projection of error.projections) {
+      this.poisoned.set(projection, { projection, ...error.event, error: message, since });
+    }
+    this.report(error);
+  }
+
+  /**
+   * After a fix: the named projection (every poisoned one without a name) tries the event it stopped
+   * before again, from its checkpoint. Answers the reports cleared; a poison still there is reported
+   * again at once.
+   */
+  retry(projection?: string): PoisonReport[] {
+    const cleared = [...this.poisoned.values()].filter(
+      (report) => projection === undefined || report.projection === projection,
+    );
+    for (const report of cleared) this.poisoned.delete(report.projection);
+    if (cleared.length > 0 && this.state === 'running') {
+      this.restarting = true;
+      this.session?.abort();
+    }
+    return cleared;
+  }
+
+  /** Names of the projections this runner feeds. */
+  projectionNames(): string[] {
+    return [...this.byName.keys()];
   }
 
   private report(error: unknown): void {
@@ -480,7 +561,7 @@ export class ProjectionRunner {
       for await (const stored of subscription) {
         if (!session.active) break;
         if (stored.position <= this.dispatched) continue;
-        const event = toProjectedEvent(stored);
+        const event = projectedFor(this.feedLanes.values(), stored);
         for (const lane of this.feedLanes.values()) lane.apply(event);
         this.dispatched = stored.position;
         if (++this.sinceFlush >= this.opts.liveFlushEvents) this.commitFeed();

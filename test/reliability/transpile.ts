@@ -29,9 +29,13 @@ export const newBuildDir = (name: string): string =>
 
 /**
  * Transpiles the entry modules and every relative import they reach into `buildDir`, keeping the source
- * layout; returns where each entry's JavaScript went.
+ * layout; returns where each entry's JavaScript went. `decorators` for Nest code (the server, the CLI).
  */
-export const transpileTree = (buildDir: string, entries: readonly string[]): string[] => {
+export const transpileTree = (
+  buildDir: string,
+  entries: readonly string[],
+  options: { decorators?: boolean } = {},
+): string[] => {
   const pending = [...entries];
   const done = new Set<string>();
   while (pending.length > 0) {
@@ -47,6 +51,8 @@ export const transpileTree = (buildDir: string, entries: readonly string[]): str
         module: ts.ModuleKind.ESNext,
         target: ts.ScriptTarget.ES2022,
         esModuleInterop: true,
+        // Nest's dependency injection and class-validator read the decorators' design-time types.
+        ...(options.decorators ? { experimentalDecorators: true, emitDecoratorMetadata: true } : {}),
       },
     });
     mkdirSync(dirname(outputOf(buildDir, source)), { recursive: true });

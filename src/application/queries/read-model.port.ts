@@ -32,8 +32,23 @@ export interface ProjectionHealth {
       state: string;
     }[];
     lastError?: string;
+    /** Projections stopped just before an event they throw on. */
+    poisoned: PoisonedProjection[];
   }>;
   metrics(): Promise<string>;
+  /** Lets a poisoned projection (every one without a name) try its event again; answers those cleared. */
+  retry(projection?: string): PoisonedProjection[];
+  projectionNames(): string[];
+}
+
+export interface PoisonedProjection {
+  projection: string;
+  position: number;
+  eventId: string;
+  streamId: string;
+  type: string;
+  error: string;
+  since: string;
 }
 
 export const PROJECTION_HEALTH = Symbol('PROJECTION_HEALTH');

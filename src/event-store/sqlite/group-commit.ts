@@ -13,6 +13,7 @@ import {
 } from '../event-store.port.js';
 import { canonicalJson, eventHashFromCanonical, GENESIS_HASH, globalHash } from '../integrity.js';
 import { COLUMNS, toStoredEvent, type EventRow } from './rows.js';
+import { storeErrorOf } from './sqlite-errors.js';
 
 interface PendingAppend {
   streamId: string;
@@ -120,7 +121,8 @@ export class GroupCommit {
     try {
       this.appendBatch.immediate(batch, outcomes);
     } catch (error) {
-      for (const append of batch) append.reject(error);
+      const refusal = storeErrorOf(error);
+      for (const append of batch) append.reject(refusal);
       return;
     }
     let committed = false;

@@ -6,6 +6,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type Subscription } from '../../event-store/event-store.port.js';
+import type { StoredEvent } from '../../event-store/event-store.port.js';
 import { toFeedEvent, type FeedEvent } from '../feed-event.js';
 import {
   PERSONAL_DATA,
@@ -27,6 +28,17 @@ import {
 import { signWebhookBody } from './webhook-signature.js';
 
 type Attempt = { ok: true } | { ok: false; error: string };
+
+/** The event a webhook is stuck on: what /health names until it is delivered or the webhook removed. */
+export interface FailingDelivery {
+  webhookId: string;
+  position: number;
+  eventId: string;
+  type: string;
+  failures: number;
+  error: string;
+  paused: boolean;
+}
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -88,6 +100,7 @@ class WebhookWorker {
     private readonly grants: ReaderGrants,
     private readonly logger: Logger,
     private readonly onExit: (worker: WebhookWorker) => void,
+    private readonly failing: Map<string, FailingDelivery>,
   ) {}
 
   start(): void {
@@ -124,25 +137,38 @@ class WebhookWorker {
     try {
       for await (const stored of subscription) {
         if (this.stopped) return;
-        // The owner's key as it is now: a revoked one gets no personal data.
-        const view = personalViewOfOwner(this.grants, hook.owner);
-        if (!(await this.deliver(hook, toFeedEvent(stored, { personalData: this.personalData, view }))))
-          return;
+        if (!(await this.deliver(hook, stored))) return;
       }
     } finally {
       await subscription.close();
     }
   }
 
-  /** True once the receiver took the event; false when the webhook was paused or the worker stopped. */
-  private async deliver(hook: Webhook, event: FeedEvent): Promise<boolean> {
-    const body = JSON.stringify(event);
+  /**
+   * True once the receiver took the event; false when the webhook was paused or the worker stopped.
+   * An event that cannot even be prepared (its data does not upcast) fails like a refused delivery:
+   * retried with backoff, then the webhook paused, never a loop.
+   */
+  private async deliver(hook: Webhook, stored: StoredEvent): Promise<boolean> {
+    let prepared: { event: FeedEvent; body: string } | { error: string };
+    try {
+      // The owner's key as it is now: a revoked one gets no personal data.
+      const view = personalViewOfOwner(this.grants, hook.owner);
+      const event = toFeedEvent(stored, { personalData: this.personalData, view });
+      prepared = { event, body: JSON.stringify(event) };
+    } catch (error) {
+      prepared = { error: `the event could not be prepared for delivery: ${String(error)}` };
+    }
     for (let attempt = 1; ; attempt++) {
       if (this.stopped) return false;
-      const outcome = await this.attempt(hook, event, body, attempt);
+      const outcome =
+        'error' in prepared
+          ? ({ ok: false, error: prepared.error } as const)
+          : await this.attempt(hook, prepared.event, prepared.body, attempt);
       const at = new Date().toISOString();
       if (outcome.ok) {
-        this.repository.recordDelivery(hook.id, event.position, at);
+        this.repository.recordDelivery(hook.id, stored.position, at);
+        this.failing.delete(hook.id);
         return true;
       }
       // Cut short by a stop (pause, delete, shutdown): not the receiver's fault.
@@ -153,10 +179,21 @@ class WebhookWorker {
         at,
         this.options.webhookMaxFailures,
       );
+      if (updated) {
+        this.failing.set(hook.id, {
+          webhookId: hook.id,
+          position: stored.position,
+          eventId: stored.eventId,
+          type: stored.type,
+          failures: updated.failures,
+          error: outcome.error,
+          paused: updated.status !== 'active',
+        });
+      }
       if (!updated || updated.status !== 'active') {
         if (updated) {
           this.logger.warn(
-            `webhook ${hook.id} paused after ${updated.failures} failed attempts at position ${event.position}: ${outcome.error}`,
+            `webhook ${hook.id} paused after ${updated.failures} failed attempts at position ${stored.position}: ${outcome.error}`,
           );
         }
         return false;
@@ -207,6 +244,7 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, OnModuleD
   private readonly logger = new Logger('Webhooks');
   private readonly workers = new Map<string, WebhookWorker>();
   private readonly poster: WebhookPoster;
+  private readonly failing = new Map<string, FailingDelivery>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -237,6 +275,7 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, OnModuleD
       (w) => {
         if (this.workers.get(id) === w) this.workers.delete(id);
       },
+      this.failing,
     );
     this.workers.set(id, worker);
     worker.start();
@@ -247,6 +286,12 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, OnModuleD
     if (!worker) return;
     this.workers.delete(id);
     await worker.stop();
+  }
+
+  /** Deliveries that failed last time they were tried (of this process's run), for /health. */
+  failures(): FailingDelivery[] {
+    for (const id of this.failing.keys()) if (!this.repository.get(id)) this.failing.delete(id);
+    return [...this.failing.values()].map((failure) => ({ ...failure }));
   }
 
   /** Ids of the webhooks being delivered right now. */

@@ -4,12 +4,16 @@ import {
   ForbiddenException,
   Inject,
   Injectable,
+  Optional,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import type { Role, Scope } from '../../config/ledger-config.js';
-import { keyHashOf, type KeyRing } from '../../config/api-keys.js';
+import { DEFAULT_SECURITY, type Role, type Scope } from '../../config/ledger-config.js';
+import type { KeyRing } from '../../config/api-keys.js';
+import { ApplicationError } from '../../application/application-errors.js';
+import { requestKeyHash } from '../security.js';
+import { AUTH_THROTTLE, AuthThrottle } from './auth-throttle.js';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator.js';
 
 export const API_KEYS = Symbol('API_KEYS');
@@ -24,25 +28,48 @@ export interface Caller {
   scopes: readonly Scope[];
 }
 
-/** Bearer keys mapped to roles; unknown or missing key 401, known key without the right 403. */
+/**
+ * Bearer keys mapped to roles; unknown or missing key 401, known key without the right 403. An address
+ * with too many failed attempts lately is answered 429 whatever it sends.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
+  private readonly throttle: AuthThrottle;
+
   constructor(
     private readonly reflector: Reflector,
     @Inject(API_KEYS) private readonly keys: KeyRing,
-  ) {}
+    @Optional() @Inject(AUTH_THROTTLE) throttle?: AuthThrottle,
+  ) {
+    this.throttle =
+      throttle ??
+      new AuthThrottle(DEFAULT_SECURITY.authFailureLimit, DEFAULT_SECURITY.authFailureWindowSeconds * 1000);
+  }
 
   canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & { caller?: Caller }>();
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new UnauthorizedException('an Authorization: Bearer <key> header is required');
+    const wait = this.throttle.retryAfter(request.ip);
+    if (wait > 0) {
+      throw new ApplicationError(
+        429,
+        'AUTH.TOO_MANY_FAILURES',
+        `too many failed authentications from this address; retry in ${wait} s`,
+        { retryAfterSeconds: wait },
+      );
+    }
     // Looked up by the key's SHA-256, so no comparison ever touches the secret itself.
-    const keyHash = keyHashOf(match[1]!);
+    const keyHash = requestKeyHash(request);
+    if (keyHash === undefined) {
+      this.throttle.fail(request.ip);
+      throw new UnauthorizedException('an Authorization: Bearer <key> header is required');
+    }
     const grant = this.keys.grantOf(keyHash);
-    if (!grant) throw new UnauthorizedException('the key is not known to this ledger');
+    if (!grant) {
+      this.throttle.fail(request.ip);
+      throw new UnauthorizedException('the key is not known to this ledger');
+    }
     const role = grant.role;
     const allowed = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? [];
     if (role !== 'admin' && !allowed.includes(role)) {

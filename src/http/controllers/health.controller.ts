@@ -4,6 +4,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
 import { PROJECTION_HEALTH, type ProjectionHealth } from '../../application/queries/read-model.port.js';
 import { Public } from '../auth/roles.decorator.js';
+import { WebhookDeliveryService } from '../../feed/webhooks/webhook-delivery.service.js';
 
 /** Lag above this many events reports the read models as degraded (still serving, still 200). */
 const DEGRADED_LAG = 1000;
@@ -17,6 +18,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROJECTION_HEALTH) private readonly projections: ProjectionHealth,
+    @Inject(WebhookDeliveryService) private readonly webhooks: WebhookDeliveryService,
   ) {}
 
   @Get('health')
@@ -40,9 +42,20 @@ export class HealthController {
           lag: status.lag,
           projections: status.projections,
           ...(status.lastError ? { lastError: status.lastError } : {}),
+          ...(status.poisoned.length > 0 ? { poisoned: status.poisoned } : {}),
         };
         if (!status.running) return session.down(data);
-        return status.lag > DEGRADED_LAG ? session.degraded(data) : session.up(data);
+        return status.lag > DEGRADED_LAG || status.poisoned.length > 0
+          ? session.degraded(data)
+          : session.up(data);
+      },
+      // A receiver's trouble is not the ledger's: reported, never "down".
+      async () => {
+        const session = this.indicators.check('webhooks');
+        const failing = this.webhooks.failures();
+        return failing.length > 0
+          ? session.degraded({ failing })
+          : session.up({ running: this.webhooks.running().length });
       },
     ]);
   }

@@ -5,11 +5,14 @@ import {
   DuplicateEventError,
   InvalidPositionError,
   StreamRemovedError,
+  StoreUnavailableError,
 } from '../../event-store/event-store.port.js';
 import { ApplicationError } from '../../application/application-errors.js';
 import { problem, PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
 import { RequestValidationError } from './validation-error.js';
 import { BODY_LIMIT_BYTES, BodyParseError } from '../json-body.js';
+import { InputLimitError } from '../input-limits.js';
+import { RateLimitedError } from '../security.js';
 
 /** A domain refusal: anything carrying a stable code, the letter's clause and an HTTP hint. */
 interface PolicyLike {
@@ -36,8 +39,12 @@ export class ProblemFilter implements ExceptionFilter {
       response.status(exception.getStatus()).send(exception.getResponse());
       return;
     }
-    const body = this.toProblem(exception);
-    if (body.status === 503 && typeof body.retryAfterSeconds === 'number') {
+    // Refusals raised in Fastify's hooks (limits, rate limit) reach the filter wrapped by Nest.
+    const cause = exception instanceof HttpException ? exception.cause : undefined;
+    const body = this.toProblem(
+      cause instanceof InputLimitError || cause instanceof RateLimitedError ? cause : exception,
+    );
+    if ((body.status === 503 || body.status === 429) && typeof body.retryAfterSeconds === 'number') {
       response.header('Retry-After', String(body.retryAfterSeconds));
     }
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
@@ -73,6 +80,24 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (exception instanceof BodyParseError) {
       return problem(exception.status, exception.code, exception.message);
+    }
+    if (exception instanceof InputLimitError) {
+      return problem(exception.status, 'REQUEST.LIMIT_EXCEEDED', exception.message, {
+        limit: exception.limit,
+        max: exception.max,
+      });
+    }
+    if (exception instanceof StoreUnavailableError) {
+      this.logger.warn(`write refused, store unavailable: ${String((exception.cause as Error)?.message)}`);
+      return problem(503, exception.code, `${exception.message}; retry later`, {
+        reason: exception.reason,
+        retryAfterSeconds: exception.retryAfterSeconds,
+      });
+    }
+    if (exception instanceof RateLimitedError) {
+      return problem(429, 'RATE_LIMITED', exception.message, {
+        retryAfterSeconds: exception.retryAfterSeconds,
+      });
     }
     // Fastify's own refusals before any handler (body too large, unsupported media type, bad URL); Nest
     // may hand them over wrapped in an HttpException.
@@ -113,5 +138,6 @@ const HTTP_CODES: Record<number, string> = {
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
   413: 'REQUEST.TOO_LARGE',
+  414: 'REQUEST.URI_TOO_LONG',
   415: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
 };

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type LedgerConfig } from '../../../src/config/ledger-config.js';
-import { createHttpApp, listen } from '../../../src/http/bootstrap.js';
+import { createHttpApp, listen, type BootstrapOptions } from '../../../src/http/bootstrap.js';
 
 export const KEYS = {
   hr: 'test-hr-key',
@@ -27,7 +27,10 @@ export interface LedgerUnderTest {
 }
 
 /** The real application on a real SQLite file in a temp folder, listening on a free loopback port. */
-export const startLedger = async (env: Record<string, string> = {}): Promise<LedgerUnderTest> => {
+export const startLedger = async (
+  env: Record<string, string> = {},
+  bootstrap: BootstrapOptions = { logLevels: ['error'] },
+): Promise<LedgerUnderTest> => {
   const dir = env.LEDGER_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
   const config = loadConfig({
     LEDGER_STORE_URL: `sqlite:${join(dir, 'ledger.sqlite')}`,
@@ -37,7 +40,7 @@ export const startLedger = async (env: Record<string, string> = {}): Promise<Led
     LEDGER_MIN_POSITION_WAIT_MS: '2000',
     ...env,
   });
-  const app = await createHttpApp(config, { logLevels: ['error'] });
+  const app = await createHttpApp(config, bootstrap);
   const url = await listen(app, 0, '127.0.0.1');
   const call: LedgerUnderTest['call'] = async (method, path, options = {}) => {
     const role = options.role === undefined ? 'hr' : options.role;

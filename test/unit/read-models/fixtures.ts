@@ -1,4 +1,5 @@
 /** Shared helpers of the read-model tests: real SQLite stores, histories, and a projection that counts. */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,5 +132,33 @@ export class CrashingReadModelStore extends ReadModelStore {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Appends a ShipmentRecorded of schema version 1 whose weightLb is no number; answers its position. */
+export const appendOldShipment = async (store: EventStore, streamId: string): Promise<number> => {
+  const result = await store.appendToStream(
+    streamId,
+    [
+      {
+        eventId: randomUUID(),
+        type: 'ShipmentRecorded',
+        data: {
+          shipmentId: 'old-1',
+          direction: 'outbound',
+          mode: 'air',
+          shippedOn: '2005-01-20',
+          weightLb: 'heavy',
+        },
+        metadata: {
+          actor: 'hr:old-build',
+          commandId: randomUUID(),
+          correlationId: randomUUID(),
+          schemaVersion: 1,
+        },
+      },
+    ],
+    { expectedRevision: 'any' },
+  );
+  return result.position;
+};
 
 export { HistoryBuilder };
