@@ -236,3 +236,11 @@ export const verifyEventStore = async (
   }
   return verifier.result();
 };
+
+/** The store's own walk when it has one (its stored global chain too), else the port's pages. */
+export const verifyStore = (
+  store: EventStore,
+  onProgress?: ProgressCallback,
+  options: VerifyOptions = {},
+): Promise<IntegrityReport> =>
+  store.verify ? store.verify(onProgress, options) : verifyEventStore(store, onProgress, options);

@@ -3,6 +3,10 @@ import { AssignmentWritesController } from './controllers/assignment-writes.cont
 import { AdminKeysController } from './controllers/admin-keys.controller.js';
 import { HealthController } from './controllers/health.controller.js';
 import { DeadlinesController } from './controllers/deadlines.controller.js';
+import { IntegrityController } from './controllers/integrity.controller.js';
+import { ConsoleController } from './controllers/console.controller.js';
+import { SessionController } from './controllers/session.controller.js';
+import { ExportController } from './controllers/export.controller.js';
 
 export const HTTP_CONTROLLERS = [
   AssignmentWritesController,
@@ -10,4 +14,8 @@ export const HTTP_CONTROLLERS = [
   DeadlinesController,
   HealthController,
   AdminKeysController,
+  IntegrityController,
+  ConsoleController,
+  SessionController,
+  ExportController,
 ];

@@ -40,8 +40,17 @@ export interface GenerationBatch {
 /** Equality on fields inside the JSON document; a dotted path reaches nested fields (`employee.id`). */
 export type DocFilter = Readonly<Record<string, string | number | boolean | null>>;
 
+/** Case-insensitive substring of any of these fields (dotted paths, as in DocFilter). */
+export interface DocSearch {
+  text: string;
+  paths: readonly string[];
+}
+
 export interface ListOptions {
   filter?: DocFilter;
+  search?: DocSearch;
+  /** Keyset paging: only documents whose key sorts after this one. */
+  after?: string;
   limit?: number;
   offset?: number;
 }
@@ -516,9 +525,25 @@ export class ReadModelStore {
     return gen ? this.getFrom<Doc>(gen, key) : undefined;
   }
 
-  private where(filter: DocFilter | undefined): { sql: string; params: (string | number | null)[] } {
+  private where(
+    filter: DocFilter | undefined,
+    search?: DocSearch,
+    after?: string,
+  ): { sql: string; params: (string | number | null)[] } {
     const clauses: string[] = [];
     const params: (string | number | null)[] = [];
+    if (search && search.text !== '') {
+      for (const path of search.paths) {
+        if (!FIELD_PATH.test(path)) throw new RangeError(`not a document field path: ${path}`);
+      }
+      const pattern = `%${search.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      clauses.push(`(${search.paths.map(() => "json_extract(doc, ?) LIKE ? ESCAPE '\\'").join(' OR ')})`);
+      for (const path of search.paths) params.push(`$.${path}`, pattern);
+    }
+    if (after !== undefined) {
+      clauses.push('key > ?');
+      params.push(after);
+    }
     for (const [path, value] of Object.entries(filter ?? {})) {
       if (!FIELD_PATH.test(path)) throw new RangeError(`not a document field path: ${path}`);
       if (value === null) {
@@ -536,7 +561,7 @@ export class ReadModelStore {
   list<Doc = unknown>(projection: string, options: ListOptions = {}): Doc[] {
     const gen = this.active(projection);
     if (!gen) return [];
-    const { sql, params } = this.where(options.filter);
+    const { sql, params } = this.where(options.filter, options.search, options.after);
     const limit = options.limit ?? -1;
     const offset = options.offset ?? 0;
     const rows = this.stmt(`SELECT doc FROM "${gen.table}"${sql} ORDER BY key LIMIT ? OFFSET ?`).all(
@@ -563,11 +588,11 @@ export class ReadModelStore {
     return JSON.parse(`[${rows.join(',')}]`) as Item[];
   }
 
-  /** How many documents of the active generation match the filter. */
-  count(projection: string, filter?: DocFilter): number {
+  /** How many documents of the active generation match the filter (and the search). */
+  count(projection: string, filter?: DocFilter, search?: DocSearch): number {
     const gen = this.active(projection);
     if (!gen) return 0;
-    const { sql, params } = this.where(filter);
+    const { sql, params } = this.where(filter, search);
     return (this.stmt(`SELECT COUNT(*) AS n FROM "${gen.table}"${sql}`).get(...params) as { n: number }).n;
   }
 
