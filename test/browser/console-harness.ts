@@ -3,31 +3,19 @@
  * (Debian's chromium; never one a tool downloads), axe-core injected into pages, checks per page.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { expect } from '@jest/globals';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { KEYS, type RoleName } from '../e2e/support/ledger-app.js';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
 export const root = join(import.meta.dirname, '..', '..');
 /** Every run's screenshots (git ignores them); docs/screenshots/ keeps the one README shows. */
 export const SCREENSHOTS = join(root, 'docs', 'screenshots', 'latest');
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-/** Why the suite cannot run here, or undefined when it can. */
-export const browserMissing = (): string | undefined =>
-  existsSync(CHROMIUM) ? undefined : `${CHROMIUM} not found (Debian: apt-get install -y chromium)`;
+export { browserMissing } from './chromium.js';
 
 /** `vite build` of console/ into dist/console, which the server's ConsoleController serves. */
 export const buildConsole = (): void => {
