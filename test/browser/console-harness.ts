@@ -43,7 +43,12 @@ export interface RolePage {
   errors: string[];
 }
 
-export const openAs = async (browser: Browser, url: string, role: RoleName): Promise<RolePage> => {
+export const openAs = async (
+  browser: Browser,
+  url: string,
+  role: RoleName,
+  prepare?: (page: Page) => Promise<void>,
+): Promise<RolePage> => {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 900 },
     timezoneId: 'UTC',
@@ -58,6 +63,7 @@ export const openAs = async (browser: Browser, url: string, role: RoleName): Pro
     if (message.type() === 'error' && !EXPECTED.test(message.text()))
       errors.push(`console: ${message.text()}`);
   });
+  await prepare?.(page);
   await page.goto(`${url}/console`);
   await page.getByLabel('API key', { exact: true }).fill(KEYS[role]);
   await page.getByRole('button', { name: 'Sign in' }).click();
