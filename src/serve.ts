@@ -10,7 +10,7 @@ export const serve = async (config: LedgerConfig): Promise<void> => {
   const app = await createHttpApp(config);
   const url = await listen(app, config.port, config.host);
   logger.log(`serving on ${url} (store ${config.storeUrl}; read models ${config.readModelPath})`);
-  logger.log(`API documentation: ${url}/docs ; health: ${url}/health`);
+  logger.log(`API documentation: ${url}/docs ; web console: ${url}/console ; health: ${url}/health`);
   if (keys.file) {
     logger.log(
       `API keys (one per role) ${keys.generated ? 'generated and ' : ''}stored in ${keys.file} (owner-only)`,

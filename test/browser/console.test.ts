@@ -17,7 +17,16 @@ let ledger: LedgerUnderTest;
 // One build per run, in this one file: two jest workers building into dist/console at once would race.
 beforeAll(async () => {
   buildConsole();
-  ledger = await startLedger();
+  // A paused webhook for the admin to resume; it points at a closed loopback port and is never delivered to.
+  // The feed reads this from the environment when the app is created; put back at once for later files.
+  const before = process.env.LEDGER_WEBHOOK_ALLOW_PRIVATE_TARGETS;
+  process.env.LEDGER_WEBHOOK_ALLOW_PRIVATE_TARGETS = 'true';
+  try {
+    ledger = await startLedger();
+  } finally {
+    if (before === undefined) delete process.env.LEDGER_WEBHOOK_ALLOW_PRIVATE_TARGETS;
+    else process.env.LEDGER_WEBHOOK_ALLOW_PRIVATE_TARGETS = before;
+  }
 }, 90_000);
 
 afterAll(async () => {
@@ -262,12 +271,27 @@ suite('the web console', () => {
     await context.close();
   });
 
-  it('an admin sees projection lag and keys by fingerprint; a subscriber is told the console has nothing for it', async () => {
+  it('an admin sees projection lag and keys by fingerprint and resumes a paused webhook; a subscriber is told the console has nothing for it', async () => {
+    const hook = await ledger.call('POST', '/webhooks', {
+      role: 'admin',
+      body: { url: 'http://127.0.0.1:9/ledger-hook', secret: 'a-secret-of-16-chars' },
+    });
+    expect(hook.status).toBe(201);
+    expect((await ledger.call('POST', `/webhooks/${hook.body.id}/pause`, { role: 'admin' })).status).toBe(
+      200,
+    );
+
     const admin = await openAs(browser, ledger.url, 'admin');
     await admin.page.getByRole('link', { name: 'Administration' }).click();
     await admin.page.getByText(/Read models at position \d+, lag \d+/).waitFor();
     await admin.page.getByRole('cell', { name: 'auditor' }).first().waitFor();
     await checkPage(admin.page, 'admin');
+    await admin.page.getByRole('button', { name: 'Resume http://127.0.0.1:9/ledger-hook' }).click();
+    await admin.page.getByRole('button', { name: /^Resume/ }).waitFor({ state: 'detached' });
+    expect((await ledger.call('GET', `/webhooks/${hook.body.id}`, { role: 'admin' })).body.status).toBe(
+      'active',
+    );
+    await ledger.call('DELETE', `/webhooks/${hook.body.id}`, { role: 'admin' });
     expect(admin.errors).toEqual([]);
     await admin.context.close();
 
@@ -298,6 +322,10 @@ suite('the web console', () => {
     await page.locator('.timeline summary').first().click();
     await page.getByText('"commandId": "start-joe"').waitFor();
     await checkPage(page, 'timeline');
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download CSV' }).click();
+    expect((await download).suggestedFilename()).toBe(`${JOE}.csv`);
 
     await page.getByRole('link', { name: 'Audit' }).click();
     await page.getByTestId('head-hash').waitFor();

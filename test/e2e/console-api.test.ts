@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { startLedger, type LedgerUnderTest } from './support/ledger-app.js';
 import { startBody, tripBody } from './support/fixtures.js';
+import { CSV_COLUMNS } from '../../src/cli/export.command.js';
 
 /** The routes the web console needs besides the contract's first round: who am I, integrity, the list. */
 describe('the console routes', () => {
@@ -91,6 +92,24 @@ describe('the console routes', () => {
     const cursor = await ledger.call('GET', `/assignments?after=${encodeURIComponent('no spaces')}`);
     expect(cursor.status).toBe(400);
     expect(cursor.body.errors).toEqual([expect.objectContaining({ field: 'after' })]);
+  });
+
+  it("exports one assignment's history as ledger export writes it, as a download", async () => {
+    const csv = await ledger.call('GET', '/assignments/a-02/export?format=csv', { role: 'auditor' });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(csv.headers.get('content-disposition')).toBe('attachment; filename="a-02.csv"');
+    const [header, ...rows] = (csv.body as string).trimEnd().split('\r\n');
+    expect(header).toBe(CSV_COLUMNS.join(','));
+    expect(rows.map((row) => row.split(',')[5])).toEqual(['AssignmentStarted', 'AssignmentEnded']);
+    const json = await ledger.call('GET', '/assignments/a-02/export?asOf=2005-12-31', { role: 'hr' });
+    expect(json.body.eventCount).toBe(2);
+    expect(json.body.assignments[0].entitlements.status).toBe('ended');
+    expect((await ledger.call('GET', '/assignments/nobody/export', { role: 'auditor' })).status).toBe(404);
+    const bad = await ledger.call('GET', '/assignments/a-02/export?format=xml', { role: 'auditor' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'format' })]);
+    expect((await ledger.call('GET', '/assignments/a-02/export', { role: 'subscriber' })).status).toBe(403);
   });
 
   it('gives auditors and admins the head and a passing verification; hr and subscribers get 403', async () => {
