@@ -18,6 +18,8 @@ export type Values = Record<string, string>;
 export interface FormSpec {
   id: string;
   title: string;
+  /** The submit button's words. */
+  submit: string;
   /** Path under /assignments/{id}, or a function of the values (approval of one expense...). */
   path: string | ((values: Values) => string);
   fields: Field[];
@@ -43,6 +45,7 @@ const today = todayIso();
 
 export const TRIP_FORM: FormSpec = {
   id: 'trip',
+  submit: 'Record the trip',
   title: 'Home-leave trip',
   path: 'home-leave-trips',
   fields: [
@@ -76,6 +79,7 @@ export const TRIP_FORM: FormSpec = {
 
 export const SHIPMENT_FORM: FormSpec = {
   id: 'shipment',
+  submit: 'Record the shipment',
   title: 'Shipment',
   path: 'shipments',
   fields: [
@@ -108,9 +112,15 @@ export const SHIPMENT_FORM: FormSpec = {
 
 export const EXPENSE_FORM: FormSpec = {
   id: 'expense',
+  submit: 'Claim the expense',
   title: 'Expense claim',
   path: 'expenses',
   fields: [
+    {
+      name: 'expenseId',
+      label: 'Expense id (optional)',
+      hint: 'e.g. the invoice number; to approve or reject it later',
+    },
     { name: 'category', label: 'Category', type: 'select', options: EXPENSE_CATEGORIES },
     { name: 'amount', label: 'Amount', type: 'decimal', required: true },
     { name: 'currency', label: 'Currency', initial: 'USD', hint: 'ISO 4217, e.g. CNY' },
@@ -123,6 +133,7 @@ export const EXPENSE_FORM: FormSpec = {
   ],
   body: (v) =>
     compact({
+      expenseId: opt(v.expenseId),
       category: v.category,
       amount: money(v.amount, v.currency),
       exchangeRate: opt(v.rate)
@@ -138,6 +149,7 @@ export const EXPENSE_FORM: FormSpec = {
     'EXPENSE.RECEIPT_REQUIRED': 'receipts',
     'HOME_LEAVE.NOT_REIMBURSABLE': 'category',
     'ASSIGNMENT.ENDED': 'incurredOn',
+    'EXPENSE.DUPLICATE_ID': 'expenseId',
   },
   bodyFields: {
     'amount.currency': 'currency',
@@ -150,6 +162,7 @@ export const EXPENSE_FORM: FormSpec = {
 
 export const APPROVAL_FORM: FormSpec = {
   id: 'approval',
+  submit: 'Approve the expense',
   title: 'Approve an expense',
   path: (v) => `expenses/${encodeURIComponent(v.expenseId ?? '')}/approval`,
   fields: [
@@ -167,6 +180,7 @@ export const APPROVAL_FORM: FormSpec = {
 
 export const REJECTION_FORM: FormSpec = {
   id: 'rejection',
+  submit: 'Reject the expense',
   title: 'Reject an expense',
   path: (v) => `expenses/${encodeURIComponent(v.expenseId ?? '')}/rejection`,
   fields: [
@@ -180,6 +194,7 @@ export const REJECTION_FORM: FormSpec = {
 
 export const EXTENSION_FORM: FormSpec = {
   id: 'extension',
+  submit: 'Record the extension',
   title: 'Extension',
   path: 'extensions',
   fields: [
@@ -194,6 +209,7 @@ export const EXTENSION_FORM: FormSpec = {
 
 export const END_FORM: FormSpec = {
   id: 'end',
+  submit: 'End the assignment',
   title: 'End of assignment',
   path: 'end',
   fields: [
@@ -211,6 +227,7 @@ export const END_FORM: FormSpec = {
 
 export const REPATRIATION_FORM: FormSpec = {
   id: 'repatriation',
+  submit: 'Record the repatriation',
   title: 'Repatriation travel',
   path: 'repatriation',
   fields: [
@@ -241,6 +258,7 @@ const TERMS = [
 
 export const EXCEPTION_REQUEST_FORM: FormSpec = {
   id: 'exception-request',
+  submit: 'Request the exception',
   title: 'Exception request',
   path: 'exceptions',
   fields: [
@@ -270,6 +288,7 @@ export const EXCEPTION_REQUEST_FORM: FormSpec = {
 
 export const EXCEPTION_DECISION_FORM: FormSpec = {
   id: 'exception-decision',
+  submit: 'Record the decision',
   title: 'Exception decision',
   path: (v) =>
     `exceptions/${encodeURIComponent(v.exceptionId ?? '')}/${v.decision === 'decline' ? 'decline' : 'approval'}`,
@@ -453,7 +472,7 @@ export const WriteForm = ({ spec, assignmentId, revision, onWritten, onStale }: 
         </p>
       ) : null}
       <button type="submit" disabled={busy}>
-        {busy ? 'Recording…' : `Record ${spec.title.toLowerCase()}`}
+        {busy ? 'Recording…' : spec.submit}
       </button>
     </form>
   );

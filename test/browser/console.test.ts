@@ -165,13 +165,13 @@ suite('the web console', () => {
 
     await page.getByLabel('Departed on').fill('2005-09-01');
     await page.getByLabel('Fare', { exact: true }).fill('1380.00');
-    await page.getByRole('button', { name: 'Record home-leave trip' }).dblclick();
+    await page.getByRole('button', { name: 'Record the trip' }).dblclick();
     await page.getByText(/Recorded HomeLeaveTripTaken/).waitFor();
     await page.waitForTimeout(200);
     expect((await events()).length).toBe(before + 1);
 
     await page.getByLabel('Departed on').fill('2005-11-01');
-    await page.getByRole('button', { name: 'Record home-leave trip' }).click();
+    await page.getByRole('button', { name: 'Record the trip' }).click();
     const refusal = page.locator('[data-field-error="departedOn"]');
     await refusal.waitFor();
     await expect(refusal.textContent()).resolves.toMatch(/clause 10/);
@@ -186,15 +186,64 @@ suite('the web console', () => {
     });
     expect(behind.status).toBe(201);
     await page.getByLabel('Departed on').fill('2006-03-01');
-    await page.getByRole('button', { name: 'Record home-leave trip' }).click();
+    await page.getByRole('button', { name: 'Record the trip' }).click();
     await page.getByText(/Someone changed this assignment/).waitFor();
     await page.getByRole('button', { name: 'Reload the assignment' }).click();
     await page
       .getByTestId('revision')
       .filter({ hasText: String(behind.body.revision) })
       .waitFor();
-    await page.getByRole('button', { name: 'Record home-leave trip' }).click();
+    await page.getByRole('button', { name: 'Record the trip' }).click();
     await page.getByText(/Recorded HomeLeaveTripTaken/).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('HR records a shipment in kilograms and a claim in yuan at its rate; refusals name the field and clause', async () => {
+    const { page, context, errors } = await openAs(browser, ledger.url, 'hr');
+    await page.goto(`${ledger.url}/console#/assignments/${JOE}`);
+    const writeKind = page.getByLabel('What to record');
+    await writeKind.selectOption('shipment');
+    await page.getByLabel('Shipped on').fill('2005-01-20');
+    await page.getByLabel('Weight unit').selectOption('kg');
+    await page.getByLabel('Net weight').fill('250');
+    await page.getByRole('button', { name: 'Record the shipment' }).click();
+    const tooHeavy = page.locator('[data-field-error="weight"]');
+    await tooHeavy.waitFor();
+    await expect(tooHeavy.textContent()).resolves.toMatch(/clause 4/);
+    await page.getByLabel('Net weight').fill('200');
+    await page.getByRole('button', { name: 'Record the shipment' }).click();
+    await page.getByText(/Recorded ShipmentRecorded/).waitFor();
+    await page.getByText(/^440\.92\d* lb of 500 lb$/).waitFor();
+
+    await writeKind.selectOption('expense');
+    await page.getByLabel('Expense id (optional)').fill('INV-2005-0301');
+    await page.getByRole('combobox', { name: 'Category', exact: true }).selectOption('host-transportation');
+    await page.getByRole('textbox', { name: 'Amount', exact: true }).fill('827.65');
+    await page.getByLabel('Currency', { exact: true }).fill('CNY');
+    await page.getByLabel('Incurred on').fill('2005-03-01');
+    await page.getByRole('textbox', { name: 'Receipts', exact: true }).fill('TAXI-1, TAXI-2');
+    await page.getByRole('textbox', { name: 'Description', exact: true }).fill('Taxis in Shanghai, March');
+    await page.getByRole('button', { name: 'Claim the expense' }).click();
+    await page.locator('[data-field-error="rate"]').waitFor();
+    await page.getByLabel('Exchange rate (units per 1 USD)').fill('8.2765');
+    await page.getByRole('textbox', { name: 'Rate source', exact: true }).fill('PBOC peg');
+    await page.getByRole('button', { name: 'Claim the expense' }).click();
+    await page.getByText(/Recorded ExpenseClaimed/).waitFor();
+
+    await writeKind.selectOption('approval');
+    await page.getByRole('textbox', { name: 'Expense id', exact: true }).fill('INV-2005-0301');
+    await page.getByRole('textbox', { name: 'Approved by', exact: true }).fill('Stephan Godevais');
+    await page.getByLabel('Approved on').fill('2005-03-10');
+    await page.getByRole('button', { name: 'Approve the expense' }).click();
+    await page.getByText(/Recorded ExpenseApproved/).waitFor();
+    await page.getByRole('cell', { name: 'host-transportation' }).waitFor();
+    await page
+      .getByRole('row', { name: /host-transportation/ })
+      .getByText('100.00 USD')
+      .first()
+      .waitFor();
+    await checkPage(page, 'writes');
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -266,7 +315,7 @@ suite('the web console', () => {
     await checkPage(page, 'deadlines');
     await page.getByRole('link', { name: JOE }).click();
     await page.getByLabel('What to record').selectOption('exception-request');
-    await page.getByRole('button', { name: 'Record exception request' }).waitFor();
+    await page.getByRole('button', { name: 'Request the exception' }).waitFor();
     expect(errors).toEqual([]);
     await context.close();
   });
