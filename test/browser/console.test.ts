@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { KEYS, startLedger, type LedgerUnderTest } from '../e2e/support/ledger-app.js';
-import { startBody, tripBody } from '../e2e/support/fixtures.js';
+import { shipmentBody, startBody, tripBody, voidBody } from '../e2e/support/fixtures.js';
 import { browserMissing, buildConsole, checkPage, launch, openAs } from './console-harness.js';
 
 const missing = browserMissing();
@@ -103,12 +103,22 @@ suite('the web console', () => {
     const post = async (path: string, body: unknown, key: string) => {
       const answer = await ledger.call('POST', path, { body, headers: { 'Idempotency-Key': key } });
       expect(answer.status).toBe(201);
-      return answer.body as { position: number };
+      return answer.body as { position: number; events: { eventId: string }[] };
     };
     await post('/assignments', startBody(JOE, { expectedEndDate: '2006-12-31' }), 'start-joe');
     await post(`/assignments/${JOE}/home-leave-trips`, tripBody('employee', 'home', '2005-03-01'), 'trip-1');
     await post(`/assignments/${JOE}/home-leave-trips`, tripBody('spouse', 'host', '2005-05-01'), 'trip-2');
-    let last = { position: 0 };
+    const mistake = await post(
+      `/assignments/${JOE}/shipments`,
+      shipmentBody('outbound', 'air', '120', { shippedOn: '2005-01-19' }),
+      'shipment-by-mistake',
+    );
+    await post(
+      `/assignments/${JOE}/corrections`,
+      voidBody(mistake.events[0]!.eventId, 'Recorded twice'),
+      'void-the-mistake',
+    );
+    let last = { position: 0, events: [] as { eventId: string }[] };
     for (let i = 1; i <= OTHERS; i += 1) {
       const id = `a-${String(i).padStart(3, '0')}`;
       last = await post(
@@ -370,6 +380,18 @@ suite('the web console', () => {
     expect(await page.locator('.timeline > li').count()).toBe(seededEvents);
     await page.locator('.timeline summary').first().click();
     await page.getByText('"commandId": "start-joe"').waitFor();
+    // A void and what it mends point at each other.
+    await page
+      .locator('.timeline > li.voided')
+      .getByRole('button', { name: /^voided by / })
+      .click();
+    await expect(
+      page.evaluate("document.activeElement.closest('li').querySelector('strong').textContent"),
+    ).resolves.toBe('EventVoided');
+    await page.getByRole('button', { name: /^mends / }).click();
+    await expect(
+      page.evaluate("document.activeElement.closest('li').querySelector('strong').textContent"),
+    ).resolves.toBe('ShipmentRecorded');
     await checkPage(page, 'timeline');
 
     const download = page.waitForEvent('download');
