@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, forgetKey, get, storedKey, storeKey, type Session } from './api.js';
 import { AssignmentList } from './views/assignment-list.js';
 import { AssignmentPage } from './views/assignment-page.js';
@@ -107,8 +107,12 @@ const App = () => {
       });
   }, [session]);
 
+  const first = useRef(true);
   useEffect(() => {
     document.title = `${TITLES[route.page]} · Assignment ledger`;
+    // A new page: keyboard and screen-reader users start at its content, not on a link that is gone.
+    if (first.current) first.current = false;
+    else document.getElementById('main')?.focus();
   }, [route]);
 
   if (session === undefined) return <p class="loading">Loading…</p>;
