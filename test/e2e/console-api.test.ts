@@ -22,6 +22,7 @@ describe('the console routes', () => {
       ['a-03', 'Grace Hopper', 'Shanghai'],
       ['a-04', 'Joan Clarke', 'Taipei'],
       ['a-05', 'Ada_Percent%', 'Seoul'],
+      ['a-06', 'Zoë "Quotes" O\\Brien', 'Montréal'],
     ] as const) {
       expect((await start(id, name, city)).status).toBe(201);
     }
@@ -66,17 +67,28 @@ describe('the console routes', () => {
     expect(percent.body.items.map((a: { assignmentId: string }) => a.assignmentId)).toEqual(['a-05']);
     const underscore = await ledger.call('GET', '/assignments?q=_');
     expect(underscore.body.total).toBe(1);
+    for (const text of ['"quotes"', 'o\\brien', 'Zoë', 'montréal']) {
+      const found = await ledger.call('GET', `/assignments?q=${encodeURIComponent(text)}`);
+      expect({ text, ids: found.body.items.map((a: { assignmentId: string }) => a.assignmentId) }).toEqual({
+        text,
+        ids: ['a-06'],
+      });
+    }
+    // A search matches inside one field, never across two.
+    expect((await ledger.call('GET', `/assignments?q=${encodeURIComponent('Hopper","')}`)).body.total).toBe(
+      0,
+    );
     const ended = await ledger.call('GET', '/assignments?status=ended');
     expect(ended.body.items.map((a: { assignmentId: string }) => a.assignmentId)).toEqual(['a-02']);
   });
 
   it('pages with a cursor: nextAfter leads to the next page, null on the last; offset still works', async () => {
     const first = await ledger.call('GET', '/assignments?limit=2');
-    expect(first.body).toEqual(expect.objectContaining({ total: 5, limit: 2, offset: 0, nextAfter: 'a-02' }));
+    expect(first.body).toEqual(expect.objectContaining({ total: 6, limit: 2, offset: 0, nextAfter: 'a-02' }));
     const second = await ledger.call('GET', `/assignments?limit=2&after=${first.body.nextAfter}`);
     expect(second.body.items.map((a: { assignmentId: string }) => a.assignmentId)).toEqual(['a-03', 'a-04']);
     const last = await ledger.call('GET', `/assignments?limit=2&after=${second.body.nextAfter}`);
-    expect(last.body.items.map((a: { assignmentId: string }) => a.assignmentId)).toEqual(['a-05']);
+    expect(last.body.items.map((a: { assignmentId: string }) => a.assignmentId)).toEqual(['a-05', 'a-06']);
     expect(last.body.nextAfter).toBeNull();
     const byOffset = await ledger.call('GET', '/assignments?limit=2&offset=2');
     expect(byOffset.body.items.map((a: { assignmentId: string }) => a.assignmentId)).toEqual([

@@ -184,9 +184,11 @@ export class ListAssignmentsHandler implements IQueryHandler<ListAssignments> {
       offset: q.offset,
     });
     const items = rows.slice(0, q.limit);
+    // A first page that holds every match is its own count: a search does not scan the table twice.
+    const whole = q.offset === 0 && q.after === undefined && rows.length <= q.limit;
     return {
       items,
-      total: this.readModels.count(name, filter, search),
+      total: whole ? rows.length : this.readModels.count(name, filter, search),
       limit: q.limit,
       offset: q.offset,
       nextAfter: rows.length > q.limit ? items[items.length - 1]!.assignmentId : null,
