@@ -122,7 +122,13 @@ const Legend = () => (
 );
 
 /** Fields later issues add to the entitlements (limits in force, exceptions): shown as they come. */
-const later = (e: Entitlements) => e as Entitlements & { limits?: unknown; exceptions?: unknown };
+/** The names a later issue may give them; whichever the answer carries is shown. */
+const LATER_FIELDS = ['limits', 'limitsInForce', 'exceptions'] as const;
+const laterFields = (e: Entitlements) =>
+  LATER_FIELDS.flatMap((name) => {
+    const value = (e as unknown as Record<string, unknown>)[name];
+    return value === undefined || value === null ? [] : [{ name, value }];
+  });
 const Extra = ({ value }: { value: unknown }) => <pre class="json">{JSON.stringify(value, null, 2)}</pre>;
 
 const EntitlementsView = ({ e }: { e: Entitlements }) => (
@@ -224,11 +230,12 @@ const EntitlementsView = ({ e }: { e: Entitlements }) => (
       )}
       <p>Total reimbursable {money(e.expenses.totalReimbursable)}</p>
     </section>
-    {later(e).limits || later(e).exceptions ? (
+    {laterFields(e).length > 0 ? (
       <section class="panel wide" aria-labelledby="limits-title">
         <h2 id="limits-title">Exceptions and limits in force</h2>
-        {later(e).limits ? <Extra value={later(e).limits} /> : null}
-        {later(e).exceptions ? <Extra value={later(e).exceptions} /> : null}
+        {laterFields(e).map(({ name, value }) => (
+          <Extra key={name} value={value} />
+        ))}
       </section>
     ) : null}
   </div>

@@ -66,14 +66,12 @@ export const Timeline = ({ assignmentId, knownAt, minPosition, reloads }: Timeli
                   <span class="date">{entry.businessDate ?? '-'}</span> <strong>{entry.type}</strong>:{' '}
                   {entry.summary}
                   {entry.voided ? ' (voided)' : entry.correctedBy ? ' (corrected)' : ''}
+                  <span class="entry-meta">
+                    recorded {instant(entry.recordedAt)} by {entry.actor ?? '-'}
+                    {entry.source ? `, source ${entry.source}` : ''}
+                  </span>
                 </summary>
                 <dl class="meta">
-                  <dt>Recorded</dt>
-                  <dd>{instant(entry.recordedAt)}</dd>
-                  <dt>Actor</dt>
-                  <dd>{entry.actor ?? '-'}</dd>
-                  <dt>Source</dt>
-                  <dd>{entry.source ?? '-'}</dd>
                   <dt>Position, revision</dt>
                   <dd>
                     {entry.position}, {entry.revision}
