@@ -11,7 +11,12 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Min, ValidateNested } from 'class-validator';
 import { ApplicationError } from '../../application/application-errors.js';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port.js';
-import { verifyStore, type IntegrityProblem, type IntegrityReport } from '../../event-store/integrity.js';
+import {
+  verifyStore,
+  type IntegrityProblem,
+  type IntegrityReport,
+  type NotedHead,
+} from '../../event-store/integrity.js';
 import { Roles } from '../auth/roles.decorator.js';
 
 export class HeadDto {
@@ -39,6 +44,12 @@ export class VerificationDto {
   expectHead?: HeadDto;
 }
 
+/** A walk's report and how many events the whole pages before its end held. */
+interface Walk {
+  report: IntegrityReport;
+  pagesChecked: number;
+}
+
 export interface VerificationAnswer {
   ok: boolean;
   checked: number;
@@ -55,7 +66,7 @@ export interface VerificationAnswer {
 @Roles('auditor')
 @Controller('integrity')
 export class IntegrityController {
-  private walk: Promise<IntegrityReport> | undefined;
+  private walk: Promise<Walk> | undefined;
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
@@ -65,7 +76,7 @@ export class IntegrityController {
   })
   @ApiOkResponse({ type: HeadDto })
   async head(): Promise<HeadDto> {
-    const report = await this.shared();
+    const { report } = await this.shared();
     if (!report.ok) {
       throw new ApplicationError(
         409,
@@ -83,23 +94,35 @@ export class IntegrityController {
     summary: 'The same check as `ledger verify`; `problem` names the first altered, missing or moved event',
   })
   async verification(@Body() body: VerificationDto = {}): Promise<VerificationAnswer> {
-    const report = body?.expectHead
-      ? await verifyStore(this.store, undefined, {
-          notedHead: { position: body.expectHead.position, head: body.expectHead.hash },
-        })
+    const { report, pagesChecked } = body?.expectHead
+      ? await this.walkLog({ position: body.expectHead.position, head: body.expectHead.hash })
       : await this.shared();
     if (report.ok) {
       return { ok: true, checked: report.events, head: { position: report.headPosition, hash: report.head } };
     }
     const headPosition = await this.store.headPosition();
-    // Every event before the first bad one was checked; SQLite numbers positions without holes.
+    // Events before the first bad one: exactly on SQLite (positions without holes), else up to the last whole page.
     const checked =
-      this.store.kind === 'sqlite' ? Math.max(0, Math.min(report.problem.position, headPosition + 1) - 1) : 0;
+      this.store.kind === 'sqlite'
+        ? Math.max(0, Math.min(report.problem.position, headPosition + 1) - 1)
+        : pagesChecked;
     return { ok: false, checked, head: { position: headPosition, hash: null }, problem: report.problem };
   }
 
-  private shared(): Promise<IntegrityReport> {
-    this.walk ??= verifyStore(this.store).finally(() => {
+  private async walkLog(notedHead?: NotedHead): Promise<Walk> {
+    let pagesChecked = 0;
+    const report = await verifyStore(
+      this.store,
+      (progress) => {
+        pagesChecked = progress.checked;
+      },
+      notedHead ? { notedHead } : {},
+    );
+    return { report, pagesChecked };
+  }
+
+  private shared(): Promise<Walk> {
+    this.walk ??= this.walkLog().finally(() => {
       this.walk = undefined;
     });
     return this.walk;
