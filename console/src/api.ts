@@ -116,11 +116,44 @@ export const query = (params: Record<string, string | number | undefined | null>
   return text ? `?${text}` : '';
 };
 
-/** Paths of the API this server offers (its OpenAPI document), so panels of routes not yet built stay hidden. */
-let offered: Promise<Set<string>> | undefined;
-export const offeredPaths = (): Promise<Set<string>> => {
-  offered ??= get<{ paths?: Record<string, unknown> }>('/docs/openapi.json', { allow404: true })
-    .then((doc) => new Set(Object.keys(doc?.paths ?? {})))
-    .catch(() => new Set<string>());
-  return offered;
+interface OpenApiSchema {
+  $ref?: string;
+  enum?: string[];
+  properties?: Record<string, OpenApiSchema>;
+  allOf?: OpenApiSchema[];
+}
+
+interface OpenApiDocument {
+  paths?: Record<
+    string,
+    { post?: { requestBody?: { content?: Record<string, { schema?: OpenApiSchema }> } } }
+  >;
+  components?: { schemas?: Record<string, OpenApiSchema> };
+}
+
+/** This server's OpenAPI document, read once; an empty one when it cannot be read. */
+let openApi: Promise<OpenApiDocument> | undefined;
+const openApiDocument = (): Promise<OpenApiDocument> => {
+  openApi ??= get<OpenApiDocument | undefined>('/docs/openapi.json', { allow404: true })
+    .then((doc) => doc ?? {})
+    .catch(() => ({}));
+  return openApi;
+};
+
+/** Paths of the API this server offers, so panels of routes not yet built stay hidden. */
+export const offeredPaths = async (): Promise<Set<string>> =>
+  new Set(Object.keys((await openApiDocument()).paths ?? {}));
+
+/** The values a write route's body field accepts, as the server declares them (one list, the server's). */
+export const acceptedValues = async (route: string, field: string): Promise<string[]> => {
+  const doc = await openApiDocument();
+  const resolve = (schema: OpenApiSchema | undefined): OpenApiSchema | undefined =>
+    schema?.$ref ? doc.components?.schemas?.[schema.$ref.replace('#/components/schemas/', '')] : schema;
+  const body = resolve(doc.paths?.[route]?.post?.requestBody?.content?.['application/json']?.schema);
+  const parts = [body, ...(body?.allOf ?? []).map(resolve)];
+  for (const part of parts) {
+    const values = resolve(part?.properties?.[field])?.enum;
+    if (values?.length) return values;
+  }
+  return [];
 };

@@ -1,13 +1,14 @@
-import { useState } from 'preact/hooks';
-import { ApiError, newIdempotencyKey, write, type Problem, type WriteAnswer } from './api.js';
+import { useEffect, useState } from 'preact/hooks';
+import { acceptedValues, ApiError, newIdempotencyKey, write, type Problem, type WriteAnswer } from './api.js';
 import { todayIso } from './format.js';
-import { EXPENSE_CATEGORIES } from '../../src/domain/assignment/events.js';
 
 export interface Field {
   name: string;
   label: string;
   type?: 'text' | 'date' | 'decimal' | 'number' | 'select' | 'list';
   options?: readonly string[];
+  /** Options read from the server's OpenAPI document: this write route's body field of the same name. */
+  optionsOf?: string;
   required?: boolean;
   initial?: string;
   hint?: string;
@@ -121,7 +122,13 @@ export const EXPENSE_FORM: FormSpec = {
       label: 'Expense id (optional)',
       hint: 'e.g. the invoice number; to approve or reject it later',
     },
-    { name: 'category', label: 'Category', type: 'select', options: EXPENSE_CATEGORIES },
+    {
+      name: 'category',
+      label: 'Category',
+      type: 'select',
+      options: [],
+      optionsOf: '/assignments/{assignmentId}/expenses',
+    },
     { name: 'amount', label: 'Amount', type: 'decimal', required: true },
     { name: 'currency', label: 'Currency', initial: 'USD', hint: 'ISO 4217, e.g. CNY' },
     { name: 'rate', label: 'Exchange rate (units per 1 USD)', type: 'decimal', hint: 'needed unless USD' },
@@ -362,6 +369,24 @@ export const WriteForm = ({ spec, assignmentId, revision, onWritten, onStale }: 
   const [stale, setStale] = useState<string | undefined>();
   const [done, setDone] = useState<string | undefined>();
 
+  const [loaded, setLoaded] = useState<Record<string, string[]>>({});
+  useEffect(() => {
+    let live = true;
+    for (const field of spec.fields) {
+      if (!field.optionsOf) continue;
+      void acceptedValues(field.optionsOf, field.name).then((values) => {
+        if (!live) return;
+        setLoaded((current) => ({ ...current, [field.name]: values }));
+        setValues((current) =>
+          current[field.name] ? current : { ...current, [field.name]: values[0] ?? '' },
+        );
+      });
+    }
+    return () => {
+      live = false;
+    };
+  }, [spec]);
+
   const change = (name: string, value: string) => {
     setValues((current) => ({ ...current, [name]: value }));
     setIdempotencyKey(newIdempotencyKey());
@@ -422,9 +447,9 @@ export const WriteForm = ({ spec, assignmentId, revision, onWritten, onStale }: 
         return (
           <div class="field" key={field.name}>
             <label for={id}>{field.label}</label>
-            {field.type === 'select' ? (
+            {field.type === 'select' && (loaded[field.name] ?? field.options ?? []).length > 0 ? (
               <select {...common} onChange={(e) => change(field.name, (e.target as HTMLSelectElement).value)}>
-                {field.options!.map((option) => (
+                {(loaded[field.name] ?? field.options ?? []).map((option) => (
                   <option value={option} key={option}>
                     {option === '' ? '(none)' : option}
                   </option>
