@@ -24,7 +24,7 @@ import { PROJECTION_HEALTH, READ_MODELS, type ReadModels } from './application/q
 const readModelsOf = (store: ReadModelStore, runner: ProjectionRunner): ReadModels => ({
   get: (projection, key) => store.get(projection, key),
   list: (projection, options) => store.list(projection, options),
-  count: (projection, filter) => store.count(projection, filter),
+  count: (projection, filter, search) => store.count(projection, filter, search),
   intervalItems: (projection, day, atMost) => store.intervalItems(projection, day, atMost),
   waitFor: (position, timeoutMs) => runner.waitFor(position, timeoutMs),
   position: () => runner.position(),

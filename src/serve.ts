@@ -50,7 +50,7 @@ export const serve = async (config: LedgerConfig): Promise<void> => {
   const url = await listen(app, config.port, config.host);
   stopOnSignals(app, logger);
   logger.log(`serving on ${url} (store ${config.storeUrl}; read models ${config.readModelPath})`);
-  logger.log(`API documentation: ${url}/docs ; health: ${url}/health`);
+  logger.log(`API documentation: ${url}/docs ; web console: ${url}/console ; health: ${url}/health`);
   if (keys.file) {
     logger.log(
       `API keys (one per role) ${keys.generated ? 'generated and ' : ''}written to ${keys.file} (owner-only) to hand out; delete it then: the server keeps only their SHA-256`,

@@ -2,6 +2,7 @@
  * The event store port: the only way the application touches stored events.
  * Adapters: SQLite (embedded default) and EventStoreDB. Both must pass test/contract/event-store.contract.ts.
  */
+import type { IntegrityReport, ProgressCallback, VerifyOptions } from './integrity.js';
 
 /** Where the next append expects the stream to be: absent, anywhere, or at exactly this revision. */
 export type ExpectedRevision = 'no_stream' | 'any' | number;
@@ -144,6 +145,8 @@ export interface EventStore {
   headPosition(): Promise<number>;
   /** Reachability, for the health endpoint. */
   ping(): Promise<void>;
+  /** A faster walk of the whole log with the store's own stored chain (SQLite); see integrity.ts verifyStore. */
+  verify?(onProgress?: ProgressCallback, options?: VerifyOptions): Promise<IntegrityReport>;
   close(): Promise<void>;
   /**
    * Events in (after, upTo], counting at most `atMost`: for a store whose positions are not event counts

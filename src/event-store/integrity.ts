@@ -275,3 +275,11 @@ const withRemovals = async (
     removedStreams: removed,
   };
 };
+
+/** The store's own walk when it has one (its stored global chain too), else the port's pages. */
+export const verifyStore = (
+  store: EventStore,
+  onProgress?: ProgressCallback,
+  options: VerifyOptions = {},
+): Promise<IntegrityReport> =>
+  store.verify ? store.verify(onProgress, options) : verifyEventStore(store, onProgress, options);

@@ -6,6 +6,11 @@ import { HealthController } from './controllers/health.controller.js';
 import { DeadlinesController } from './controllers/deadlines.controller.js';
 import { DataSubjectsController } from './controllers/data-subjects.controller.js';
 
+import { IntegrityController } from './controllers/integrity.controller.js';
+import { ConsoleController } from './controllers/console.controller.js';
+import { SessionController } from './controllers/session.controller.js';
+import { ExportController } from './controllers/export.controller.js';
+
 export const HTTP_CONTROLLERS = [
   AssignmentWritesController,
   AssignmentReadsController,
@@ -14,4 +19,9 @@ export const HTTP_CONTROLLERS = [
   AdminKeysController,
   DataSubjectsController,
   AdminProjectionsController,
+
+  IntegrityController,
+  ConsoleController,
+  SessionController,
+  ExportController,
 ];

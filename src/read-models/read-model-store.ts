@@ -40,8 +40,17 @@ export interface GenerationBatch {
 /** Equality on fields inside the JSON document; a dotted path reaches nested fields (`employee.id`). */
 export type DocFilter = Readonly<Record<string, string | number | boolean | null>>;
 
+/** Case-insensitive substring of any of these fields (dotted paths, as in DocFilter). */
+export interface DocSearch {
+  text: string;
+  paths: readonly string[];
+}
+
 export interface ListOptions {
   filter?: DocFilter;
+  search?: DocSearch;
+  /** Keyset paging: only documents whose key sorts after this one. */
+  after?: string;
   limit?: number;
   offset?: number;
 }
@@ -516,9 +525,30 @@ export class ReadModelStore {
     return gen ? this.getFrom<Doc>(gen, key) : undefined;
   }
 
-  private where(filter: DocFilter | undefined): { sql: string; params: (string | number | null)[] } {
+  private where(
+    filter: DocFilter | undefined,
+    search?: DocSearch,
+    after?: string,
+  ): { sql: string; params: (string | number | null)[] } {
     const clauses: string[] = [];
     const params: (string | number | null)[] = [];
+    if (search && search.text !== '') {
+      for (const path of search.paths) {
+        if (!FIELD_PATH.test(path)) throw new RangeError(`not a document field path: ${path}`);
+      }
+      // One json_extract of every path (a JSON array of their values) and one LIKE: half the cost of one
+      // per path. The needle is JSON-escaped to match the array's text, then LIKE-escaped.
+      const needle = search.paths.length > 1 ? JSON.stringify(search.text).slice(1, -1) : search.text;
+      clauses.push(`json_extract(doc, ${search.paths.map(() => '?').join(', ')}) LIKE ? ESCAPE '\\'`);
+      params.push(
+        ...search.paths.map((path) => `$.${path}`),
+        `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+      );
+    }
+    if (after !== undefined) {
+      clauses.push('key > ?');
+      params.push(after);
+    }
     for (const [path, value] of Object.entries(filter ?? {})) {
       if (!FIELD_PATH.test(path)) throw new RangeError(`not a document field path: ${path}`);
       if (value === null) {
@@ -536,7 +566,7 @@ export class ReadModelStore {
   list<Doc = unknown>(projection: string, options: ListOptions = {}): Doc[] {
     const gen = this.active(projection);
     if (!gen) return [];
-    const { sql, params } = this.where(options.filter);
+    const { sql, params } = this.where(options.filter, options.search, options.after);
     const limit = options.limit ?? -1;
     const offset = options.offset ?? 0;
     const rows = this.stmt(`SELECT doc FROM "${gen.table}"${sql} ORDER BY key LIMIT ? OFFSET ?`).all(
@@ -563,11 +593,11 @@ export class ReadModelStore {
     return JSON.parse(`[${rows.join(',')}]`) as Item[];
   }
 
-  /** How many documents of the active generation match the filter. */
-  count(projection: string, filter?: DocFilter): number {
+  /** How many documents of the active generation match the filter (and the search). */
+  count(projection: string, filter?: DocFilter, search?: DocSearch): number {
     const gen = this.active(projection);
     if (!gen) return 0;
-    const { sql, params } = this.where(filter);
+    const { sql, params } = this.where(filter, search);
     return (this.stmt(`SELECT COUNT(*) AS n FROM "${gen.table}"${sql}`).get(...params) as { n: number }).n;
   }
 

@@ -51,10 +51,23 @@ export class GetAssignment extends Query<AssignmentSummary> {
 
 export interface AssignmentPage {
   items: AssignmentSummary[];
+  /** How many match the filter and the search (all pages). */
   total: number;
   limit: number;
   offset: number;
+  /** Pass as `after` for the next page; null on the last one. */
+  nextAfter: string | null;
 }
+
+/** The summary fields `q` searches (case-insensitive substring). */
+export const SUMMARY_SEARCH_PATHS = [
+  'assignmentId',
+  'employee.id',
+  'employee.name',
+  'position',
+  'hostCity',
+  'hostCountry',
+] as const;
 
 export class ListAssignments extends Query<AssignmentPage> {
   constructor(
@@ -62,6 +75,10 @@ export class ListAssignments extends Query<AssignmentPage> {
     readonly limit: number,
     readonly offset: number,
     readonly minPosition?: number,
+    /** Free text matched against SUMMARY_SEARCH_PATHS. */
+    readonly search?: string,
+    /** Keyset cursor: the last assignmentId of the previous page. */
+    readonly after?: string,
   ) {
     super();
   }
@@ -169,14 +186,24 @@ export class ListAssignmentsHandler implements IQueryHandler<ListAssignments> {
       ...(q.filter.employeeId ? { 'employee.id': q.filter.employeeId } : {}),
     };
     const name = assignmentSummaryProjection.name;
+    const search = q.search ? { text: q.search, paths: SUMMARY_SEARCH_PATHS } : undefined;
+    // One row more than asked tells whether another page follows, without a second count.
+    const rows = this.readModels.list<AssignmentSummary>(name, {
+      filter,
+      ...(search ? { search } : {}),
+      ...(q.after !== undefined ? { after: q.after } : {}),
+      limit: q.limit + 1,
+      offset: q.offset,
+    });
+    const items = rows.slice(0, q.limit);
+    // A first page that holds every match is its own count: a search does not scan the table twice.
+    const whole = q.offset === 0 && q.after === undefined && rows.length <= q.limit;
     return {
-      items: this.personalData.revealWithin(
-        this.readModels.list<AssignmentSummary>(name, { filter, limit: q.limit, offset: q.offset }),
-        'clear',
-      ),
-      total: this.readModels.count(name, filter),
+      items: this.personalData.revealWithin(items, 'clear'),
+      total: whole ? rows.length : this.readModels.count(name, filter, search),
       limit: q.limit,
       offset: q.offset,
+      nextAfter: rows.length > q.limit ? items[items.length - 1]!.assignmentId : null,
     };
   }
 }

@@ -1,11 +1,15 @@
+type Filter = Record<string, string | number | boolean | null>;
+/** A case-insensitive substring of any of the fields named by `paths`. */
+type Search = { text: string; paths: readonly string[] };
+
 /** What the queries need of the read models: documents by key, pages, and read-your-writes. */
 export interface ReadModels {
   get<Doc>(projection: string, key: string): Doc | undefined;
   list<Doc>(
     projection: string,
-    options: { filter?: Record<string, string | number | boolean | null>; limit?: number; offset?: number },
+    options: { filter?: Filter; search?: Search; after?: string; limit?: number; offset?: number },
   ): Doc[];
-  count(projection: string, filter?: Record<string, string | number | boolean | null>): number;
+  count(projection: string, filter?: Filter, search?: Search): number;
   /** Items whose interval holds `day` and whose due day is at most `atMost` (Projection.intervals). */
   intervalItems<Item>(projection: string, day: number, atMost: number): Item[];
   /** Resolves true once every read model has applied `position`, false after `timeoutMs`. */

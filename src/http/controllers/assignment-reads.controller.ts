@@ -42,7 +42,12 @@ export class AssignmentReadsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: 'A page of assignment summaries' })
+  @ApiOperation({
+    summary: 'A page of assignment summaries',
+    description:
+      'In assignmentId order. `q` searches, `status` and `employeeId` filter; `total` counts every match. ' +
+      "Page with `after` = the previous answer's `nextAfter` (or with `offset`).",
+  })
   list(@Query() q: ListAssignmentsQueryDto) {
     return this.queries.execute(
       new ListAssignments(
@@ -50,6 +55,8 @@ export class AssignmentReadsController {
         q.limit ?? 50,
         q.offset ?? 0,
         q.minPosition,
+        q.q,
+        q.after,
       ),
     );
   }

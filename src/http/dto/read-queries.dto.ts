@@ -1,6 +1,6 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { IsBusinessDate, IsInstant, IsLedgerId } from './validators.js';
 
 const toInt = ({ value }: { value: unknown }) =>
@@ -40,6 +40,23 @@ export class ListAssignmentsQueryDto extends MinPositionQuery {
   @IsOptional()
   @IsLedgerId()
   employeeId?: string;
+
+  @ApiPropertyOptional({
+    maxLength: 200,
+    description:
+      'text searched (case-insensitive) in the id, employee id and name, position, host city and country',
+  })
+  @IsOptional()
+  @IsString({ message: 'q must be text' })
+  @Length(1, 200, { message: 'q must be 1 to 200 characters' })
+  q?: string;
+
+  @ApiPropertyOptional({
+    description: "cursor: the previous page's nextAfter (the last assignmentId it listed)",
+  })
+  @IsOptional()
+  @IsLedgerId()
+  after?: string;
 
   @ApiPropertyOptional({ default: 50, maximum: 500 })
   @IsOptional()
