@@ -10,6 +10,7 @@ import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port
 import { ASSIGNMENT_READ, Roles } from '../auth/roles.decorator.js';
 import { AssignmentIdParam } from '../dto/params.js';
 import { EntitlementsQueryDto } from '../dto/read-queries.dto.js';
+import { PERSONAL_DATA, type PersonalData } from '../../personal-data/personal-data.js';
 
 export class ExportQueryDto extends EntitlementsQueryDto {
   @ApiPropertyOptional({ enum: ['csv', 'json'], default: 'json' })
@@ -24,7 +25,10 @@ export class ExportQueryDto extends EntitlementsQueryDto {
 @Roles(...ASSIGNMENT_READ)
 @Controller('assignments')
 export class ExportController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalData,
+  ) {}
 
   @Get(':assignmentId/export')
   @ApiOperation({
@@ -35,12 +39,16 @@ export class ExportController {
     const head = await this.store.readStream(streamIdOf(p.assignmentId), { maxCount: 1 });
     if (head.length === 0) throw assignmentNotFound(p.assignmentId);
     const format = q.format ?? 'json';
-    const text = await exportLedger(this.store, {
-      assignment: p.assignmentId,
-      format,
-      asOf: q.asOf ?? today(),
-      ...(q.knownAt ? { knownAt: toInstant(q.knownAt) } : {}),
-    });
+    const text = await exportLedger(
+      this.store,
+      {
+        assignment: p.assignmentId,
+        format,
+        asOf: q.asOf ?? today(),
+        ...(q.knownAt ? { knownAt: toInstant(q.knownAt) } : {}),
+      },
+      this.personalData,
+    );
     void reply
       .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="${p.assignmentId}.${format}"`)
