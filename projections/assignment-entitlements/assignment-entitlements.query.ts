@@ -249,7 +249,9 @@ const homeLeaveOf = (r: Reading, years: readonly number[], yearClosed: (year: nu
 /** Shipments (clause 4, balances/shipments.ts): return cap = outbound air + sea + the allowance. */
 const shipmentsOf = (r: Reading) =>
   shipmentBalances(
-    dated(r, r.doc.shipments, (d) => d.shippedOn).reduce((t, s) => tallyShipment(t, s.data, 1), NO_SHIPMENTS),
+    dated(r, r.doc.shipments, (d) => d.shippedOn).reduce((t, s) => (tallyShipment(t, s.data, 1), t), {
+      ...NO_SHIPMENTS,
+    }),
     termsInForce(r.policy, r.approved),
   );
 

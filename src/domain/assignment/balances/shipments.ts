@@ -36,15 +36,17 @@ export const containersOf = (s: Pick<CountedShipment, 'direction' | 'mode' | 'co
 const plus = (total: string, weight: Weight, sign: 1 | -1): string =>
   new Decimal(total).plus(new Decimal(weight.lb).times(sign)).toFixed();
 
-/** The tally with one shipment added (sign 1) or taken away (-1). */
-export const tallyShipment = (t: ShipmentTally, s: CountedShipment, sign: 1 | -1): ShipmentTally => {
-  if (s.direction === 'return') return { ...t, returnUsedLb: plus(t.returnUsedLb, s.weight, sign) };
-  if (s.mode === 'air') return { ...t, outboundAirLb: plus(t.outboundAirLb, s.weight, sign) };
-  return {
-    ...t,
-    outboundSeaLb: plus(t.outboundSeaLb, s.weight, sign),
-    containersUsed: t.containersUsed + sign * containersOf(s),
-  };
+/**
+ * Adds one shipment to (sign 1) or takes it from (-1) a tally the caller owns, in place: the decider's
+ * tally is its draft state, folded once per event.
+ */
+export const tallyShipment = (t: ShipmentTally, s: CountedShipment, sign: 1 | -1): void => {
+  if (s.direction === 'return') t.returnUsedLb = plus(t.returnUsedLb, s.weight, sign);
+  else if (s.mode === 'air') t.outboundAirLb = plus(t.outboundAirLb, s.weight, sign);
+  else {
+    t.outboundSeaLb = plus(t.outboundSeaLb, s.weight, sign);
+    t.containersUsed += sign * containersOf(s);
+  }
 };
 
 export interface ShipmentBalances {
@@ -62,10 +64,22 @@ export type ShipmentTerms = Pick<
 
 const remaining = (limit: Decimal, used: string): string => Decimal.max(limit.minus(used), 0).toFixed();
 
+/** Everything shipped out (air + sea) and the return cap: that plus the policy's allowance. */
+export const returnCapOf = (
+  t: ShipmentTally,
+  policy: Pick<ShipmentTerms, 'returnAllowanceOverOutboundLb'>,
+): { outboundTotalLb: string; capLb: string } => {
+  const outboundTotal = new Decimal(t.outboundAirLb).plus(t.outboundSeaLb);
+  return {
+    outboundTotalLb: outboundTotal.toFixed(),
+    capLb: outboundTotal.plus(policy.returnAllowanceOverOutboundLb).toFixed(),
+  };
+};
+
 export const shipmentBalances = (t: ShipmentTally, policy: ShipmentTerms): ShipmentBalances => {
   const airLimit = new Decimal(policy.outboundAirLimitLb);
-  const outboundTotal = new Decimal(t.outboundAirLb).plus(t.outboundSeaLb);
-  const cap = outboundTotal.plus(policy.returnAllowanceOverOutboundLb);
+  const { outboundTotalLb, capLb } = returnCapOf(t, policy);
+  const cap = new Decimal(capLb);
   return {
     outboundAir: {
       limitLb: airLimit.toFixed(),
@@ -77,7 +91,7 @@ export const shipmentBalances = (t: ShipmentTally, policy: ShipmentTerms): Shipm
       containersUsed: t.containersUsed,
       weightLb: t.outboundSeaLb,
     },
-    outboundTotalLb: outboundTotal.toFixed(),
-    return: { capLb: cap.toFixed(), usedLb: t.returnUsedLb, remainingLb: remaining(cap, t.returnUsedLb) },
+    outboundTotalLb,
+    return: { capLb, usedLb: t.returnUsedLb, remainingLb: remaining(cap, t.returnUsedLb) },
   };
 };
