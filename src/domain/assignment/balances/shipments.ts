@@ -33,20 +33,38 @@ export interface CountedShipment {
 export const containersOf = (s: Pick<CountedShipment, 'direction' | 'mode' | 'containers'>): number =>
   s.direction === 'outbound' && s.mode === 'sea' ? countedContainers(s.containers) : 0;
 
-const plus = (total: string, weight: Weight, sign: 1 | -1): string =>
-  new Decimal(total).plus(new Decimal(weight.lb).times(sign)).toFixed();
+type WeightBucket = 'outboundAirLb' | 'outboundSeaLb' | 'returnUsedLb';
+
+/** Which total a shipment's weight counts in: returns against the cap, outbound air against its limit. */
+const bucketOf = (s: Pick<CountedShipment, 'direction' | 'mode'>): WeightBucket =>
+  s.direction === 'return' ? 'returnUsedLb' : s.mode === 'air' ? 'outboundAirLb' : 'outboundSeaLb';
 
 /**
  * Adds one shipment to (sign 1) or takes it from (-1) a tally the caller owns, in place: the decider's
  * tally is its draft state, folded once per event.
  */
 export const tallyShipment = (t: ShipmentTally, s: CountedShipment, sign: 1 | -1): void => {
-  if (s.direction === 'return') t.returnUsedLb = plus(t.returnUsedLb, s.weight, sign);
-  else if (s.mode === 'air') t.outboundAirLb = plus(t.outboundAirLb, s.weight, sign);
-  else {
-    t.outboundSeaLb = plus(t.outboundSeaLb, s.weight, sign);
-    t.containersUsed += sign * containersOf(s);
+  const bucket = bucketOf(s);
+  const total = new Decimal(t[bucket]);
+  t[bucket] = (sign === 1 ? total.plus(s.weight.lb) : total.minus(s.weight.lb)).toFixed();
+  t.containersUsed += sign * containersOf(s);
+};
+
+/** The tally of these shipments at once (the entitlements query's way: one decimal sum per total). */
+export const tallyShipments = (shipments: Iterable<CountedShipment>): ShipmentTally => {
+  const sums = { outboundAirLb: new Decimal(0), outboundSeaLb: new Decimal(0), returnUsedLb: new Decimal(0) };
+  let containersUsed = 0;
+  for (const s of shipments) {
+    const bucket = bucketOf(s);
+    sums[bucket] = sums[bucket].plus(s.weight.lb);
+    containersUsed += containersOf(s);
   }
+  return {
+    outboundAirLb: sums.outboundAirLb.toFixed(),
+    outboundSeaLb: sums.outboundSeaLb.toFixed(),
+    containersUsed,
+    returnUsedLb: sums.returnUsedLb.toFixed(),
+  };
 };
 
 export interface ShipmentBalances {
