@@ -23,12 +23,7 @@ import {
   type AssignmentPolicy,
 } from '../../src/domain/assignment/policy.js';
 import { expenseTotals, type CountedClaim } from '../../src/domain/assignment/balances/expenses.js';
-import {
-  emptyFund,
-  fundBalance,
-  tallyDeposit,
-  tallyDraw,
-} from '../../src/domain/assignment/balances/funds.js';
+import { fundBalance, tallyFund } from '../../src/domain/assignment/balances/funds.js';
 import {
   homeLeaveBalance,
   NO_TRIPS,
@@ -36,20 +31,8 @@ import {
   tallyTrip,
   type TripTally,
 } from '../../src/domain/assignment/balances/home-leave.js';
-import {
-  NO_SHIPMENTS,
-  shipmentBalances,
-  tallyShipment,
-} from '../../src/domain/assignment/balances/shipments.js';
-import {
-  NO_DAYS_OFF,
-  tallyHoliday,
-  tallyVacation,
-  vacationBalance,
-  yearOfHoliday,
-  yearOfVacation,
-  type DaysOffTally,
-} from '../../src/domain/assignment/balances/time-off.js';
+import { shipmentBalances, tallyShipments } from '../../src/domain/assignment/balances/shipments.js';
+import { NO_DAYS_OFF, tallyDaysOff, vacationBalance } from '../../src/domain/assignment/balances/time-off.js';
 import {
   exceptionInForce,
   termsInForce,
@@ -249,7 +232,7 @@ const homeLeaveOf = (r: Reading, years: readonly number[], yearClosed: (year: nu
 /** Shipments (clause 4, balances/shipments.ts): return cap = outbound air + sea + the allowance. */
 const shipmentsOf = (r: Reading) =>
   shipmentBalances(
-    dated(r, r.doc.shipments, (d) => d.shippedOn).reduce((t, s) => tallyShipment(t, s.data, 1), NO_SHIPMENTS),
+    tallyShipments(dated(r, r.doc.shipments, (d) => d.shippedOn).map((s) => s.data)),
     termsInForce(r.policy, r.approved),
   );
 
@@ -337,14 +320,15 @@ const allowancesOf = (r: Reading): Entitlements['allowances'] => {
 
 /** The return airfreight fund (close, balances/funds.ts), in the reimbursement currency. */
 const fundOf = (r: Reading) => {
-  let fund = emptyFund(r.usd);
   const deposits = dated(r, r.doc.fundDeposits, (d) => d.depositedOn);
-  for (const d of inCurrency(deposits, r.usd, 'Return airfreight fund deposit', r.warnings))
-    fund = tallyDeposit(fund, d.data.amount, 1);
   const draws = dated(r, r.doc.fundDraws, (d) => d.drawnOn);
-  for (const d of inCurrency(draws, r.usd, 'Return airfreight fund draw', r.warnings))
-    fund = tallyDraw(fund, d.data.amount, 1);
-  return fundBalance(fund);
+  return fundBalance(
+    tallyFund(
+      inCurrency(deposits, r.usd, 'Return airfreight fund deposit', r.warnings).map((d) => d.data),
+      inCurrency(draws, r.usd, 'Return airfreight fund draw', r.warnings).map((d) => d.data),
+      r.usd,
+    ),
+  );
 };
 
 interface ExpenseDecision {
@@ -393,15 +377,10 @@ const expensesOf = (r: Reading): Entitlements['expenses'] => {
 
 /** Holidays and vacation (clause 7, balances/time-off.ts): per calendar year. */
 const vacationOf = (r: Reading, years: readonly number[]): VacationYear[] => {
-  const daysOff = new Map<number, DaysOffTally>();
-  for (const h of dated(r, r.doc.holidays, (d) => d.date)) {
-    const year = yearOfHoliday(h.data);
-    daysOff.set(year, tallyHoliday(daysOff.get(year) ?? NO_DAYS_OFF, 1));
-  }
-  for (const v of dated(r, r.doc.vacations, (d) => d.from)) {
-    const year = yearOfVacation(v.data);
-    daysOff.set(year, tallyVacation(daysOff.get(year) ?? NO_DAYS_OFF, v.data, 1));
-  }
+  const daysOff = tallyDaysOff(
+    dated(r, r.doc.holidays, (d) => d.date).map((h) => h.data),
+    dated(r, r.doc.vacations, (d) => d.from).map((v) => v.data),
+  );
   return years.map((year) => ({ year, ...vacationBalance(daysOff.get(year) ?? NO_DAYS_OFF, r.policy) }));
 };
 

@@ -19,6 +19,7 @@ import { NO_TRIPS, poolYearOf, tallyTrip, type TripTally } from './balances/home
 import {
   containersOf,
   NO_SHIPMENTS,
+  returnCapOf,
   shipmentBalances,
   tallyShipment,
   type ShipmentTally,
@@ -267,9 +268,9 @@ export const shipmentBalancesOf = (state: AssignmentState) =>
   shipmentBalances(shipmentTallyOf(state), policyInForce(state) ?? NO_SHIPMENT_TERMS);
 
 const updateReturnCap = (draft: AssignmentState): void => {
-  const balances = shipmentBalancesOf(draft);
-  draft.outboundTotalLb = balances.outboundTotalLb;
-  draft.returnCapLb = balances.return.capLb;
+  const { outboundTotalLb, capLb } = returnCapOf(draft, draft.assignment?.policy ?? NO_SHIPMENT_TERMS);
+  draft.outboundTotalLb = outboundTotalLb;
+  draft.returnCapLb = capLb;
 };
 
 /** Adds (sign 1) or takes away (sign -1) what one fact contributes to the balances of a draft. */
@@ -324,7 +325,7 @@ const contributeTo = (draft: AssignmentState, fact: Fact, sign: Sign): void => {
         containers: containersOf(data),
       };
       setOrDrop(draft.shipments, data.shipmentId, view, sign);
-      Object.assign(draft, tallyShipment(shipmentTallyOf(draft), data, sign));
+      tallyShipment(draft, data, sign);
       updateReturnCap(draft);
       return;
     }

@@ -403,6 +403,13 @@ export const WRITE_ROUTES: WriteRoute[] = [
     fields: { ...ENVELOPE, paidOn: req('date'), amount: opt('money') },
   },
   {
+    route: 'POST /assignments/{id}/allowances/relocation-bonus',
+    event: 'RelocationBonusPaid',
+    path: under('/allowances/relocation-bonus'),
+    body: () => allowanceBody({ amount: usd('5000.00') }),
+    fields: { ...ENVELOPE, paidOn: req('date'), amount: opt('money') },
+  },
+  {
     route: 'POST /assignments/{id}/end',
     event: 'AssignmentEnded',
     path: under('/end'),
@@ -508,7 +515,8 @@ export const prepareTarget = async (ledger: LedgerUnderTest, assignmentId: strin
     return reply.body as { events: { eventId: string }[] };
   };
   const id = encodeURIComponent(assignmentId);
-  await post('', startBody(assignmentId));
+  // The letter's terms and a relocation bonus (docs/adding-a-term.md), so that every write route has a use.
+  await post('', startBody(assignmentId, { policy: { relocationBonus: usd('5000.00') } }));
   await post(`/${id}/expenses`, expenseBody({ expenseId: 'exp-pending' }));
   const shipment = await post(
     `/${id}/shipments`,

@@ -51,8 +51,7 @@ const noSums = (): Sums => ({
   reimbursable: new Decimal(0),
 });
 
-const add = (s: Sums, claim: CountedClaim): void => {
-  const amount = new Decimal(claim.amountUsd.amount);
+const add = (s: Sums, claim: CountedClaim, amount: Decimal): void => {
   s.claims++;
   s.claimed = s.claimed.plus(amount);
   if (claim.status === 'claimed') s.pending = s.pending.plus(amount);
@@ -77,8 +76,9 @@ export const expenseTotals = (claims: Iterable<CountedClaim>, currency: string):
   for (const claim of claims) {
     let bucket = byCategory.get(claim.category);
     if (!bucket) byCategory.set(claim.category, (bucket = noSums()));
-    add(bucket, claim);
-    add(totals, claim);
+    const amount = new Decimal(claim.amountUsd.amount);
+    add(bucket, claim, amount);
+    add(totals, claim, amount);
   }
   return {
     byCategory: EXPENSE_CATEGORIES.flatMap((category) => {

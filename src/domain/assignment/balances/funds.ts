@@ -1,5 +1,6 @@
 /** The close of the letter: the return airfreight fund, deposits less draws. */
-import { addMoney, dec, subtractMoney, zero, type Money } from '../../shared/money.js';
+import { Decimal } from 'decimal.js';
+import { addMoney, dec, roundMoney, subtractMoney, zero, type Money } from '../../shared/money.js';
 
 export interface FundTally {
   deposited: Money;
@@ -23,6 +24,20 @@ export const tallyDraw = (t: FundTally, amount: Money, sign: 1 | -1): FundTally 
   ...t,
   drawn: moved(t.drawn, amount, sign),
 });
+
+/** The tally of these movements at once, all in `currency` (the entitlements query's way: one sum each). */
+export const tallyFund = (
+  deposits: Iterable<{ amount: Money }>,
+  draws: Iterable<{ amount: Money }>,
+  currency: string,
+): FundTally => {
+  const sum = (movements: Iterable<{ amount: Money }>): Money => {
+    let total = new Decimal(0);
+    for (const m of movements) total = total.plus(m.amount.amount);
+    return roundMoney(total, currency);
+  };
+  return { deposited: sum(deposits), drawn: sum(draws) };
+};
 
 export interface FundBalance {
   deposited: Money;

@@ -15,11 +15,13 @@ export const NO_TRIPS: TripTally = { taken: 0, byEmployee: 0, bySpouse: 0, other
 export interface CountedTrip {
   traveller: Traveller;
   destination: TripDestination;
-  departedOn: BusinessDate;
 }
 
 /** The year whose pool a trip uses: the year it departs in (no proration, no carry-over). */
-export const poolYearOf = (trip: Pick<CountedTrip, 'departedOn'>): number => yearOf(trip.departedOn);
+export const poolYearOfDeparture = (departedOn: BusinessDate): number => yearOf(departedOn);
+
+/** A recorded trip carries its pool year, decided with poolYearOfDeparture. */
+export const poolYearOf = (trip: { year: number }): number => trip.year;
 
 export const tallyTrip = (t: TripTally, trip: CountedTrip, sign: 1 | -1): TripTally => ({
   taken: t.taken + sign,

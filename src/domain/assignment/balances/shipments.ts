@@ -33,17 +33,37 @@ export interface CountedShipment {
 export const containersOf = (s: Pick<CountedShipment, 'direction' | 'mode' | 'containers'>): number =>
   s.direction === 'outbound' && s.mode === 'sea' ? countedContainers(s.containers) : 0;
 
-const plus = (total: string, weight: Weight, sign: 1 | -1): string =>
-  new Decimal(total).plus(new Decimal(weight.lb).times(sign)).toFixed();
+type WeightBucket = 'outboundAirLb' | 'outboundSeaLb' | 'returnUsedLb';
 
-/** The tally with one shipment added (sign 1) or taken away (-1). */
-export const tallyShipment = (t: ShipmentTally, s: CountedShipment, sign: 1 | -1): ShipmentTally => {
-  if (s.direction === 'return') return { ...t, returnUsedLb: plus(t.returnUsedLb, s.weight, sign) };
-  if (s.mode === 'air') return { ...t, outboundAirLb: plus(t.outboundAirLb, s.weight, sign) };
+/** Which total a shipment's weight counts in: returns against the cap, outbound air against its limit. */
+const bucketOf = (s: Pick<CountedShipment, 'direction' | 'mode'>): WeightBucket =>
+  s.direction === 'return' ? 'returnUsedLb' : s.mode === 'air' ? 'outboundAirLb' : 'outboundSeaLb';
+
+/**
+ * Adds one shipment to (sign 1) or takes it from (-1) a tally the caller owns, in place: the decider's
+ * tally is its draft state, folded once per event.
+ */
+export const tallyShipment = (t: ShipmentTally, s: CountedShipment, sign: 1 | -1): void => {
+  const bucket = bucketOf(s);
+  const total = new Decimal(t[bucket]);
+  t[bucket] = (sign === 1 ? total.plus(s.weight.lb) : total.minus(s.weight.lb)).toFixed();
+  t.containersUsed += sign * containersOf(s);
+};
+
+/** The tally of these shipments at once (the entitlements query's way: one decimal sum per total). */
+export const tallyShipments = (shipments: Iterable<CountedShipment>): ShipmentTally => {
+  const sums = { outboundAirLb: new Decimal(0), outboundSeaLb: new Decimal(0), returnUsedLb: new Decimal(0) };
+  let containersUsed = 0;
+  for (const s of shipments) {
+    const bucket = bucketOf(s);
+    sums[bucket] = sums[bucket].plus(s.weight.lb);
+    containersUsed += containersOf(s);
+  }
   return {
-    ...t,
-    outboundSeaLb: plus(t.outboundSeaLb, s.weight, sign),
-    containersUsed: t.containersUsed + sign * containersOf(s),
+    outboundAirLb: sums.outboundAirLb.toFixed(),
+    outboundSeaLb: sums.outboundSeaLb.toFixed(),
+    containersUsed,
+    returnUsedLb: sums.returnUsedLb.toFixed(),
   };
 };
 
@@ -62,10 +82,22 @@ export type ShipmentTerms = Pick<
 
 const remaining = (limit: Decimal, used: string): string => Decimal.max(limit.minus(used), 0).toFixed();
 
+/** Everything shipped out (air + sea) and the return cap: that plus the policy's allowance. */
+export const returnCapOf = (
+  t: ShipmentTally,
+  policy: Pick<ShipmentTerms, 'returnAllowanceOverOutboundLb'>,
+): { outboundTotalLb: string; capLb: string } => {
+  const outboundTotal = new Decimal(t.outboundAirLb).plus(t.outboundSeaLb);
+  return {
+    outboundTotalLb: outboundTotal.toFixed(),
+    capLb: outboundTotal.plus(policy.returnAllowanceOverOutboundLb).toFixed(),
+  };
+};
+
 export const shipmentBalances = (t: ShipmentTally, policy: ShipmentTerms): ShipmentBalances => {
   const airLimit = new Decimal(policy.outboundAirLimitLb);
-  const outboundTotal = new Decimal(t.outboundAirLb).plus(t.outboundSeaLb);
-  const cap = outboundTotal.plus(policy.returnAllowanceOverOutboundLb);
+  const { outboundTotalLb, capLb } = returnCapOf(t, policy);
+  const cap = new Decimal(capLb);
   return {
     outboundAir: {
       limitLb: airLimit.toFixed(),
@@ -77,7 +109,7 @@ export const shipmentBalances = (t: ShipmentTally, policy: ShipmentTerms): Shipm
       containersUsed: t.containersUsed,
       weightLb: t.outboundSeaLb,
     },
-    outboundTotalLb: outboundTotal.toFixed(),
-    return: { capLb: cap.toFixed(), usedLb: t.returnUsedLb, remainingLb: remaining(cap, t.returnUsedLb) },
+    outboundTotalLb,
+    return: { capLb, usedLb: t.returnUsedLb, remainingLb: remaining(cap, t.returnUsedLb) },
   };
 };

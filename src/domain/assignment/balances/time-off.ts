@@ -23,6 +23,22 @@ export const tallyVacation = (t: DaysOffTally, vacation: { days: number }, sign:
   vacation: t.vacation + sign * vacation.days,
 });
 
+/** The tallies of these holidays and vacations at once, by calendar year (the entitlements query's way). */
+export const tallyDaysOff = (
+  holidays: Iterable<{ date: BusinessDate }>,
+  vacations: Iterable<{ from: BusinessDate; days: number }>,
+): Map<number, DaysOffTally> => {
+  const byYear = new Map<number, DaysOffTally>();
+  const of = (year: number): DaysOffTally => {
+    let t = byYear.get(year);
+    if (!t) byYear.set(year, (t = { ...NO_DAYS_OFF }));
+    return t;
+  };
+  for (const h of holidays) of(yearOfHoliday(h)).holidays += 1;
+  for (const v of vacations) of(yearOfVacation(v)).vacation += v.days;
+  return byYear;
+};
+
 export interface VacationBalance {
   /** US holidays + vacation days, not prorated for a partial year. */
   entitlement: number;

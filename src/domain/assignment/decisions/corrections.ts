@@ -187,8 +187,10 @@ const replaceableFieldsOf = (type: CorrectableEventType): ReplaceableFields => {
   const kinds: Record<string, FieldKind> = {};
   const removable: string[] = [];
   for (const [field, fieldSchema] of Object.entries(schema.properties)) {
+    if (field === spec.identity) continue;
     const kind = kindOf(fieldSchema);
-    if (field === spec.identity || kind === undefined) continue;
+    // A declaration mistake, found when the module loads rather than by a correction refused later.
+    if (kind === undefined) throw new Error(`${type}: input field ${field} is declared without a field kind`);
     kinds[field] = kind;
     if (!schema.required?.includes(field) && !spec.alternatives?.includes(field)) removable.push(field);
   }

@@ -1,5 +1,5 @@
 import { dec, minMoney, money, subtractMoney, type Money } from '../../shared/money.js';
-import { yearOf } from '../../shared/calendar.js';
+import { poolYearOfDeparture } from '../balances/home-leave.js';
 import type { TakeHomeLeaveTripData } from '../commands.js';
 import type { EventData, HomeLeaveTripTaken, OtherFareRule } from '../events.js';
 import { violation } from '../errors.js';
@@ -46,7 +46,7 @@ export const tripData = (
     );
   }
 
-  const year = yearOf(command.departedOn);
+  const year = poolYearOfDeparture(command.departedOn);
   const used = homeLeaveYear(state, year);
   const policy = policyInForce(state, year)!;
   if (homeLeaveBalance(used, policy, false).remaining <= 0) {
