@@ -276,12 +276,22 @@ const withYearSwept = (doc: DeadlinesDoc, year: number): DeadlineInterval[] => {
 export const deadlineIntervalsOf = (doc: DeadlinesDoc): DeadlineInterval[] => {
   if (doc.employeeId === null || doc.effectiveDate === null) return [];
   const intervals = new Intervals();
-  const effective = doc.effectiveDate;
-  for (const [exceptionId, e] of Object.entries(doc.exceptions)) {
-    const one = { ...doc, exceptions: { [exceptionId]: e } };
-    const days = sortedUnique([e.requestedOn, ...(e.decidedOn !== undefined ? [e.decidedOn] : [])]);
-    sweep(intervals, days, OPEN, (day, add) => pendingExceptionsAt(one, day, add), doc);
-  }
+  for (const exceptionId of Object.keys(doc.exceptions)) exceptionIntervalsOf(doc, exceptionId, intervals);
+  lifecycleIntervalsOf(doc, intervals);
+  for (let year = yearOf(doc.effectiveDate); year <= lastYearOf(doc); year++)
+    lapseIntervalsOf(doc, year, intervals);
+  return intervals.out;
+};
+
+const exceptionIntervalsOf = (doc: DeadlinesDoc, exceptionId: string, intervals: Intervals): void => {
+  const e = doc.exceptions[exceptionId]!;
+  const one = { ...doc, exceptions: { [exceptionId]: e } };
+  const days = sortedUnique([e.requestedOn, ...(e.decidedOn !== undefined ? [e.decidedOn] : [])]);
+  sweep(intervals, days, OPEN, (day, add) => pendingExceptionsAt(one, day, add), doc);
+};
+
+const lifecycleIntervalsOf = (doc: DeadlinesDoc, intervals: Intervals): void => {
+  const effective = doc.effectiveDate!;
   const lifeDays = sortedUnique([
     effective,
     ...doc.extensions.map((e) => maxDate(e.decidedOn, effective)),
@@ -289,9 +299,52 @@ export const deadlineIntervalsOf = (doc: DeadlinesDoc): DeadlineInterval[] => {
     ...Object.values(doc.repatriations).filter((d) => d >= effective),
   ]);
   sweep(intervals, lifeDays, OPEN, (day, add) => void lifecycleAt(doc, day, add), doc);
+};
 
-  for (let year = yearOf(effective); year <= lastYearOf(doc); year++) lapseIntervalsOf(doc, year, intervals);
-  return intervals.out;
+const isLifecycle = (i: DeadlineInterval): boolean =>
+  i.item.kind === 'assignment-ends' || i.item.kind === 'repatriation-pending';
+
+/**
+ * The intervals with those matching `stale` replaced by `fresh`, where the first of them stood (or after
+ * the last of `near`, else first): the order a full recompute files them in, so ties are answered alike.
+ */
+const replaced = (
+  all: DeadlineInterval[],
+  stale: (i: DeadlineInterval) => boolean,
+  near: (i: DeadlineInterval) => boolean,
+  fresh: DeadlineInterval[],
+): DeadlineInterval[] => {
+  const first = all.findIndex(stale);
+  const kept = all.filter((i) => !stale(i));
+  let at = first >= 0 ? all.slice(0, first).filter((i) => !stale(i)).length : 0;
+  if (first < 0)
+    for (let k = kept.length - 1; k >= 0; k--)
+      if (near(kept[k]!)) {
+        at = k + 1;
+        break;
+      }
+  return [...kept.slice(0, at), ...fresh, ...kept.slice(at)];
+};
+
+/** One exception's intervals filed again (its request or decision), the others kept. */
+const withExceptionSwept = (doc: DeadlinesDoc, exceptionId: string): DeadlineInterval[] => {
+  const intervals = new Intervals();
+  exceptionIntervalsOf(doc, exceptionId, intervals);
+  const pending = (i: DeadlineInterval) => i.item.kind === 'exception-pending';
+  return replaced(
+    doc.intervals,
+    (i) => pending(i) && i.item.detail['exceptionId'] === exceptionId,
+    pending,
+    intervals.out,
+  );
+};
+
+/** The end and repatriation intervals filed again (a flight home moves nothing else), the others kept. */
+const withLifecycleSwept = (doc: DeadlinesDoc): DeadlineInterval[] => {
+  const intervals = new Intervals();
+  lifecycleIntervalsOf(doc, intervals);
+  const pending = (i: DeadlineInterval) => i.item.kind === 'exception-pending';
+  return replaced(doc.intervals, isLifecycle, pending, intervals.out);
 };
 
 type Handled =
@@ -339,7 +392,9 @@ const poolFullBy = (doc: DeadlinesDoc, day: BusinessDate): boolean => {
   return taken >= most;
 };
 
-/** Files the event's facts; false when it changes nothing a deadline reads. */
+const started = (doc: DeadlinesDoc): boolean => doc.employeeId !== null && doc.effectiveDate !== null;
+
+/** Files the event's facts and the intervals they move; true when every interval must be filed again. */
 const file = (doc: DeadlinesDoc, event: ProjectedEvent): boolean => {
   const data = event.data;
   switch (event.type as Handled) {
@@ -354,8 +409,16 @@ const file = (doc: DeadlinesDoc, event: ProjectedEvent): boolean => {
     }
     case 'AssignmentExtended': {
       const d = data as DataOf<'AssignmentExtended'>;
+      if (!started(doc)) {
+        doc.extensions.push({ decidedOn: d.decidedOn, newExpectedEndDate: d.newExpectedEndDate });
+        return false;
+      }
+      // Lapses before the decision, or due on 31 December before the end known then, stay as they were.
+      const from = Math.max(yearOf(d.decidedOn), yearOf(expectedEndOn(doc, d.decidedOn)));
       doc.extensions.push({ decidedOn: d.decidedOn, newExpectedEndDate: d.newExpectedEndDate });
-      return true;
+      doc.intervals = withLifecycleSwept(doc);
+      for (let year = from; year <= lastYearOf(doc); year++) doc.intervals = withYearSwept(doc, year);
+      return false;
     }
     case 'AssignmentEnded': {
       const d = data as DataOf<'AssignmentEnded'>;
@@ -372,7 +435,8 @@ const file = (doc: DeadlinesDoc, event: ProjectedEvent): boolean => {
     }
     case 'RepatriationTravelled':
       doc.repatriations[event.eventId] = (data as DataOf<'RepatriationTravelled'>).travelledOn;
-      return true;
+      if (started(doc)) doc.intervals = withLifecycleSwept(doc);
+      return false;
     case 'ExceptionRequested': {
       const d = data as DataOf<'ExceptionRequested'>;
       doc.exceptions[d.exceptionId] = {
@@ -382,7 +446,8 @@ const file = (doc: DeadlinesDoc, event: ProjectedEvent): boolean => {
         requestedBy: d.requestedBy,
         requestedOn: d.requestedOn,
       };
-      return true;
+      if (started(doc)) doc.intervals = withExceptionSwept(doc, d.exceptionId);
+      return false;
     }
     case 'ExceptionApproved':
     case 'ExceptionDeclined': {
@@ -399,7 +464,10 @@ const file = (doc: DeadlinesDoc, event: ProjectedEvent): boolean => {
           approvedOn: d.approvedOn,
         });
       } else exception.decidedOn = d.declinedOn;
-      return true;
+      if (!started(doc)) return false;
+      doc.intervals = withExceptionSwept(doc, d.exceptionId);
+      if ('approvedOn' in d && d.term === 'home-leave-trips') doc.intervals = withYearSwept(doc, d.year!);
+      return false;
     }
     case 'EventCorrected':
     case 'EventVoided': {
@@ -421,7 +489,11 @@ const file = (doc: DeadlinesDoc, event: ProjectedEvent): boolean => {
         countTrip(doc, was, -1);
         if (date !== undefined) countTrip(doc, date, 1);
       }
-      return true;
+      if (!started(doc)) return false;
+      if (list === doc.repatriations) doc.intervals = withLifecycleSwept(doc);
+      else
+        for (const year of new Set([was, date ?? was].map(yearOf))) doc.intervals = withYearSwept(doc, year);
+      return false;
     }
     default:
       return false;

@@ -275,12 +275,14 @@ export class ReadModelStore {
     const columns = '(id, fromDay, toDay, atMin, atMax, key, item)';
     const remove = `DELETE FROM "${ix}" WHERE id IN (SELECT old.rowid * ${MAX_INTERVALS} + j.key FROM json_each(old.doc, '$.intervals') AS j);`;
     const insert = `INSERT INTO "${ix}" ${columns} SELECT ${intervalColumns('new')} FROM json_each(new.doc, '$.intervals') AS j;`;
+    // Most writes leave a document's intervals as they were: those rewrite no R-tree row.
+    const changed = `json_extract(old.doc, '$.intervals') IS NOT json_extract(new.doc, '$.intervals')`;
     this.db.exec(`
       DELETE FROM "${ix}";
       INSERT INTO "${ix}" ${columns} SELECT ${intervalColumns('t')} FROM "${table}" AS t, json_each(t.doc, '$.intervals') AS j;
       CREATE TRIGGER "${ix}_insert" AFTER INSERT ON "${table}" BEGIN ${insert} END;
       CREATE TRIGGER "${ix}_delete" AFTER DELETE ON "${table}" BEGIN ${remove} END;
-      CREATE TRIGGER "${ix}_update" AFTER UPDATE OF doc ON "${table}" BEGIN ${remove} ${insert} END;
+      CREATE TRIGGER "${ix}_update" AFTER UPDATE OF doc ON "${table}" WHEN ${changed} BEGIN ${remove} ${insert} END;
     `);
   }
 
