@@ -4,6 +4,7 @@ import * as httpBench from './http.bench.js';
 import * as replay from './replay.bench.js';
 import * as deadlines from './deadlines.bench.js';
 import * as personalData from './personal-data.bench.js';
+import * as consoleBench from './console.bench.js';
 import { printReport, record, say } from './report.js';
 
 /**
@@ -22,6 +23,8 @@ await replay.run((storePath, events) => httpBench.run(storePath, events));
 await deadlines.run();
 // Issue 14's sealing overhead on appends and replay, beside the same runs in clear.
 await personalData.run();
+// Issue 15's console: first load and the list of 40,000 assignments (in Chromium where it exists).
+await consoleBench.run();
 
 record('loadAverageAtEnd', loadavg());
 record('seconds', Math.round((Date.now() - started) / 1000));
