@@ -15,6 +15,8 @@ const ASSIGNMENT_READ: Role[] = ['auditor', 'hr'];
 const LOG_READ: Role[] = ['auditor', 'hr', 'subscriber'];
 const WEBHOOKS: Role[] = ['subscriber'];
 const ADMIN_ONLY: Role[] = [];
+const AUDIT: Role[] = ['auditor'];
+const EVERY_ROLE: Role[] = ['admin', 'auditor', 'hr', 'subscriber'];
 
 /** http-contract.md "Who may do what": the roles besides admin (who may do everything), or public. */
 const ACCESS: Record<string, 'public' | Role[]> = {
@@ -64,6 +66,13 @@ const ACCESS: Record<string, 'public' | Role[]> = {
   'POST /admin/keys': ADMIN_ONLY,
   'DELETE /admin/keys/:fingerprint': ADMIN_ONLY,
   'POST /admin/projections/:projection/retry': ADMIN_ONLY,
+  'POST /data-subjects/:employeeId/erasure': ADMIN_ONLY,
+  'GET /assignments/:assignmentId/export': ASSIGNMENT_READ,
+  'GET /integrity/head': AUDIT,
+  'POST /integrity/verification': AUDIT,
+  'GET /session': EVERY_ROLE,
+  'GET /console': 'public',
+  'GET /console/assets/:name': 'public',
 };
 
 type Caller = 'no key' | 'wrong key' | Role;

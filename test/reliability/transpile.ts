@@ -43,7 +43,8 @@ export const transpileTree = (
     if (done.has(source)) continue;
     done.add(source);
     const text = readFileSync(source, 'utf8');
-    for (const match of text.matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)) {
+    // Static imports and dynamic ones (the store adapter is loaded on demand).
+    for (const match of text.matchAll(/(?:from |import\()'(\.{1,2}\/[^']+)\.js'/g)) {
       pending.push(resolve(dirname(source), `${match[1]}.ts`));
     }
     const { outputText } = ts.transpileModule(text, {

@@ -60,10 +60,10 @@ export interface AssignmentPage {
 }
 
 /** The summary fields `q` searches (case-insensitive substring). */
+// Not employee.name: it is sealed at rest (personal data), and its ciphertext must not match a search.
 export const SUMMARY_SEARCH_PATHS = [
   'assignmentId',
   'employee.id',
-  'employee.name',
   'position',
   'hostCity',
   'hostCountry',
