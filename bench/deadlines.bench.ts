@@ -23,6 +23,7 @@ import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.j
 import { ProjectionRunner } from '../src/read-models/projection-runner.js';
 import { ReadModelStore } from '../src/read-models/read-model-store.js';
 import { letterStart } from '../src/demo/letter-story.js';
+import { unitPrng } from './prng.js';
 
 /**
  * GET /deadlines' work over 40,000 assignments (25 years of them, ~2,000 active on any day), beside the
@@ -34,18 +35,6 @@ const DEADLINE_QUERIES = 2_000;
 const ENTITLEMENT_QUERIES = 10_000;
 const FIRST_DAY = toDayNumber('2000-01-01');
 const SPAN_DAYS = 25 * 365;
-
-/** mulberry32: a tiny seeded PRNG, so every run stores the same history. */
-const prng = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 /** One assignment's life as commands in date order: trips, maybe an exception and an extension, the end, the flight home. */
 const lifeOf = (i: number, random: () => number): AssignmentCommand[] => {
@@ -134,7 +123,7 @@ const lifeOf = (i: number, random: () => number): AssignmentCommand[] => {
 };
 
 const fill = async (store: SqliteEventStore): Promise<number> => {
-  const random = prng(20050113);
+  const random = unitPrng(20050113);
   let events = 0;
   let position = 0;
   for (let from = 0; from < ASSIGNMENTS; from += 2_000) {
@@ -189,7 +178,7 @@ export async function run(): Promise<void> {
     if (!(await runner.waitFor(head, 900_000))) throw new Error('the runner did not catch up');
     console.log(`deadlines.read-models built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-    const random = prng(7);
+    const random = unitPrng(7);
     const asOf = () => fromDayNumber(FIRST_DAY + Math.floor(random() * (SPAN_DAYS + 365)));
     // What GetDeadlinesHandler does: one R-tree search, then the answer's order.
     const deadlines = (day: string, within: number) =>

@@ -9,6 +9,7 @@ import { ALL_PROJECTIONS } from '../projections/index.js';
 import { HistoryBuilder } from '../test/unit/read-models/history.js';
 import { fmt } from './measure.js';
 import { addRow, record, say } from './report.js';
+import { prng } from './prng.js';
 
 /**
  * Rebuilding every read model from 1,000,000 stored events, beside one thread reading and parsing them. The history is
@@ -22,18 +23,6 @@ export const assignmentsFor = (total: number): number => Math.max(1, Math.round(
 const ASSIGNMENTS = assignmentsFor(TOTAL);
 const APPENDS_PER_TURN = 10_000;
 const REPLAY_RUNS = 3;
-
-/** mulberry32: a tiny seeded PRNG, so every run stores the same history. */
-const prng = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-};
 
 const HISTORY_PREFIX = '0000bec4';
 

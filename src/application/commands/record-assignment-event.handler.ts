@@ -18,7 +18,6 @@ import { SubjectErasedError } from '../../personal-data/data-key-store.js';
 import { PERSONAL_DATA, type PersonalData } from '../../personal-data/personal-data.js';
 import { toEnvelope } from '../envelope.js';
 import { dataSubjectErased, idempotencyKeyReused, staleRevision } from '../application-errors.js';
-import { upcastStored } from '../upcast.js';
 import { nameBasedUuid } from '../ids.js';
 import { currentSchemaVersion, DEFAULT_SCHEMA_VERSION } from '../../schemas/schema-versions.js';
 import { RecordAssignmentEvent, type WriteResult } from './record-assignment-event.command.js';
@@ -163,8 +162,11 @@ export class RecordAssignmentEventHandler implements ICommandHandler<RecordAssig
 
   /** A stored event as the decider sees it: current version, personal values opened. */
   private readonly opened = (stored: StoredEvent): Envelope => {
-    const event = upcastStored(stored);
-    return toEnvelope({ ...event, data: this.personalData.reveal(event.type, event.data, 'clear') });
+    const envelope = toEnvelope(stored);
+    return {
+      ...envelope,
+      data: this.personalData.reveal(envelope.type, envelope.data, 'clear'),
+    } as Envelope;
   };
 
   private refuseErased(subjectId: string): void {
