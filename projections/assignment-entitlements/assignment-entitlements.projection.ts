@@ -4,13 +4,8 @@
  * date and for what the ledger knew at any past instant. Evolve only files facts: no arithmetic,
  * no copies; all the figures are derived at query time.
  */
-import { ASSIGNMENT_EVENT_TYPES, type AssignmentEventType } from '../../src/domain/assignment/events.js';
-import {
-  ONE_OFF_EVENT_TYPES,
-  ONE_OFF_PAYMENTS,
-  type OneOffEventType,
-  type OneOffTerm,
-} from '../../src/domain/assignment/one-off-payments.js';
+import { ASSIGNMENT_EVENT_TYPES } from '../../src/domain/assignment/events.js';
+import type { OneOffTerm } from '../../src/domain/assignment/one-off-payments.js';
 import {
   assignmentKeyOf,
   factOf,
@@ -19,79 +14,28 @@ import {
   type ProjectedEvent,
   type Projection,
 } from '../projection.js';
+import { FACT_LIST_OF, factListOf, type FactLists } from '../shared/fact-lists.js';
+
+export type { FactList } from '../shared/fact-lists.js';
 
 /** Each one-off payment's facts, under its policy term's name (one-off-payments.ts). */
-export type OneOffFacts = { [K in OneOffTerm]: Fact<DataOf<OneOffEventType>>[] };
+export type OneOffFacts = Pick<FactLists, OneOffTerm>;
 
-export interface EntitlementsDoc extends OneOffFacts {
+/** Every list of facts (shared/fact-lists.ts says which event types each holds) and the start. */
+export interface EntitlementsDoc extends FactLists {
   assignmentId: string;
   /** Global position of the last event applied (0 before any). */
   lastPosition: number;
   /** Stream revision of the last event applied (-1 before any). */
   revision: number;
   start: Fact<DataOf<'AssignmentStarted'>> | null;
-  extensions: Fact<DataOf<'AssignmentExtended'>>[];
-  ends: Fact<DataOf<'AssignmentEnded'>>[];
-  shipments: Fact<DataOf<'ShipmentRecorded'>>[];
-  trips: Fact<DataOf<'HomeLeaveTripTaken'>>[];
-  expenseClaims: Fact<DataOf<'ExpenseClaimed'>>[];
-  expenseApprovals: Fact<DataOf<'ExpenseApproved'>>[];
-  expenseRejections: Fact<DataOf<'ExpenseRejected'>>[];
-  repatriations: Fact<DataOf<'RepatriationTravelled'>>[];
-  fundDeposits: Fact<DataOf<'ReturnAirfreightFundDeposited'>>[];
-  fundDraws: Fact<DataOf<'ReturnAirfreightFundDrawn'>>[];
-  salaryPayments: Fact<DataOf<'SalaryPaid'>>[];
-  taxSettlements: Fact<DataOf<'TaxEqualizationSettled'>>[];
-  leases: Fact<DataOf<'HousingLeaseApproved'>>[];
-  holidays: Fact<DataOf<'HostHolidayObserved'>>[];
-  vacations: Fact<DataOf<'VacationTaken'>>[];
-  exceptionRequests: Fact<DataOf<'ExceptionRequested'>>[];
-  exceptionApprovals: Fact<DataOf<'ExceptionApproved'>>[];
-  exceptionDeclines: Fact<DataOf<'ExceptionDeclined'>>[];
-  corrections: Fact<DataOf<'EventCorrected'>>[];
-  voids: Fact<DataOf<'EventVoided'>>[];
 }
-
-export type FactList = {
-  [K in keyof EntitlementsDoc]: EntitlementsDoc[K] extends Fact<unknown>[] ? K : never;
-}[keyof EntitlementsDoc];
-
-/**
- * Where each event type is filed (the start has its own place): a type missing here fails to compile.
- * An erasure changes no balance: the document has no place for it.
- */
-const LIST_OF: Record<Exclude<AssignmentEventType, 'AssignmentStarted' | 'DataSubjectErased'>, FactList> = {
-  ...(Object.fromEntries(ONE_OFF_EVENT_TYPES.map((type) => [type, ONE_OFF_PAYMENTS[type].term])) as Record<
-    OneOffEventType,
-    OneOffTerm
-  >),
-  AssignmentExtended: 'extensions',
-  AssignmentEnded: 'ends',
-  ShipmentRecorded: 'shipments',
-  HomeLeaveTripTaken: 'trips',
-  ExpenseClaimed: 'expenseClaims',
-  ExpenseApproved: 'expenseApprovals',
-  ExpenseRejected: 'expenseRejections',
-  RepatriationTravelled: 'repatriations',
-  ReturnAirfreightFundDeposited: 'fundDeposits',
-  ReturnAirfreightFundDrawn: 'fundDraws',
-  SalaryPaid: 'salaryPayments',
-  TaxEqualizationSettled: 'taxSettlements',
-  HousingLeaseApproved: 'leases',
-  HostHolidayObserved: 'holidays',
-  VacationTaken: 'vacations',
-  ExceptionRequested: 'exceptionRequests',
-  ExceptionApproved: 'exceptionApprovals',
-  ExceptionDeclined: 'exceptionDeclines',
-  EventCorrected: 'corrections',
-  EventVoided: 'voids',
-};
 
 /** Every fact of the document, list by list, the start first. */
 export const factListsOf = (doc: EntitlementsDoc): readonly Fact<unknown>[][] => [
   doc.start ? [doc.start] : [],
   // A document built before a one-off payment was declared has no list for it.
-  ...Object.values(LIST_OF).map((list) => (doc[list] as Fact<unknown>[] | undefined) ?? []),
+  ...Object.values(FACT_LIST_OF).map((list) => (doc[list] as Fact<unknown>[] | undefined) ?? []),
 ];
 
 export const initEntitlementsDoc = (assignmentId: string): EntitlementsDoc => ({
@@ -99,29 +43,7 @@ export const initEntitlementsDoc = (assignmentId: string): EntitlementsDoc => ({
   lastPosition: 0,
   revision: -1,
   start: null,
-  extensions: [],
-  ends: [],
-  shipments: [],
-  trips: [],
-  expenseClaims: [],
-  expenseApprovals: [],
-  expenseRejections: [],
-  ...(Object.fromEntries(
-    ONE_OFF_EVENT_TYPES.map((type) => [ONE_OFF_PAYMENTS[type].term, [] as Fact<unknown>[]]),
-  ) as unknown as OneOffFacts),
-  repatriations: [],
-  fundDeposits: [],
-  fundDraws: [],
-  salaryPayments: [],
-  taxSettlements: [],
-  leases: [],
-  holidays: [],
-  vacations: [],
-  exceptionRequests: [],
-  exceptionApprovals: [],
-  exceptionDeclines: [],
-  corrections: [],
-  voids: [],
+  ...(Object.fromEntries(Object.values(FACT_LIST_OF).map((list) => [list, []])) as unknown as FactLists),
 });
 
 /**
@@ -136,7 +58,7 @@ export const evolveEntitlements = (doc: EntitlementsDoc, event: ProjectedEvent):
     doc.start ??= factOf(event);
     return doc;
   }
-  const list = LIST_OF[event.type as keyof typeof LIST_OF] as FactList | undefined;
+  const list = factListOf(event.type);
   if (list !== undefined)
     ((doc[list] as Fact<unknown>[] | undefined) ?? (doc[list] = [])).push(factOf(event));
   return doc;

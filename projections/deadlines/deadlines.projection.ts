@@ -8,7 +8,7 @@
  * exception until it is recorded), overdue or not; the query keeps those due within its window.
  */
 import { exceptionInForce, type ApprovedException } from '../../src/domain/assignment/balances/exceptions.js';
-import type { EndReason, ExceptionTerm } from '../../src/domain/assignment/events.js';
+import type { AssignmentEventType, EndReason, ExceptionTerm } from '../../src/domain/assignment/events.js';
 import {
   addDays,
   maxDate,
@@ -18,6 +18,7 @@ import {
   type BusinessDate,
 } from '../../src/domain/shared/calendar.js';
 import { assignmentKeyOf, type DataOf, type ProjectedEvent, type Projection } from '../projection.js';
+import { factListOf, typesFiledIn, type FactData, type FactList } from '../shared/fact-lists.js';
 
 export const DEADLINE_KINDS = [
   'home-leave-lapses',
@@ -347,30 +348,21 @@ const withLifecycleSwept = (doc: DeadlinesDoc): DeadlineInterval[] => {
   return replaced(doc.intervals, isLifecycle, pending, intervals.out);
 };
 
-type Handled =
-  | 'AssignmentStarted'
-  | 'AssignmentExtended'
-  | 'AssignmentEnded'
-  | 'HomeLeaveTripTaken'
-  | 'RepatriationTravelled'
-  | 'ExceptionRequested'
-  | 'ExceptionApproved'
-  | 'ExceptionDeclined'
-  | 'EventCorrected'
-  | 'EventVoided';
+/** The lists of facts (shared/fact-lists.ts) whose events move a deadline. */
+const MOVING = [
+  'extensions',
+  'ends',
+  'trips',
+  'repatriations',
+  'exceptionRequests',
+  'exceptionApprovals',
+  'exceptionDeclines',
+  'corrections',
+  'voids',
+] as const satisfies readonly FactList[];
+type Moving = (typeof MOVING)[number];
 
-const HANDLED: readonly Handled[] = [
-  'AssignmentStarted',
-  'AssignmentExtended',
-  'AssignmentEnded',
-  'HomeLeaveTripTaken',
-  'RepatriationTravelled',
-  'ExceptionRequested',
-  'ExceptionApproved',
-  'ExceptionDeclined',
-  'EventCorrected',
-  'EventVoided',
-];
+const HANDLED: readonly AssignmentEventType[] = ['AssignmentStarted', ...typesFiledIn(MOVING)];
 
 const countTrip = (doc: DeadlinesDoc, day: BusinessDate, sign: 1 | -1): void => {
   const n = (doc.tripDays[day] ?? 0) + sign;
@@ -397,18 +389,18 @@ const started = (doc: DeadlinesDoc): boolean => doc.employeeId !== null && doc.e
 /** Files the event's facts and the intervals they move; true when every interval must be filed again. */
 const file = (doc: DeadlinesDoc, event: ProjectedEvent): boolean => {
   const data = event.data;
-  switch (event.type as Handled) {
-    case 'AssignmentStarted': {
-      if (doc.employeeId !== null) return false;
-      const d = data as DataOf<'AssignmentStarted'>;
-      doc.employeeId = d.employee.id;
-      doc.effectiveDate = d.effectiveDate;
-      doc.expectedEndDate = d.expectedEndDate;
-      doc.tripsPerYear = d.policy.homeLeaveTripsPerYear;
-      return true;
-    }
-    case 'AssignmentExtended': {
-      const d = data as DataOf<'AssignmentExtended'>;
+  if (event.type === 'AssignmentStarted') {
+    if (doc.employeeId !== null) return false;
+    const d = data as DataOf<'AssignmentStarted'>;
+    doc.employeeId = d.employee.id;
+    doc.effectiveDate = d.effectiveDate;
+    doc.expectedEndDate = d.expectedEndDate;
+    doc.tripsPerYear = d.policy.homeLeaveTripsPerYear;
+    return true;
+  }
+  switch (factListOf(event.type) as Moving | undefined) {
+    case 'extensions': {
+      const d = data as FactData<'extensions'>;
       if (!started(doc)) {
         doc.extensions.push({ decidedOn: d.decidedOn, newExpectedEndDate: d.newExpectedEndDate });
         return false;
@@ -420,25 +412,25 @@ const file = (doc: DeadlinesDoc, event: ProjectedEvent): boolean => {
       for (let year = from; year <= lastYearOf(doc); year++) doc.intervals = withYearSwept(doc, year);
       return false;
     }
-    case 'AssignmentEnded': {
-      const d = data as DataOf<'AssignmentEnded'>;
+    case 'ends': {
+      const d = data as FactData<'ends'>;
       doc.end ??= { endedOn: d.endedOn, reason: d.reason };
       return true;
     }
-    case 'HomeLeaveTripTaken': {
-      const departedOn = (data as DataOf<'HomeLeaveTripTaken'>).departedOn;
+    case 'trips': {
+      const departedOn = (data as FactData<'trips'>).departedOn;
       doc.trips[event.eventId] = departedOn;
       const moves = !poolFullBy(doc, departedOn);
       countTrip(doc, departedOn, 1);
       if (moves && doc.effectiveDate !== null) doc.intervals = withYearSwept(doc, yearOf(departedOn));
       return false;
     }
-    case 'RepatriationTravelled':
-      doc.repatriations[event.eventId] = (data as DataOf<'RepatriationTravelled'>).travelledOn;
+    case 'repatriations':
+      doc.repatriations[event.eventId] = (data as FactData<'repatriations'>).travelledOn;
       if (started(doc)) doc.intervals = withLifecycleSwept(doc);
       return false;
-    case 'ExceptionRequested': {
-      const d = data as DataOf<'ExceptionRequested'>;
+    case 'exceptionRequests': {
+      const d = data as FactData<'exceptionRequests'>;
       doc.exceptions[d.exceptionId] = {
         term: d.term,
         requestedLimit: d.requestedLimit,
@@ -449,9 +441,9 @@ const file = (doc: DeadlinesDoc, event: ProjectedEvent): boolean => {
       if (started(doc)) doc.intervals = withExceptionSwept(doc, d.exceptionId);
       return false;
     }
-    case 'ExceptionApproved':
-    case 'ExceptionDeclined': {
-      const d = data as DataOf<'ExceptionApproved'> | DataOf<'ExceptionDeclined'>;
+    case 'exceptionApprovals':
+    case 'exceptionDeclines': {
+      const d = data as FactData<'exceptionApprovals'> | FactData<'exceptionDeclines'>;
       const exception = doc.exceptions[d.exceptionId];
       if (!exception || exception.decidedOn !== undefined) return false;
       if ('approvedOn' in d) {
@@ -469,15 +461,12 @@ const file = (doc: DeadlinesDoc, event: ProjectedEvent): boolean => {
       if ('approvedOn' in d && d.term === 'home-leave-trips') doc.intervals = withYearSwept(doc, d.year!);
       return false;
     }
-    case 'EventCorrected':
-    case 'EventVoided': {
-      const d = data as DataOf<'EventCorrected'> | DataOf<'EventVoided'>;
+    case 'corrections':
+    case 'voids': {
+      const d = data as FactData<'corrections'> | FactData<'voids'>;
+      const corrected = factListOf(d.correctedType);
       const list =
-        d.correctedType === 'HomeLeaveTripTaken'
-          ? doc.trips
-          : d.correctedType === 'RepatriationTravelled'
-            ? doc.repatriations
-            : undefined;
+        corrected === 'trips' ? doc.trips : corrected === 'repatriations' ? doc.repatriations : undefined;
       const was = list?.[d.correctsEventId];
       if (!list || was === undefined) return false;
       const replacement =

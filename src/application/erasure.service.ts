@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { erasureEventOf } from '../domain/assignment/decisions/erasure.js';
 import { assignmentIdOf } from '../domain/assignment/events.js';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '../event-store/event-store.port.js';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config/ledger-config.js';
@@ -14,9 +15,9 @@ import { currentSchemaVersion, DEFAULT_SCHEMA_VERSION } from '../schemas/schema-
 export interface ErasureAnswer {
   employeeId: string;
   erasedAt: string;
-  /** The subject's assignments, each of which now ends with DataSubjectErased. */
+  /** The subject's assignments, each of which now ends with its erasure event. */
   assignments: string[];
-  /** The DataSubjectErased events, one per assignment. */
+  /** The erasure events, one per assignment. */
   events: { assignmentId: string; eventId: string; position: number }[];
 }
 
@@ -25,8 +26,6 @@ export interface ErasureRequest {
   reference?: string;
   actor: string;
 }
-
-const ERASED_TYPE = 'DataSubjectErased';
 
 const subjectNotFound = (employeeId: string) =>
   new ApplicationError(
@@ -38,7 +37,7 @@ const subjectNotFound = (employeeId: string) =>
 
 /**
  * Erasure by crypto-shredding: the subject's data key is destroyed and the erasure recorded as pending
- * (one transaction in the key store), then DataSubjectErased is appended to each of the subject's
+ * (one transaction in the key store), then the erasure event is appended to each of the subject's
  * streams (name-based ids: a retry appends nothing twice), then the erasure is marked done with its
  * answer. A crash in between is completed on the next start, before the server answers anything.
  */
@@ -82,25 +81,26 @@ export class ErasureService implements OnApplicationBootstrap {
     const streams = await this.streamsOf(record.subjectId);
     const events: ErasureAnswer['events'] = [];
     const commandId = `erasure-${record.subjectId}`;
+    const erasure = erasureEventOf({
+      employeeId: record.subjectId,
+      reason: record.reason,
+      reference: record.reference,
+    });
     for (const streamId of streams) {
       const appended = await this.store.appendToStream(
         streamId,
         [
           {
             eventId: nameBasedUuid(streamId, commandId, '0'),
-            type: ERASED_TYPE,
-            data: {
-              employeeId: record.subjectId,
-              reason: record.reason,
-              ...(record.reference === undefined ? {} : { reference: record.reference }),
-            },
+            type: erasure.type,
+            data: erasure.data,
             metadata: {
               actor: record.actor,
               commandId,
               correlationId: commandId,
               causationId: commandId,
               requestHash: createHash('sha256').update(commandId).digest('hex'),
-              schemaVersion: currentSchemaVersion(ERASED_TYPE) ?? DEFAULT_SCHEMA_VERSION,
+              schemaVersion: currentSchemaVersion(erasure.type) ?? DEFAULT_SCHEMA_VERSION,
             },
           },
         ],

@@ -2,7 +2,7 @@
  * The AsyncAPI 3.0 description of what the ledger sends downstream: the Server-Sent Events feed and the
  * webhook deliveries, one message per event type, whose payloads reference the published JSON Schemas.
  */
-import { ASSIGNMENT_EVENT_TYPES } from '../domain/assignment/events.js';
+import { ASSIGNMENT_EVENT_TYPES, ERASURE_EVENT_TYPE } from '../domain/assignment/events.js';
 import { eventDataSchema, publishedEventSchemas } from './event-schemas.js';
 import { feedEventSchema, stripDialect } from './feed-event.schema.js';
 import type { JsonSchema } from './schema-primitives.js';
@@ -100,7 +100,7 @@ export const buildAsyncApiDocument = (baseUrl: string): Record<string, unknown> 
         'upcast on read); `schemaVersion` names it. JSON Schemas: GET /schemas/events. ' +
         'Consumers deduplicate on eventId (or keep the last position seen) and tolerate a repeat. ' +
         'Personal data (fields marked `x-personal: true`) reads "[redacted]" for a subscriber key without the ' +
-        'scope personal-data, and "[erased]" for everyone once its data subject was erased; DataSubjectErased ' +
+        `scope personal-data, and "[erased]" for everyone once its data subject was erased; ${ERASURE_EVENT_TYPE} ` +
         "tells consumers to erase their own copies of that employee's personal data.",
     },
     defaultContentType: 'application/json',

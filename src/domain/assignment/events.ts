@@ -492,6 +492,9 @@ export const EVENTS = {
 type Events = typeof EVENTS;
 export type AssignmentEventType = keyof Events;
 
+/** The event that records an erasure, for the texts that name it (route descriptions, AsyncAPI). */
+export const ERASURE_EVENT_TYPE = 'DataSubjectErased' satisfies AssignmentEventType;
+
 /** The data of one event type. */
 export type EventData<T extends AssignmentEventType> = Static<Events[T]['schema']>;
 export type EventOf<T extends AssignmentEventType> = { type: T; data: EventData<T> };

@@ -12,6 +12,7 @@ import {
 import { IsOptional, IsString, Length } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { ErasureService, type ErasureAnswer } from '../../application/erasure.service.js';
+import { ERASURE_EVENT_TYPE } from '../../domain/assignment/events.js';
 import type { Caller } from '../auth/api-key.guard.js';
 import { CallerOf } from '../auth/caller.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
@@ -47,7 +48,7 @@ export class DataSubjectsController {
   @ApiOperation({
     summary: 'Erase an employee\'s personal data: every read then shows "[erased]"; balances stay',
     description:
-      "Destroys the employee's data key (crypto-shredding) and appends DataSubjectErased (employee id, " +
+      `Destroys the employee's data key (crypto-shredding) and appends ${ERASURE_EVENT_TYPE} (employee id, ` +
       'reason, reference; no personal data) to each of their assignments. A second erasure answers 200 ' +
       'with the first answer. Writes for the employee are refused from then on (DATA_SUBJECT.ERASED).',
   })

@@ -1,14 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-
-const root = join(import.meta.dirname, '..', '..', '..');
-
-const filesUnder = (dir: string): string[] =>
-  readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : path.endsWith('.ts') ? [path] : [];
-  });
+import { filesUnder, root } from './source-files.js';
 
 /** The store port is the only way in: what an adapter can do beyond it is an optional capability. */
 describe('event store adapters stay behind the port', () => {

@@ -1,14 +1,30 @@
 import type { CommandData } from '../commands.js';
-import type { EventOf } from '../events.js';
+import { ERASURE_EVENT_TYPE, type EventOf } from '../events.js';
 import { violation } from '../errors.js';
 import type { AssignmentState } from '../state.js';
 import { requireStarted } from './guards.js';
+
+type Erasure = EventOf<typeof ERASURE_EVENT_TYPE>;
+
+/** The erasure event of a subject; the erasure service appends it to each of the subject's streams. */
+export const erasureEventOf = (subject: {
+  employeeId: string;
+  reason: string;
+  reference?: string | undefined;
+}): Erasure => ({
+  type: ERASURE_EVENT_TYPE,
+  data: {
+    employeeId: subject.employeeId,
+    reason: subject.reason,
+    ...(subject.reference === undefined ? {} : { reference: subject.reference }),
+  },
+});
 
 /** Records that the assignment's employee was erased: only for that employee, and allowed after the end. */
 export const eraseDataSubject = (
   command: CommandData<'EraseDataSubject'>,
   state: AssignmentState,
-): EventOf<'DataSubjectErased'> => {
+): Erasure => {
   const assignment = requireStarted(state);
   if (assignment.employee.id !== command.employeeId) {
     violation(
@@ -16,12 +32,5 @@ export const eraseDataSubject = (
       `The assignment's employee is ${assignment.employee.id}, not ${command.employeeId}`,
     );
   }
-  return {
-    type: 'DataSubjectErased',
-    data: {
-      employeeId: command.employeeId,
-      reason: command.reason,
-      ...(command.reference === undefined ? {} : { reference: command.reference }),
-    },
-  };
+  return erasureEventOf(command);
 };
