@@ -86,7 +86,7 @@ const serverFirstStart = async (store: SqliteEventStore, path: string): Promise<
 };
 
 /** Figure 3; then hands the 1,000,000-event file (closed) to `next`, before removing it. */
-export async function run(next: (storePath: string, events: number) => Promise<void>): Promise<void> {
+export async function run(next?: (storePath: string, events: number) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-replay-bench-'));
   const storePath = join(dir, 'ledger.sqlite');
   try {
@@ -143,7 +143,7 @@ export async function run(next: (storePath: string, events: number) => Promise<v
     } finally {
       await store.close();
     }
-    await next(storePath, TOTAL);
+    await next?.(storePath, TOTAL);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

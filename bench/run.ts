@@ -17,14 +17,24 @@ say(`bench: ${new Date().toISOString()}, ${cpus().length} CPUs, load average ${l
 record('startedAt', new Date().toISOString());
 record('loadAverageAtStart', loadavg());
 
-await eventStore.run();
-await replay.run((storePath, events) => httpBench.run(storePath, events));
+// `npm run bench -- deadlines http` runs only the parts named (for a quick look; the table is partial).
+const PARTS = ['event-store', 'replay', 'http', 'deadlines', 'personal-data', 'console'] as const;
+const asked = process.argv.slice(2);
+const unknown = asked.filter((part) => !(PARTS as readonly string[]).includes(part));
+if (unknown.length > 0)
+  throw new Error(`unknown bench part ${unknown.join(', ')}: choose from ${PARTS.join(', ')}`);
+const runs = (part: (typeof PARTS)[number]) => asked.length === 0 || asked.includes(part);
+
+if (runs('event-store')) await eventStore.run();
+// The HTTP figures at 1,000,000 events reuse the replay's log.
+if (runs('replay') || runs('http'))
+  await replay.run(runs('http') ? (storePath, events) => httpBench.run(storePath, events) : undefined);
 // Issue 13's deadline and entitlement query figures print their own lines.
-await deadlines.run();
+if (runs('deadlines')) await deadlines.run();
 // Issue 14's sealing overhead on appends and replay, beside the same runs in clear.
-await personalData.run();
+if (runs('personal-data')) await personalData.run();
 // Issue 15's console: first load and the list of 40,000 assignments (in Chromium where it exists).
-await consoleBench.run();
+if (runs('console')) await consoleBench.run();
 
 record('loadAverageAtEnd', loadavg());
 record('seconds', Math.round((Date.now() - started) / 1000));

@@ -29,7 +29,15 @@ export const startServer = async (env: Record<string, string>): Promise<ServerPr
       ]
     : [MAIN];
   const child: ChildProcess = spawn(process.execPath, args, {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NO_COLOR: '1', ...env },
+    // The per-key rate limit stays on (its cost is measured) but high enough never to refuse the load.
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      NO_COLOR: '1',
+      LEDGER_RATE_LIMIT_PER_MINUTE: '1000000000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
