@@ -20,7 +20,7 @@ import { startServer, type ServerProcess } from './server-process.js';
  * at two sizes of log: ~10,000 events of history besides the streams written to, and ~1,000,000.
  */
 
-const KEY = 'bench-hr-key';
+export const KEY = 'bench-hr-key';
 const CLIENTS = 64;
 const RUNS = 3;
 const SECONDS = 4;
@@ -65,13 +65,13 @@ const bare = async <T>(status: number, body: string, use: (url: string) => Promi
   }
 };
 
-const fetchJson = async (url: string, path: string): Promise<{ status: number; body: unknown }> => {
+export const fetchJson = async (url: string, path: string): Promise<{ status: number; body: unknown }> => {
   const reply = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${KEY}` } });
   return { status: reply.status, body: await reply.json() };
 };
 
 /** Waits until the server's read models have applied everything up to `head`. */
-const caughtUp = async (server: ServerProcess, head: number): Promise<void> => {
+export const caughtUp = async (server: ServerProcess, head: number): Promise<void> => {
   for (const started = Date.now(); Date.now() - started < 300_000;) {
     const { body } = await fetchJson(server.url, '/health');
     const readModels = (body as { details?: { readModels?: { position?: number; lag?: number } } }).details

@@ -131,6 +131,36 @@ const toGeneration = (row: GenerationRow): Generation => ({
  * (a document holds fewer than 4096 intervals). rtree_i32: day numbers are whole.
  */
 const intervalTable = (id: number): string => `intervals_g${id}`;
+/**
+ * Beside the R-tree, the same intervals and items in a table indexed by (at, key, id): a page of items due
+ * from a day on is an ordered index walk that stops after the page, where the R-tree would fetch and sort
+ * every match by key (~2 µs each, 2,700 of them in a window reaching 31 December).
+ */
+const dueTable = (id: number): string => `intervals_due_g${id}`;
+
+/** Where a page of interval items resumes: after this due day (day number) and document key. */
+export interface IntervalCursor {
+  at: number;
+  key: string;
+}
+interface IntervalRow {
+  at: number;
+  key: string;
+  id: number;
+}
+/** Up to `n` rows of generation `id` open on `day`, due by `atMost`, after the cursor (or the rest of `group`). */
+type IntervalScan = (
+  id: number,
+  day: number,
+  atMost: number,
+  after: IntervalCursor | undefined,
+  n: number,
+  group?: IntervalRow,
+) => IntervalRow[];
+export interface IntervalPage {
+  limit: number;
+  after?: IntervalCursor | undefined;
+}
 const MAX_INTERVALS = 4096;
 const intervalColumns = (ref: string): string =>
   `${ref}.rowid * ${MAX_INTERVALS} + j.key, json_extract(j.value, '$.from'), json_extract(j.value, '$.to'), ` +
@@ -185,6 +215,7 @@ export class ReadModelStore {
         generation INTEGER NOT NULL REFERENCES checkpoints(id)
       );
     `);
+    this.addMissingDueTables();
   }
 
   private stmt(sql: string): Database.Statement {
@@ -284,6 +315,47 @@ export class ReadModelStore {
       CREATE TRIGGER "${ix}_delete" AFTER DELETE ON "${table}" BEGIN ${remove} END;
       CREATE TRIGGER "${ix}_update" AFTER UPDATE OF doc ON "${table}" WHEN ${changed} BEGIN ${remove} ${insert} END;
     `);
+    this.indexDue(id, table);
+  }
+
+  /** The due-order table of a generation (dueTable), filled from its R-tree and kept by triggers. */
+  private indexDue(id: number, table: string): void {
+    const ix = intervalTable(id);
+    const due = dueTable(id);
+    const remove = `DELETE FROM "${due}" WHERE id IN (SELECT old.rowid * ${MAX_INTERVALS} + j.key FROM json_each(old.doc, '$.intervals') AS j);`;
+    const insert =
+      `INSERT INTO "${due}" (id, at, key, fromDay, toDay, item) SELECT new.rowid * ${MAX_INTERVALS} + j.key, ` +
+      `json_extract(j.value, '$.at'), new.key, json_extract(j.value, '$.from'), json_extract(j.value, '$.to'), ` +
+      `json_extract(j.value, '$.item') FROM json_each(new.doc, '$.intervals') AS j;`;
+    const changed = `json_extract(old.doc, '$.intervals') IS NOT json_extract(new.doc, '$.intervals')`;
+    this.forgetTable(due);
+    this.db.exec(`
+      DROP TABLE IF EXISTS "${due}";
+      DROP TRIGGER IF EXISTS "${due}_insert";
+      DROP TRIGGER IF EXISTS "${due}_delete";
+      DROP TRIGGER IF EXISTS "${due}_update";
+      CREATE TABLE "${due}" (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, key TEXT NOT NULL, fromDay INTEGER NOT NULL, toDay INTEGER NOT NULL, item TEXT NOT NULL);
+      INSERT INTO "${due}" (id, at, key, fromDay, toDay, item) SELECT id, atMin, key, fromDay, toDay, item FROM "${ix}";
+      CREATE INDEX "${due}_order" ON "${due}" (at, key, id, fromDay, toDay);
+      CREATE TRIGGER "${due}_insert" AFTER INSERT ON "${table}" BEGIN ${insert} END;
+      CREATE TRIGGER "${due}_delete" AFTER DELETE ON "${table}" BEGIN ${remove} END;
+      CREATE TRIGGER "${due}_update" AFTER UPDATE OF doc ON "${table}" WHEN ${changed} BEGIN ${remove} ${insert} END;
+    `);
+  }
+
+  /** Generations indexed before the due-order table existed get one (a writable store, once). */
+  private addMissingDueTables(): void {
+    const missing = this.stmt(
+      `SELECT c.id, c.table_name FROM checkpoints c WHERE EXISTS (SELECT 1 FROM sqlite_master m WHERE m.type = 'table' AND m.name = 'intervals_g' || c.id) AND NOT EXISTS (SELECT 1 FROM sqlite_master m WHERE m.type = 'table' AND m.name = 'intervals_due_g' || c.id)`,
+    ).all() as { id: number; table_name: string }[];
+    for (const gen of missing) this.db.transaction(() => this.indexDue(gen.id, gen.table_name))();
+  }
+
+  private hasDueTable(id: number): boolean {
+    return (
+      this.stmt("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(dueTable(id)) !==
+      undefined
+    );
   }
 
   private activateNow(id: number): void {
@@ -306,6 +378,8 @@ export class ReadModelStore {
     this.db.exec(`DROP TABLE IF EXISTS "${gen.table}"`);
     this.forgetTable(intervalTable(gen.id));
     this.db.exec(`DROP TABLE IF EXISTS "${intervalTable(gen.id)}"`);
+    this.forgetTable(dueTable(gen.id));
+    this.db.exec(`DROP TABLE IF EXISTS "${dueTable(gen.id)}"`);
     this.dropStaging(gen.id, () => true);
   }
 
@@ -582,18 +656,113 @@ export class ReadModelStore {
   /**
    * The `item`s of the projection's active generation whose interval holds `day` and whose `at` is on
    * or before `atMost` (day numbers), by `at`, document key, then interval: an R-tree search, never a scan.
+   * With `limit`, one page: it starts after `after` (an `at` and a key) and never splits the items of one
+   * key due the same day, so `next` (the last `at` and key listed, or null at the end) resumes exactly.
    */
-  intervalItems<Item = unknown>(projection: string, day: number, atMost: number): Item[] {
+  intervalItems<Item = unknown>(
+    projection: string,
+    day: number,
+    atMost: number,
+    page?: IntervalPage,
+  ): { items: Item[]; next: IntervalCursor | null } {
     const gen = this.active(projection);
-    if (!gen || !this.hasIntervals(gen.id)) return [];
-    const rows = this.stmt(
-      `SELECT item FROM "${intervalTable(gen.id)}" WHERE fromDay <= ? AND toDay >= ? AND atMin <= ? ORDER BY atMin, key, id`,
-    )
-      .pluck()
-      .all(day, day, atMost) as string[];
+    if (!gen || !this.hasIntervals(gen.id)) return { items: [], next: null };
+    const from = `FROM "${intervalTable(gen.id)}" WHERE fromDay <= ? AND toDay >= ? AND atMin <= ?`;
+    const order = 'ORDER BY atMin, key, id';
     // One parse of the whole answer costs about half of one parse per item.
-    return JSON.parse(`[${rows.join(',')}]`) as Item[];
+    const parsed = (rows: string[]) => JSON.parse(`[${rows.join(',')}]`) as Item[];
+    if (page === undefined)
+      return {
+        items: parsed(this.stmt(`SELECT item ${from} ${order}`).pluck().all(day, day, atMost) as string[]),
+        next: null,
+      };
+    const due = this.hasDueTable(gen.id);
+    const scan = (after: IntervalCursor | undefined, n: number, group?: IntervalRow) =>
+      due
+        ? this.dueScan(gen.id, day, atMost, after, n, group)
+        : this.treeScan(gen.id, day, atMost, after, n, group);
+    const rows = scan(page.after, page.limit + 1);
+    let next: IntervalCursor | null = null;
+    if (rows.length > page.limit) {
+      const first = rows[page.limit]!;
+      rows.length = page.limit;
+      const last = rows.at(-1)!;
+      next = { at: last.at, key: last.key };
+      // The row after the page begins another group, or the page ends with the rest of its last group
+      // (its key, its day) and goes on only if something follows that group.
+      if (first.at === last.at && first.key === last.key) {
+        for (const row of scan(next, 0, last)) rows.push(row);
+        if (scan(next, 1).length === 0) next = null;
+      }
+    }
+    // The page's items in one statement: one call per item cost ~2 µs each, most of it the call.
+    const found = this.stmt(
+      `SELECT id, item FROM "${due ? dueTable(gen.id) : intervalTable(gen.id)}" WHERE id IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(rows.map((row) => row.id))) as { id: number; item: string }[];
+    const items = new Map(found.map((row) => [row.id, row.item]));
+    return { items: parsed(rows.map((row) => items.get(row.id)!)), next };
   }
+
+  /**
+   * Up to `n` intervals holding `day`, due by `atMost`, after the cursor, by (at, key, id); with `group`,
+   * instead the rest of that group (same at and key, a later id). Overdue ones (due before `day`) come
+   * from the R-tree, for only the open ones are visited; the rest walks the due-order index in order.
+   */
+  private readonly dueScan: IntervalScan = (id, day, atMost, after, n, group) => {
+    if (group)
+      return this.stmt(
+        `SELECT at, key, id FROM "${dueTable(id)}" WHERE at = ? AND key = ? AND id > ? AND fromDay <= ? AND toDay >= ? ORDER BY id`,
+      ).all(group.at, group.key, group.id, day, day) as IntervalRow[];
+    const rows = after === undefined || after.at < day ? this.overdue(id, day, atMost, after, n) : [];
+    if (rows.length >= n) return rows;
+    const from = after !== undefined && after.at >= day ? after : { at: day, key: '' };
+    const ahead = this.stmt(
+      `SELECT at, key, id FROM "${dueTable(id)}" WHERE at >= ? AND at <= ? AND (at > ? OR key > ?) AND fromDay <= ? AND toDay >= ? ORDER BY at, key, id LIMIT ?`,
+    ).all(from.at, atMost, from.at, from.key, day, day, n - rows.length) as IntervalRow[];
+    return [...rows, ...ahead];
+  };
+
+  /**
+   * The first `n` overdue intervals (due before `day`, still open on it) after the cursor. The R-tree
+   * finds them by (at, id) without touching its auxiliary columns (each costs ~2 µs); keys are read from
+   * the due-order table only for the days the page reaches.
+   */
+  private overdue(
+    id: number,
+    day: number,
+    atMost: number,
+    after: IntervalCursor | undefined,
+    n: number,
+  ): IntervalRow[] {
+    const found = this.stmt(
+      `SELECT atMin AS at, id FROM "${intervalTable(id)}" WHERE fromDay <= ? AND toDay >= ? AND atMin <= ? AND atMin >= ? ORDER BY atMin, id`,
+    ).all(day, day, Math.min(atMost, day - 1), after?.at ?? -(2 ** 31)) as { at: number; id: number }[];
+    const keyOf = this.stmt(`SELECT key FROM "${dueTable(id)}" WHERE id = ?`).pluck();
+    const rows: IntervalRow[] = [];
+    for (let i = 0; i < found.length && rows.length < n;) {
+      const at = found[i]!.at;
+      const sameDay: IntervalRow[] = [];
+      for (; i < found.length && found[i]!.at === at; i++)
+        sameDay.push({ at, key: keyOf.get(found[i]!.id) as string, id: found[i]!.id });
+      sameDay.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id - b.id));
+      for (const row of sameDay)
+        if (after === undefined || at > after.at || row.key > after.key) rows.push(row);
+    }
+    return rows.slice(0, n);
+  }
+
+  /** dueScan from the R-tree alone (a read-only file indexed before the due-order table existed). */
+  private readonly treeScan: IntervalScan = (id, day, atMost, after, n, group) => {
+    const where = `FROM "${intervalTable(id)}" WHERE fromDay <= ? AND toDay >= ? AND atMin <= ?`;
+    if (group)
+      return this.stmt(
+        `SELECT atMin AS at, key, id ${where} AND atMin = ? AND key = ? AND id > ? ORDER BY id`,
+      ).all(day, day, atMost, group.at, group.key, group.id) as IntervalRow[];
+    const at = after?.at ?? -(2 ** 31);
+    return this.stmt(
+      `SELECT atMin AS at, key, id ${where} AND atMin >= ? AND (atMin > ? OR key > ?) ORDER BY atMin, key, id LIMIT ?`,
+    ).all(day, day, atMost, at, at, after?.key ?? '', n) as IntervalRow[];
+  };
 
   /** How many documents of the active generation match the filter (and the search). */
   count(projection: string, filter?: DocFilter, search?: DocSearch): number {

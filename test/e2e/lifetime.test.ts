@@ -309,11 +309,41 @@ describe('GET /deadlines: what falls due, across all assignments', () => {
     expectProblem(await ledger.call('GET', '/deadlines', { role: null }), 401);
   });
 
-  test.each(['within=0', 'within=367', 'within=ten', 'asOf=2005-13-01'])(
-    'refuses %s naming the field',
-    async (query) => {
-      const problem = expectProblem(await ledger.call('GET', `/deadlines?${query}`), 400);
-      expect(fieldsNamed(problem)).toEqual([query.split('=')[0]]);
-    },
-  );
+  test('pages with limit and after, each page resuming where the last ended, nextAfter null at the end', async () => {
+    const whole = await deadlines('asOf=2005-07-01&within=30&limit=500');
+    expect(whole.body.nextAfter).toBeNull();
+    const seen: unknown[] = [];
+    let after = '';
+    for (let page = 0; page < 50; page++) {
+      const reply = await deadlines(`asOf=2005-07-01&within=30&limit=1${after}`);
+      expect(reply.status).toBe(200);
+      seen.push(...reply.body.items);
+      if (reply.body.nextAfter === null) break;
+      const last = reply.body.items.at(-1);
+      // Joe's end and his year's lapse share a day: that page holds both.
+      expect(reply.body.nextAfter).toBe(`${last.dueOn},${last.assignmentId}`);
+      after = `&after=${encodeURIComponent(reply.body.nextAfter)}`;
+    }
+    expect(seen).toEqual(whole.body.items);
+    const joes = await deadlines('asOf=2005-07-01&within=30&limit=1&after=2005-06-20,dl-joe');
+    expect(joes.body.items.map((i: { kind: string }) => i.kind)).toEqual([
+      'assignment-ends',
+      'home-leave-lapses',
+    ]);
+  });
+
+  test.each([
+    'within=0',
+    'within=367',
+    'within=ten',
+    'asOf=2005-13-01',
+    'limit=0',
+    'limit=501',
+    'after=dl-joe',
+    'after=2005-02-30,dl-joe',
+    'after=2005-06-20,',
+  ])('refuses %s naming the field', async (query) => {
+    const problem = expectProblem(await ledger.call('GET', `/deadlines?${query}`), 400);
+    expect(fieldsNamed(problem)).toEqual([query.split('=')[0]]);
+  });
 });

@@ -9,6 +9,7 @@ interface Deadlines {
   asOf: string;
   within: number;
   items: Deadline[];
+  nextAfter?: string | null;
 }
 
 const nextDeadlineOf = (row: AssignmentSummary, deadlines: Map<string, Deadline> | undefined): string => {
@@ -18,18 +19,34 @@ const nextDeadlineOf = (row: AssignmentSummary, deadlines: Map<string, Deadline>
   return '-';
 };
 
-/** `GET /deadlines`, when this server offers it (a later issue adds it): the panel stays hidden otherwise. */
-const useDeadlines = (within: number): Deadlines | undefined => {
+/** Pages of `GET /deadlines` this view reads at most (of 500 items each). */
+const MOST_PAGES = 40;
+
+/**
+ * `GET /deadlines`, when this server offers it (a later issue adds it): the panel stays hidden otherwise.
+ * `pages` bounds how far it pages on (`nextAfter`): the panel needs one page, the next-deadline column all.
+ */
+const useDeadlines = (within: number, limit: number, pages: number): Deadlines | undefined => {
   const [answer, setAnswer] = useState<Deadlines | undefined>();
   useEffect(() => {
     let live = true;
     void offeredPaths().then(async (paths) => {
       if (!paths.has('/deadlines')) return;
       try {
-        const found = await get<Deadlines | undefined>(`/deadlines${query({ asOf: todayIso(), within })}`, {
-          allow404: true,
-        });
-        if (live && found) setAnswer(found);
+        const items: Deadline[] = [];
+        let found: Deadlines | undefined;
+        let after: string | undefined;
+        for (let page = 0; page < pages && live; page++) {
+          found = await get<Deadlines | undefined>(
+            `/deadlines${query({ asOf: todayIso(), within, limit, after })}`,
+            { allow404: true },
+          );
+          if (!found) return;
+          items.push(...found.items);
+          if (!found.nextAfter) break;
+          after = found.nextAfter;
+        }
+        if (live && found) setAnswer({ ...found, items });
       } catch {
         // A deadlines route that refuses leaves the panel hidden; the list does not depend on it.
       }
@@ -37,7 +54,7 @@ const useDeadlines = (within: number): Deadlines | undefined => {
     return () => {
       live = false;
     };
-  }, [within]);
+  }, [within, limit, pages]);
   return answer;
 };
 
@@ -70,8 +87,8 @@ export const AssignmentList = ({ session }: { session: Session }) => {
   const [page, setPage] = useState<AssignmentPage | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [loading, setLoading] = useState(false);
-  const deadlines = useDeadlines(30);
-  const yearDeadlines = useDeadlines(366);
+  const deadlines = useDeadlines(30, 20, 1);
+  const yearDeadlines = useDeadlines(366, 500, MOST_PAGES);
   const nextByAssignment = yearDeadlines
     ? new Map([...yearDeadlines.items].reverse().map((d) => [d.assignmentId, d] as const))
     : undefined;

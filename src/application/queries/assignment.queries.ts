@@ -17,6 +17,7 @@ import { EVENT_STORE, type EventStore, type StoredEvent } from '../../event-stor
 import { LEDGER_CONFIG, type LedgerConfig } from '../../config/ledger-config.js';
 import { assignmentNotFound, notCaughtUp } from '../application-errors.js';
 import { READ_MODELS, type ReadModels } from './read-model.port.js';
+import { AnswerCache } from './answer-cache.js';
 import { upcastStored } from '../upcast.js';
 import { knownAtFilter } from '../time.js';
 import { PERSONAL_DATA, type PersonalData, type PersonalView } from '../../personal-data/personal-data.js';
@@ -117,8 +118,7 @@ const ANSWER_CACHE_SIZE = 10_000;
 
 @QueryHandler(GetEntitlements)
 export class GetEntitlementsHandler implements IQueryHandler<GetEntitlements> {
-  private readonly answers = new Map<string, Entitlements>();
-  private answersAt = '';
+  private readonly answers = new AnswerCache<Entitlements>(ANSWER_CACHE_SIZE);
 
   constructor(
     @Inject(READ_MODELS) private readonly readModels: ReadModels,
@@ -129,29 +129,22 @@ export class GetEntitlementsHandler implements IQueryHandler<GetEntitlements> {
   async execute(q: GetEntitlements): Promise<Entitlements> {
     await caughtUp(this.readModels, q.minPosition, this.config.minPositionWaitMs);
     // The answer is a pure function of the document and the two dates, and documents change only
-    // when the read models' epoch does (personal values only when a subject is erased): a dashboard
-    // asking again costs no recomputation.
+    // when the read models' epoch does (personal values only when a subject is erased).
     const epoch = `${this.readModels.epoch()}:${this.personalData.erasureEpoch()}`;
-    if (epoch !== this.answersAt) {
-      this.answers.clear();
-      this.answersAt = epoch;
-    }
     const key = JSON.stringify([q.assignmentId, q.asOf, q.knownAt ?? null]);
-    const cached = this.answers.get(key);
-    if (cached) return cached;
-    const stored = this.readModels.get<EntitlementsDoc>(
-      assignmentEntitlementsProjection.name,
-      q.assignmentId,
-    );
-    // Salaries are summed here, so the document's personal values are opened first.
-    const doc = stored && this.personalData.revealWithin(stored, 'clear');
-    const answer = doc
-      ? entitlementsOf(doc, { asOf: q.asOf, ...(q.knownAt ? { knownAt: q.knownAt } : {}) })
-      : null;
-    if (!answer) throw assignmentNotFound(q.assignmentId);
-    if (this.answers.size >= ANSWER_CACHE_SIZE) this.answers.clear();
-    this.answers.set(key, answer);
-    return answer;
+    return this.answers.answer(epoch, key, () => {
+      const stored = this.readModels.get<EntitlementsDoc>(
+        assignmentEntitlementsProjection.name,
+        q.assignmentId,
+      );
+      // Salaries are summed here, so the document's personal values are opened first.
+      const doc = stored && this.personalData.revealWithin(stored, 'clear');
+      const answer = doc
+        ? entitlementsOf(doc, { asOf: q.asOf, ...(q.knownAt ? { knownAt: q.knownAt } : {}) })
+        : null;
+      if (!answer) throw assignmentNotFound(q.assignmentId);
+      return answer;
+    });
   }
 }
 

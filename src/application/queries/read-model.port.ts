@@ -2,6 +2,12 @@ type Filter = Record<string, string | number | boolean | null>;
 /** A case-insensitive substring of any of the fields named by `paths`. */
 type Search = { text: string; paths: readonly string[] };
 
+/** Where a page of interval items resumes: after this due day (a day number) and document key. */
+export interface IntervalCursor {
+  at: number;
+  key: string;
+}
+
 /** What the queries need of the read models: documents by key, pages, and read-your-writes. */
 export interface ReadModels {
   get<Doc>(projection: string, key: string): Doc | undefined;
@@ -10,8 +16,16 @@ export interface ReadModels {
     options: { filter?: Filter; search?: Search; after?: string; limit?: number; offset?: number },
   ): Doc[];
   count(projection: string, filter?: Filter, search?: Search): number;
-  /** Items whose interval holds `day` and whose due day is at most `atMost` (Projection.intervals). */
-  intervalItems<Item>(projection: string, day: number, atMost: number): Item[];
+  /**
+   * Items whose interval holds `day` and whose due day is at most `atMost` (Projection.intervals), by due
+   * day then key; with `page`, at most about `limit` of them after `page.after`, and where the next resumes.
+   */
+  intervalItems<Item>(
+    projection: string,
+    day: number,
+    atMost: number,
+    page?: { limit: number; after?: IntervalCursor | undefined },
+  ): { items: Item[]; next: IntervalCursor | null };
   /** Resolves true once every read model has applied `position`, false after `timeoutMs`. */
   waitFor(position: number, timeoutMs: number): Promise<boolean>;
   position(): number;

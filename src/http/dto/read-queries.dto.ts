@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { IsBusinessDate, IsInstant, IsLedgerId } from './validators.js';
+import { IsBusinessDate, IsDeadlinesCursor, IsInstant, IsLedgerId } from './validators.js';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
@@ -97,4 +97,25 @@ export class DeadlinesQueryDto extends MinPositionQuery {
   @Min(1, { message: 'within must be at least 1 day' })
   @Max(366, { message: 'within must be at most 366 days' })
   within?: number;
+
+  @ApiPropertyOptional({
+    default: 50,
+    minimum: 1,
+    maximum: 500,
+    description: 'items per page (a page never splits the items of one assignment due the same day)',
+  })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'limit must be a whole number of items' })
+  @Min(1, { message: 'limit must be at least 1' })
+  @Max(500, { message: 'limit must be at most 500' })
+  limit?: number;
+
+  @ApiPropertyOptional({
+    example: '2006-12-31,VAL-2005-001',
+    description: "cursor: the previous page's nextAfter (dueOn,assignmentId of its last item)",
+  })
+  @IsOptional()
+  @IsDeadlinesCursor()
+  after?: string;
 }

@@ -53,6 +53,28 @@ export const IsLedgerId = (options?: ValidationOptions) =>
     ...options,
   });
 
+/** A deadlines cursor, `dueOn,assignmentId`: a real date, a comma, a ledger id. */
+export const IsDeadlinesCursor =
+  (options?: ValidationOptions): PropertyDecorator =>
+  (target, propertyName) =>
+    registerDecorator({
+      name: 'isDeadlinesCursor',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: {
+        message:
+          "$property must be the previous answer's nextAfter: dueOn,assignmentId (e.g. 2006-12-31,A-1)",
+        ...options,
+      },
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string') return false;
+          const comma = value.indexOf(',');
+          return comma > 0 && isBusinessDate(value.slice(0, comma)) && LEDGER_ID.test(value.slice(comma + 1));
+        },
+      },
+    });
+
 const DECIMAL = /^\d{1,15}(\.\d{1,10})?$/;
 /** A non-negative decimal string such as "19166.67": amounts and weights never travel as floats. */
 export const IsDecimalString = (options?: ValidationOptions) =>

@@ -1,4 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   byDue,
   deadlinesAt,
@@ -10,6 +14,16 @@ import { addDays, toDayNumber } from '../../../src/domain/shared/calendar.js';
 import { ReadModelStore } from '../../../src/read-models/read-model-store.js';
 import { project, Story, usd } from './given.js';
 
+/** A request for 650 lb of outbound airfreight, pending until decided. */
+const airfreightRequested = (requestedOn: string) => ({
+  exceptionId: 'x-air',
+  term: 'outbound-air-weight' as const,
+  requestedLimit: '650',
+  reason: 'school books',
+  requestedBy: 'Carl Berg',
+  requestedOn,
+});
+
 /** Joe's letter: 2005-01-18 to 2005-07-18, extended on 2005-06-01 to 2006-06-30, ended then. */
 const joe = () => {
   const story = new Story();
@@ -17,14 +31,7 @@ const joe = () => {
   story.trip('employee', 'home', '2005-03-01');
   story.extended('2005-06-01', '2005-07-18', '2006-06-30');
   story.trip('employee', 'home', '2005-08-01');
-  story.record('ExceptionRequested', {
-    exceptionId: 'x-air',
-    term: 'outbound-air-weight',
-    requestedLimit: '650',
-    reason: 'school books',
-    requestedBy: 'Carl Berg',
-    requestedOn: '2005-01-12',
-  });
+  story.record('ExceptionRequested', airfreightRequested('2005-01-12'));
   return story;
 };
 const at = (doc: DeadlinesDoc, asOf: string) =>
@@ -151,7 +158,7 @@ describe('deadlines (domain.md "Deadlines")', () => {
             toDayNumber(asOf),
             toDayNumber(addDays(asOf, within)),
           )
-          .sort(byDue);
+          .items.sort(byDue);
     };
 
     it('answer exactly what deadlinesAt says, for every day from before the start to after the end', () => {
@@ -196,6 +203,81 @@ describe('deadlines (domain.md "Deadlines")', () => {
       }
     });
 
+    /** Twelve assignments, each with an exception pending (on one of two days) and the end due on one day. */
+    const twelve = () =>
+      Array.from({ length: 12 }, (_, n) => {
+        const story = new Story(`A-${String(n).padStart(2, '0')}`);
+        story.started();
+        story.record('ExceptionRequested', airfreightRequested(n % 2 === 0 ? '2005-06-01' : '2005-06-03'));
+        return project(deadlinesProjection, story.events, story.assignmentId);
+      });
+    const day = toDayNumber('2005-07-01');
+    const atMost = toDayNumber('2005-08-01');
+
+    /** Every page of `limit` items, checked to end on a group's boundary, concatenated. */
+    const paged = (store: ReadModelStore, limit: number): DeadlineItem[] => {
+      const seen: DeadlineItem[] = [];
+      let after: { at: number; key: string } | undefined;
+      for (let pages = 0; pages < 100; pages++) {
+        const page = store.intervalItems<DeadlineItem>('deadlines', day, atMost, { limit, after });
+        const items = page.items.sort(byDue);
+        expect(items.length).toBeGreaterThan(0);
+        // A page ends on a boundary: what follows starts with another assignment or day.
+        const last = items.at(-1)!;
+        const beyond = items.slice(Math.max(0, limit - 1));
+        expect(beyond.every((i) => i.dueOn === last.dueOn && i.assignmentId === last.assignmentId)).toBe(
+          true,
+        );
+        seen.push(...items);
+        if (page.next === null) return seen;
+        expect(page.next).toEqual({ at: toDayNumber(last.dueOn), key: last.assignmentId });
+        after = page.next;
+      }
+      throw new Error('more than 100 pages');
+    };
+
+    it("page in due order without splitting one assignment's items of a day, whatever the page size", () => {
+      const store = new ReadModelStore(':memory:');
+      stores.push(store);
+      store.createGeneration('deadlines', 1, { activate: true, intervals: true });
+      store.applyBatch('deadlines', 1, new Map(twelve().map((d) => [d.assignmentId, d])), 10);
+      const whole = store.intervalItems<DeadlineItem>('deadlines', day, atMost).items.sort(byDue);
+      // The end and the year's lapse fall on one day: a page must not split them.
+      expect(whole.filter((i) => i.assignmentId === 'A-00' && i.dueOn === '2005-07-18')).toHaveLength(2);
+      expect(whole.length).toBe(36);
+      for (const limit of [1, 2, 3, 5, 24, 100])
+        expect({ limit, items: paged(store, limit) }).toEqual({ limit, items: whole });
+    });
+
+    it('page the same from a file indexed before the due-order table: read-only as it is, writable once upgraded', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ledger-deadlines-'));
+      try {
+        const path = join(dir, 'read-models.sqlite');
+        const first = new ReadModelStore(path);
+        const gen = first.createGeneration('deadlines', 1, { activate: true, intervals: true });
+        first.applyBatch('deadlines', 1, new Map(twelve().map((d) => [d.assignmentId, d])), 10);
+        const whole = first.intervalItems<DeadlineItem>('deadlines', day, atMost).items.sort(byDue);
+        first.close();
+        const raw = new Database(path);
+        for (const trigger of ['insert', 'delete', 'update'])
+          raw.exec(`DROP TRIGGER "intervals_due_g${gen.id}_${trigger}"`);
+        raw.exec(`DROP TABLE "intervals_due_g${gen.id}"`);
+        raw.close();
+        const readOnly = new ReadModelStore(path, { readonly: true });
+        stores.push(readOnly);
+        expect(paged(readOnly, 5)).toEqual(whole);
+        const upgraded = new ReadModelStore(path);
+        stores.push(upgraded);
+        expect(paged(upgraded, 5)).toEqual(whole);
+        // The upgrade's triggers follow later writes.
+        upgraded.applyBatch('deadlines', 1, new Map([['A-00', null]]), 11);
+        expect(paged(upgraded, 5)).toEqual(whole.filter((i) => i.assignmentId !== 'A-00'));
+      } finally {
+        stores.splice(0).forEach((s) => s.close());
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it('follow a document rewritten, removed, and adopted from a bulk rebuild', () => {
       const story = joe();
       const before = project(deadlinesProjection, story.events);
@@ -206,7 +288,7 @@ describe('deadlines (domain.md "Deadlines")', () => {
       const kinds = () =>
         store
           .intervalItems<DeadlineItem>('deadlines', toDayNumber('2006-07-10'), toDayNumber('2006-08-10'))
-          .map((i) => i.kind);
+          .items.map((i) => i.kind);
       // Not ended yet: the expected end of 2006-06-30 is overdue.
       expect(kinds()).toEqual(['exception-pending', 'assignment-ends']);
       story.ended('2006-06-30');
