@@ -300,8 +300,12 @@ export class ReadModelStore {
     );
   }
 
-  /** Fills the generation's R-tree from its documents and keeps it up to date with triggers on its table. */
+  /**
+   * Fills the generation's due-order table from its documents, then its R-tree from that table (one
+   * parse of the documents' intervals, not two), and keeps both up to date with triggers on its table.
+   */
   private indexIntervals(id: number, table: string): void {
+    this.indexDue(id, table, 'documents');
     const ix = intervalTable(id);
     const columns = '(id, fromDay, toDay, atMin, atMax, key, item)';
     const remove = `DELETE FROM "${ix}" WHERE id IN (SELECT old.rowid * ${MAX_INTERVALS} + j.key FROM json_each(old.doc, '$.intervals') AS j);`;
@@ -310,23 +314,28 @@ export class ReadModelStore {
     const changed = `json_extract(old.doc, '$.intervals') IS NOT json_extract(new.doc, '$.intervals')`;
     this.db.exec(`
       DELETE FROM "${ix}";
-      INSERT INTO "${ix}" ${columns} SELECT ${intervalColumns('t')} FROM "${table}" AS t, json_each(t.doc, '$.intervals') AS j;
+      INSERT INTO "${ix}" ${columns} SELECT id, fromDay, toDay, at, at, key, item FROM "${dueTable(id)}";
       CREATE TRIGGER "${ix}_insert" AFTER INSERT ON "${table}" BEGIN ${insert} END;
       CREATE TRIGGER "${ix}_delete" AFTER DELETE ON "${table}" BEGIN ${remove} END;
       CREATE TRIGGER "${ix}_update" AFTER UPDATE OF doc ON "${table}" WHEN ${changed} BEGIN ${remove} ${insert} END;
     `);
-    this.indexDue(id, table);
   }
 
-  /** The due-order table of a generation (dueTable), filled from its R-tree and kept by triggers. */
-  private indexDue(id: number, table: string): void {
-    const ix = intervalTable(id);
+  /** The due-order table of a generation (dueTable), filled from its documents or its R-tree, kept by triggers. */
+  private indexDue(id: number, table: string, from: 'documents' | 'r-tree'): void {
     const due = dueTable(id);
+    const columns = '(id, at, key, fromDay, toDay, item)';
+    // The intervals of `ref`'s document (a row of `source`, or the trigger's new row).
+    const fromJson = (ref: string, source?: string) =>
+      `SELECT ${ref}.rowid * ${MAX_INTERVALS} + j.key, json_extract(j.value, '$.at'), ${ref}.key, ` +
+      `json_extract(j.value, '$.from'), json_extract(j.value, '$.to'), json_extract(j.value, '$.item') ` +
+      `FROM ${source ? `"${source}" AS ${ref}, ` : ''}json_each(${ref}.doc, '$.intervals') AS j`;
+    const fill =
+      from === 'documents'
+        ? fromJson('t', table)
+        : `SELECT id, atMin, key, fromDay, toDay, item FROM "${intervalTable(id)}"`;
     const remove = `DELETE FROM "${due}" WHERE id IN (SELECT old.rowid * ${MAX_INTERVALS} + j.key FROM json_each(old.doc, '$.intervals') AS j);`;
-    const insert =
-      `INSERT INTO "${due}" (id, at, key, fromDay, toDay, item) SELECT new.rowid * ${MAX_INTERVALS} + j.key, ` +
-      `json_extract(j.value, '$.at'), new.key, json_extract(j.value, '$.from'), json_extract(j.value, '$.to'), ` +
-      `json_extract(j.value, '$.item') FROM json_each(new.doc, '$.intervals') AS j;`;
+    const insert = `INSERT INTO "${due}" ${columns} ${fromJson('new')};`;
     const changed = `json_extract(old.doc, '$.intervals') IS NOT json_extract(new.doc, '$.intervals')`;
     this.forgetTable(due);
     this.db.exec(`
@@ -335,7 +344,7 @@ export class ReadModelStore {
       DROP TRIGGER IF EXISTS "${due}_delete";
       DROP TRIGGER IF EXISTS "${due}_update";
       CREATE TABLE "${due}" (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, key TEXT NOT NULL, fromDay INTEGER NOT NULL, toDay INTEGER NOT NULL, item TEXT NOT NULL);
-      INSERT INTO "${due}" (id, at, key, fromDay, toDay, item) SELECT id, atMin, key, fromDay, toDay, item FROM "${ix}";
+      INSERT INTO "${due}" ${columns} ${fill};
       CREATE INDEX "${due}_order" ON "${due}" (at, key, id, fromDay, toDay);
       CREATE TRIGGER "${due}_insert" AFTER INSERT ON "${table}" BEGIN ${insert} END;
       CREATE TRIGGER "${due}_delete" AFTER DELETE ON "${table}" BEGIN ${remove} END;
@@ -348,7 +357,7 @@ export class ReadModelStore {
     const missing = this.stmt(
       `SELECT c.id, c.table_name FROM checkpoints c WHERE EXISTS (SELECT 1 FROM sqlite_master m WHERE m.type = 'table' AND m.name = 'intervals_g' || c.id) AND NOT EXISTS (SELECT 1 FROM sqlite_master m WHERE m.type = 'table' AND m.name = 'intervals_due_g' || c.id)`,
     ).all() as { id: number; table_name: string }[];
-    for (const gen of missing) this.db.transaction(() => this.indexDue(gen.id, gen.table_name))();
+    for (const gen of missing) this.db.transaction(() => this.indexDue(gen.id, gen.table_name, 'r-tree'))();
   }
 
   private hasDueTable(id: number): boolean {
