@@ -499,7 +499,7 @@ export const evolveDeadlines = (doc: DeadlinesDoc, event: ProjectedEvent): Deadl
 
 export const deadlinesProjection: Projection<DeadlinesDoc> = {
   name: 'deadlines',
-  version: 1,
+  version: 2,
   canHandle: HANDLED,
   keyOf: assignmentKeyOf,
   init: initDeadlinesDoc,

@@ -128,7 +128,8 @@ const toGeneration = (row: GenerationRow): Generation => ({
 /**
  * The R-tree of a generation whose documents carry `intervals` (Projection.intervals): one row per
  * interval, kept by triggers on the generation's table, id = the document's rowid * 4096 + its index
- * (a document holds fewer than 4096 intervals). rtree_i32: day numbers are whole.
+ * (a document holds fewer than 4096 intervals). rtree_i32: day numbers are whole. Keys and items live
+ * in the due-order table; an R-tree made before it holds them too (+key, +item), read only then.
  */
 const intervalTable = (id: number): string => `intervals_g${id}`;
 /**
@@ -164,7 +165,7 @@ export interface IntervalPage {
 const MAX_INTERVALS = 4096;
 const intervalColumns = (ref: string): string =>
   `${ref}.rowid * ${MAX_INTERVALS} + j.key, json_extract(j.value, '$.from'), json_extract(j.value, '$.to'), ` +
-  `json_extract(j.value, '$.at'), json_extract(j.value, '$.at'), ${ref}.key, json_extract(j.value, '$.item')`;
+  `json_extract(j.value, '$.at'), json_extract(j.value, '$.at')`;
 
 const bindable = (value: string | number | boolean | null): string | number | null =>
   typeof value === 'boolean' ? (value ? 1 : 0) : value;
@@ -215,7 +216,6 @@ export class ReadModelStore {
         generation INTEGER NOT NULL REFERENCES checkpoints(id)
       );
     `);
-    this.addMissingDueTables();
   }
 
   private stmt(sql: string): Database.Statement {
@@ -284,7 +284,7 @@ export class ReadModelStore {
       this.stmt('UPDATE checkpoints SET table_name = ? WHERE id = ?').run(table, id);
       if (options.intervals) {
         this.db.exec(
-          `CREATE VIRTUAL TABLE "${intervalTable(id)}" USING rtree_i32(id, fromDay, toDay, atMin, atMax, +key, +item)`,
+          `CREATE VIRTUAL TABLE "${intervalTable(id)}" USING rtree_i32(id, fromDay, toDay, atMin, atMax)`,
         );
         this.indexIntervals(id, table);
       }
@@ -305,24 +305,24 @@ export class ReadModelStore {
    * parse of the documents' intervals, not two), and keeps both up to date with triggers on its table.
    */
   private indexIntervals(id: number, table: string): void {
-    this.indexDue(id, table, 'documents');
+    this.indexDue(id, table);
     const ix = intervalTable(id);
-    const columns = '(id, fromDay, toDay, atMin, atMax, key, item)';
+    const columns = '(id, fromDay, toDay, atMin, atMax)';
     const remove = `DELETE FROM "${ix}" WHERE id IN (SELECT old.rowid * ${MAX_INTERVALS} + j.key FROM json_each(old.doc, '$.intervals') AS j);`;
     const insert = `INSERT INTO "${ix}" ${columns} SELECT ${intervalColumns('new')} FROM json_each(new.doc, '$.intervals') AS j;`;
     // Most writes leave a document's intervals as they were: those rewrite no R-tree row.
     const changed = `json_extract(old.doc, '$.intervals') IS NOT json_extract(new.doc, '$.intervals')`;
     this.db.exec(`
       DELETE FROM "${ix}";
-      INSERT INTO "${ix}" ${columns} SELECT id, fromDay, toDay, at, at, key, item FROM "${dueTable(id)}";
+      INSERT INTO "${ix}" ${columns} SELECT id, fromDay, toDay, at, at FROM "${dueTable(id)}";
       CREATE TRIGGER "${ix}_insert" AFTER INSERT ON "${table}" BEGIN ${insert} END;
       CREATE TRIGGER "${ix}_delete" AFTER DELETE ON "${table}" BEGIN ${remove} END;
       CREATE TRIGGER "${ix}_update" AFTER UPDATE OF doc ON "${table}" WHEN ${changed} BEGIN ${remove} ${insert} END;
     `);
   }
 
-  /** The due-order table of a generation (dueTable), filled from its documents or its R-tree, kept by triggers. */
-  private indexDue(id: number, table: string, from: 'documents' | 'r-tree'): void {
+  /** The due-order table of a generation (dueTable), filled from its documents, kept by triggers. */
+  private indexDue(id: number, table: string): void {
     const due = dueTable(id);
     const columns = '(id, at, key, fromDay, toDay, item)';
     // The intervals of `ref`'s document (a row of `source`, or the trigger's new row).
@@ -330,10 +330,6 @@ export class ReadModelStore {
       `SELECT ${ref}.rowid * ${MAX_INTERVALS} + j.key, json_extract(j.value, '$.at'), ${ref}.key, ` +
       `json_extract(j.value, '$.from'), json_extract(j.value, '$.to'), json_extract(j.value, '$.item') ` +
       `FROM ${source ? `"${source}" AS ${ref}, ` : ''}json_each(${ref}.doc, '$.intervals') AS j`;
-    const fill =
-      from === 'documents'
-        ? fromJson('t', table)
-        : `SELECT id, atMin, key, fromDay, toDay, item FROM "${intervalTable(id)}"`;
     const remove = `DELETE FROM "${due}" WHERE id IN (SELECT old.rowid * ${MAX_INTERVALS} + j.key FROM json_each(old.doc, '$.intervals') AS j);`;
     const insert = `INSERT INTO "${due}" ${columns} ${fromJson('new')};`;
     const changed = `json_extract(old.doc, '$.intervals') IS NOT json_extract(new.doc, '$.intervals')`;
@@ -344,20 +340,12 @@ export class ReadModelStore {
       DROP TRIGGER IF EXISTS "${due}_delete";
       DROP TRIGGER IF EXISTS "${due}_update";
       CREATE TABLE "${due}" (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, key TEXT NOT NULL, fromDay INTEGER NOT NULL, toDay INTEGER NOT NULL, item TEXT NOT NULL);
-      INSERT INTO "${due}" ${columns} ${fill};
+      INSERT INTO "${due}" ${columns} ${fromJson('t', table)};
       CREATE INDEX "${due}_order" ON "${due}" (at, key, id, fromDay, toDay);
       CREATE TRIGGER "${due}_insert" AFTER INSERT ON "${table}" BEGIN ${insert} END;
       CREATE TRIGGER "${due}_delete" AFTER DELETE ON "${table}" BEGIN ${remove} END;
       CREATE TRIGGER "${due}_update" AFTER UPDATE OF doc ON "${table}" WHEN ${changed} BEGIN ${remove} ${insert} END;
     `);
-  }
-
-  /** Generations indexed before the due-order table existed get one (a writable store, once). */
-  private addMissingDueTables(): void {
-    const missing = this.stmt(
-      `SELECT c.id, c.table_name FROM checkpoints c WHERE EXISTS (SELECT 1 FROM sqlite_master m WHERE m.type = 'table' AND m.name = 'intervals_g' || c.id) AND NOT EXISTS (SELECT 1 FROM sqlite_master m WHERE m.type = 'table' AND m.name = 'intervals_due_g' || c.id)`,
-    ).all() as { id: number; table_name: string }[];
-    for (const gen of missing) this.db.transaction(() => this.indexDue(gen.id, gen.table_name, 'r-tree'))();
   }
 
   private hasDueTable(id: number): boolean {
@@ -676,16 +664,16 @@ export class ReadModelStore {
   ): { items: Item[]; next: IntervalCursor | null } {
     const gen = this.active(projection);
     if (!gen || !this.hasIntervals(gen.id)) return { items: [], next: null };
-    const from = `FROM "${intervalTable(gen.id)}" WHERE fromDay <= ? AND toDay >= ? AND atMin <= ?`;
-    const order = 'ORDER BY atMin, key, id';
+    const due = this.hasDueTable(gen.id);
     // One parse of the whole answer costs about half of one parse per item.
     const parsed = (rows: string[]) => JSON.parse(`[${rows.join(',')}]`) as Item[];
-    if (page === undefined)
-      return {
-        items: parsed(this.stmt(`SELECT item ${from} ${order}`).pluck().all(day, day, atMost) as string[]),
-        next: null,
-      };
-    const due = this.hasDueTable(gen.id);
+    if (page === undefined) {
+      const ix = intervalTable(gen.id);
+      const sql = due
+        ? `SELECT d.item FROM "${ix}" AS r JOIN "${dueTable(gen.id)}" AS d ON d.id = r.id WHERE r.fromDay <= ? AND r.toDay >= ? AND r.atMin <= ? ORDER BY d.at, d.key, d.id`
+        : `SELECT item FROM "${ix}" WHERE fromDay <= ? AND toDay >= ? AND atMin <= ? ORDER BY atMin, key, id`;
+      return { items: parsed(this.stmt(sql).pluck().all(day, day, atMost) as string[]), next: null };
+    }
     const scan = (after: IntervalCursor | undefined, n: number, group?: IntervalRow) =>
       due
         ? this.dueScan(gen.id, day, atMost, after, n, group)
@@ -760,7 +748,10 @@ export class ReadModelStore {
     return rows.slice(0, n);
   }
 
-  /** dueScan from the R-tree alone (a read-only file indexed before the due-order table existed). */
+  /**
+   * dueScan from the R-tree alone, for a generation indexed before the due-order table existed (its
+   * R-tree holds keys and items): it answers until its projection's new version is built.
+   */
   private readonly treeScan: IntervalScan = (id, day, atMost, after, n, group) => {
     const where = `FROM "${intervalTable(id)}" WHERE fromDay <= ? AND toDay >= ? AND atMin <= ?`;
     if (group)

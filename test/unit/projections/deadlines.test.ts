@@ -150,7 +150,12 @@ describe('deadlines (domain.md "Deadlines")', () => {
         activate: true,
         intervals: true,
       });
-      store.applyBatch(deadlinesProjection.name, 1, new Map(docs.map((d) => [d.assignmentId, d])), 10);
+      store.applyBatch(
+        deadlinesProjection.name,
+        deadlinesProjection.version,
+        new Map(docs.map((d) => [d.assignmentId, d])),
+        10,
+      );
       return (asOf: string, within: number) =>
         store
           .intervalItems<DeadlineItem>(
@@ -249,7 +254,7 @@ describe('deadlines (domain.md "Deadlines")', () => {
         expect({ limit, items: paged(store, limit) }).toEqual({ limit, items: whole });
     });
 
-    it('page the same from a file indexed before the due-order table: read-only as it is, writable once upgraded', () => {
+    it('page the same from a generation indexed before the due-order table, read-only or writable', () => {
       const dir = mkdtempSync(join(tmpdir(), 'ledger-deadlines-'));
       try {
         const path = join(dir, 'read-models.sqlite');
@@ -258,20 +263,30 @@ describe('deadlines (domain.md "Deadlines")', () => {
         first.applyBatch('deadlines', 1, new Map(twelve().map((d) => [d.assignmentId, d])), 10);
         const whole = first.intervalItems<DeadlineItem>('deadlines', day, atMost).items.sort(byDue);
         first.close();
+        // What such a generation holds: an R-tree with keys and items, no due-order table.
         const raw = new Database(path);
-        for (const trigger of ['insert', 'delete', 'update'])
-          raw.exec(`DROP TRIGGER "intervals_due_g${gen.id}_${trigger}"`);
-        raw.exec(`DROP TABLE "intervals_due_g${gen.id}"`);
+        for (const table of [`intervals_due_g${gen.id}`, `intervals_g${gen.id}`])
+          for (const trigger of ['insert', 'delete', 'update'])
+            raw.exec(`DROP TRIGGER "${table}_${trigger}"`);
+        raw.exec(`DROP TABLE "intervals_due_g${gen.id}"; DROP TABLE "intervals_g${gen.id}";
+          CREATE VIRTUAL TABLE "intervals_g${gen.id}" USING rtree_i32(id, fromDay, toDay, atMin, atMax, +key, +item);
+          INSERT INTO "intervals_g${gen.id}" SELECT t.rowid * 4096 + j.key, json_extract(j.value, '$.from'),
+            json_extract(j.value, '$.to'), json_extract(j.value, '$.at'), json_extract(j.value, '$.at'), t.key,
+            json_extract(j.value, '$.item') FROM "${gen.table}" AS t, json_each(t.doc, '$.intervals') AS j;`);
         raw.close();
-        const readOnly = new ReadModelStore(path, { readonly: true });
-        stores.push(readOnly);
-        expect(paged(readOnly, 5)).toEqual(whole);
-        const upgraded = new ReadModelStore(path);
-        stores.push(upgraded);
-        expect(paged(upgraded, 5)).toEqual(whole);
-        // The upgrade's triggers follow later writes.
-        upgraded.applyBatch('deadlines', 1, new Map([['A-00', null]]), 11);
-        expect(paged(upgraded, 5)).toEqual(whole.filter((i) => i.assignmentId !== 'A-00'));
+        for (const readonly of [true, false]) {
+          const store = new ReadModelStore(path, { readonly });
+          stores.push(store);
+          expect(store.intervalItems<DeadlineItem>('deadlines', day, atMost).items.sort(byDue)).toEqual(
+            whole,
+          );
+          for (const limit of [1, 5, 100])
+            expect({ readonly, limit, items: paged(store, limit) }).toEqual({
+              readonly,
+              limit,
+              items: whole,
+            });
+        }
       } finally {
         stores.splice(0).forEach((s) => s.close());
         rmSync(dir, { recursive: true, force: true });
