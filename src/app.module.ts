@@ -25,6 +25,7 @@ const readModelsOf = (store: ReadModelStore, runner: ProjectionRunner): ReadMode
   get: (projection, key) => store.get(projection, key),
   list: (projection, options) => store.list(projection, options),
   count: (projection, filter, search) => store.count(projection, filter, search),
+  values: (projection, path) => store.values(projection, path),
   intervalItems: (projection, day, atMost, page) => store.intervalItems(projection, day, atMost, page),
   waitFor: (position, timeoutMs) => runner.waitFor(position, timeoutMs),
   position: () => runner.position(),

@@ -44,6 +44,8 @@ export type DocFilter = Readonly<Record<string, string | number | boolean | null
 export interface DocSearch {
   text: string;
   paths: readonly string[];
+  /** Documents that match besides, by key (a field the store cannot read, such as a sealed name). */
+  keys?: readonly string[];
 }
 
 export interface ListOptions {
@@ -612,10 +614,13 @@ export class ReadModelStore {
       // One json_extract of every path (a JSON array of their values) and one LIKE: half the cost of one
       // per path. The needle is JSON-escaped to match the array's text, then LIKE-escaped.
       const needle = search.paths.length > 1 ? JSON.stringify(search.text).slice(1, -1) : search.text;
-      clauses.push(`json_extract(doc, ${search.paths.map(() => '?').join(', ')}) LIKE ? ESCAPE '\\'`);
+      const like = `json_extract(doc, ${search.paths.map(() => '?').join(', ')}) LIKE ? ESCAPE '\\'`;
+      const keys = search.keys ?? [];
+      clauses.push(keys.length > 0 ? `(${like} OR key IN (SELECT value FROM json_each(?)))` : like);
       params.push(
         ...search.paths.map((path) => `$.${path}`),
         `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+        ...(keys.length > 0 ? [JSON.stringify(keys)] : []),
       );
     }
     if (after !== undefined) {
@@ -770,6 +775,16 @@ export class ReadModelStore {
     if (!gen) return 0;
     const { sql, params } = this.where(filter, search);
     return (this.stmt(`SELECT COUNT(*) AS n FROM "${gen.table}"${sql}`).get(...params) as { n: number }).n;
+  }
+
+  /** Each document's key and its value at `path` (a field path), for every document of the active generation. */
+  values(projection: string, path: string): [string, unknown][] {
+    const gen = this.active(projection);
+    if (!gen) return [];
+    if (!FIELD_PATH.test(path)) throw new RangeError(`not a document field path: ${path}`);
+    return this.stmt(`SELECT key, json_extract(doc, ?) FROM "${gen.table}"`)
+      .raw(true)
+      .all(`$.${path}`) as [string, unknown][];
   }
 
   /** Every (key, raw JSON) of a generation in key order, lazily: for comparisons over large read models. */

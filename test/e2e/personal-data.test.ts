@@ -257,6 +257,10 @@ describe('erasure of a data subject', () => {
       const last = await recordStory(ledger, 'vh-erased', 'E-VH-2', 60);
       const asOf = { asOf: '2006-06-30', minPosition: last.body.position };
       const before = await entitlementsOf(ledger, 'vh-erased', asOf);
+      const searched = async () =>
+        (await ledger.call('GET', `/assignments?q=${encodeURIComponent(NAME.slice(2, 9).toUpperCase())}`))
+          .body.items as { assignmentId: string }[];
+      expect((await searched()).map((a) => a.assignmentId)).toEqual(['vh-erased']);
 
       expectProblem(
         await ledger.call('POST', '/data-subjects/E-VH-2/erasure', { body: { reason: 'art. 17' } }),
@@ -323,6 +327,8 @@ describe('erasure of a data subject', () => {
 
       const after = await entitlementsOf(ledger, 'vh-erased', asOf);
       expect(after.employee).toEqual({ id: 'E-VH-2', name: '[erased]' });
+      // The list no longer finds the subject by name: the name cannot be opened any more.
+      expect(await searched()).toEqual([]);
       expect(after.repatriation.eligibleTravellers).toEqual([
         { name: '[erased]', relationship: 'employee' },
         { name: '[erased]', relationship: '[erased]' },

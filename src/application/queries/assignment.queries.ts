@@ -18,6 +18,7 @@ import { LEDGER_CONFIG, type LedgerConfig } from '../../config/ledger-config.js'
 import { assignmentNotFound, notCaughtUp } from '../application-errors.js';
 import { READ_MODELS, type ReadModels } from './read-model.port.js';
 import { AnswerCache } from './answer-cache.js';
+import { EmployeeNameSearch } from './employee-name-search.js';
 import { upcastStored } from '../upcast.js';
 import { knownAtFilter } from '../time.js';
 import { PERSONAL_DATA, type PersonalData, type PersonalView } from '../../personal-data/personal-data.js';
@@ -60,8 +61,10 @@ export interface AssignmentPage {
   nextAfter: string | null;
 }
 
-/** The summary fields `q` searches (case-insensitive substring). */
-// Not employee.name: it is sealed at rest (personal data), and its ciphertext must not match a search.
+/**
+ * The summary fields `q` searches in SQL (case-insensitive substring); the employee's name is sealed
+ * at rest, so its ciphertext is never searched: EmployeeNameSearch matches the opened names instead.
+ */
 export const SUMMARY_SEARCH_PATHS = [
   'assignmentId',
   'employee.id',
@@ -166,11 +169,15 @@ export class GetAssignmentHandler implements IQueryHandler<GetAssignment> {
 
 @QueryHandler(ListAssignments)
 export class ListAssignmentsHandler implements IQueryHandler<ListAssignments> {
+  private readonly names: EmployeeNameSearch;
+
   constructor(
     @Inject(READ_MODELS) private readonly readModels: ReadModels,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     @Inject(PERSONAL_DATA) private readonly personalData: PersonalData,
-  ) {}
+  ) {
+    this.names = new EmployeeNameSearch(readModels, personalData);
+  }
 
   async execute(q: ListAssignments): Promise<AssignmentPage> {
     await caughtUp(this.readModels, q.minPosition, this.config.minPositionWaitMs);
@@ -179,7 +186,9 @@ export class ListAssignmentsHandler implements IQueryHandler<ListAssignments> {
       ...(q.filter.employeeId ? { 'employee.id': q.filter.employeeId } : {}),
     };
     const name = assignmentSummaryProjection.name;
-    const search = q.search ? { text: q.search, paths: SUMMARY_SEARCH_PATHS } : undefined;
+    const search = q.search
+      ? { text: q.search, paths: SUMMARY_SEARCH_PATHS, keys: this.names.matching(q.search) }
+      : undefined;
     // One row more than asked tells whether another page follows, without a second count.
     const rows = this.readModels.list<AssignmentSummary>(name, {
       filter,

@@ -1,6 +1,6 @@
 type Filter = Record<string, string | number | boolean | null>;
-/** A case-insensitive substring of any of the fields named by `paths`. */
-type Search = { text: string; paths: readonly string[] };
+/** A case-insensitive substring of any of the fields named by `paths`, or a document among `keys`. */
+type Search = { text: string; paths: readonly string[]; keys?: readonly string[] };
 
 /** Where a page of interval items resumes: after this due day (a day number) and document key. */
 export interface IntervalCursor {
@@ -16,6 +16,8 @@ export interface ReadModels {
     options: { filter?: Filter; search?: Search; after?: string; limit?: number; offset?: number },
   ): Doc[];
   count(projection: string, filter?: Filter, search?: Search): number;
+  /** Each document's key and its value at a field path. */
+  values(projection: string, path: string): [string, unknown][];
   /**
    * Items whose interval holds `day` and whose due day is at most `atMost` (Projection.intervals), by due
    * day then key; with `page`, at most about `limit` of them after `page.after`, and where the next resumes.
