@@ -782,9 +782,10 @@ export class ReadModelStore {
     const gen = this.active(projection);
     if (!gen) return [];
     if (!FIELD_PATH.test(path)) throw new RangeError(`not a document field path: ${path}`);
-    return this.stmt(`SELECT key, json_extract(doc, ?) FROM "${gen.table}"`)
-      .raw(true)
-      .all(`$.${path}`) as [string, unknown][];
+    return this.stmt(`SELECT key, json_extract(doc, ?) FROM "${gen.table}"`).raw(true).all(`$.${path}`) as [
+      string,
+      unknown,
+    ][];
   }
 
   /** Every (key, raw JSON) of a generation in key order, lazily: for comparisons over large read models. */
