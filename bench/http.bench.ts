@@ -25,18 +25,18 @@ const CLIENTS = 64;
 const RUNS = 3;
 const SECONDS = 4;
 const WARMUP = 1;
-const SHORT = { streams: 1000, events: 10 };
-const LONG = { streams: 32, events: 1000 };
+export const SHORT = { streams: 1000, events: 10 };
+export const LONG = { streams: 32, events: 1000 };
 const READ_ASSIGNMENTS = 400;
 const SUSTAINED_SECONDS = Number(process.env.BENCH_SUSTAINED_SECONDS ?? 60);
 const DATES = ['2005-03-31', '2005-06-30', '2005-09-30', '2005-12-31', '2006-01-01', '2006-04-30'];
 
-const shortIds = (run: number) => Array.from({ length: SHORT.streams }, (_, i) => `short-${run}-${i}`);
-const longIds = (run: number) => Array.from({ length: LONG.streams }, (_, i) => `long-${run}-${i}`);
-const writePaths = (ids: string[]) => ids.map((id) => `/assignments/${id}/expenses`);
+export const shortIds = (run: number) => Array.from({ length: SHORT.streams }, (_, i) => `short-${run}-${i}`);
+export const longIds = (run: number) => Array.from({ length: LONG.streams }, (_, i) => `long-${run}-${i}`);
+export const writePaths = (ids: string[]) => ids.map((id) => `/assignments/${id}/expenses`);
 const CLAIM = JSON.stringify(CLAIM_BODY);
 
-const job = (url: string, paths: string[], write: boolean, seconds = SECONDS): LoadJob => ({
+export const job = (url: string, paths: string[], write: boolean, seconds = SECONDS): LoadJob => ({
   url,
   key: KEY,
   clients: CLIENTS,
@@ -47,7 +47,7 @@ const job = (url: string, paths: string[], write: boolean, seconds = SECONDS): L
 });
 
 /** A bare node:http server answering every request with `body`, in this process (idle meanwhile). */
-const bare = async <T>(status: number, body: string, use: (url: string) => Promise<T>): Promise<T> => {
+export const bare = async <T>(status: number, body: string, use: (url: string) => Promise<T>): Promise<T> => {
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -89,7 +89,7 @@ const describeRun = (run: HttpRun & { spread: string }): string =>
 /** ", N failed" when some requests of the runs failed (counted against the target). */
 const failed = (run: HttpRun): string => (run.failures > 0 ? `, **${run.failures} failed**` : '');
 
-const rssSampler = (server: ServerProcess) => {
+export const rssSampler = (server: ServerProcess) => {
   const samples: number[] = [];
   const timer = setInterval(() => samples.push(server.rssMb()), 1000);
   return {

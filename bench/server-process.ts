@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 
@@ -18,14 +18,11 @@ export interface ServerProcess {
  */
 export const startServer = async (env: Record<string, string>): Promise<ServerProcess> => {
   const profile = process.env.BENCH_CPU_PROF;
-  // A profile is written on a normal exit only: under profiling SIGTERM exits at once.
   const args = profile
     ? [
         '--cpu-prof',
         `--cpu-prof-dir=${profile}`,
-        '--input-type=module',
-        '-e',
-        `process.once('SIGTERM', () => process.exit(0)); await import(${JSON.stringify(pathToFileURL(MAIN).href)});`,
+        fileURLToPath(new URL('./profiled-server.js', import.meta.url)),
       ]
     : [MAIN];
   const child: ChildProcess = spawn(process.execPath, args, {

@@ -17,6 +17,7 @@ export interface FoldedStreamCacheOptions {
 /**
  * Folded states of recently written streams, least recently used out first. An entry is only ever a
  * prefix of the stored stream: the handler reads what was appended after its revision before using it.
+ * A write takes its stream's entry out while it runs, so the state it folds into in place is its own.
  */
 export class FoldedStreamCache {
   private readonly entries = new Map<string, FoldedStream>();
@@ -36,6 +37,13 @@ export class FoldedStreamCache {
       this.entries.delete(streamId);
       this.entries.set(streamId, entry);
     }
+    return entry;
+  }
+
+  /** The entry, out of the cache: its taker alone holds it (and may fold into it) until it sets it back. */
+  take(streamId: string): FoldedStream | undefined {
+    const entry = this.entries.get(streamId);
+    if (entry) this.delete(streamId);
     return entry;
   }
 

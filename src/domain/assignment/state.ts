@@ -539,6 +539,18 @@ export const foldEvents = (
   return draft;
 };
 
+/**
+ * foldEvents without the copy: folds into `state` itself and returns it, so a long history costs
+ * nothing per event folded. Only for a state its caller alone holds and never hands on.
+ */
+export const foldEventsInto = (
+  state: AssignmentState,
+  events: Iterable<Envelope<AssignmentEvent>>,
+): AssignmentState => {
+  for (const event of events) applyTo(state, event);
+  return state;
+};
+
 // Queries the decisions (and callers) ask of the state.
 
 export const homeLeaveYear = (state: AssignmentState, year: number): HomeLeaveYear =>

@@ -102,6 +102,48 @@ describe('the folded state follows the store, not only this process', () => {
   });
 });
 
+describe('a write folds its own copy of the state', () => {
+  test('a refused command gives the state back as it was: the next writes see every earlier event', async () => {
+    const here = writer();
+    await record(here, start, 'start');
+    await record(here, claim('exp-1'), 'claim-1');
+    await expect(record(here, claim('exp-1'), 'claim-1-twice')).rejects.toMatchObject({
+      code: 'EXPENSE.DUPLICATE_ID',
+    });
+    expect((await record(here, claim('exp-2'), 'claim-2')).revision).toBe(2);
+    await expect(record(here, claim('exp-2'), 'claim-2-twice')).rejects.toMatchObject({
+      code: 'EXPENSE.DUPLICATE_ID',
+    });
+    expect((await record(here, claim('exp-3'), 'claim-3')).revision).toBe(3);
+  });
+
+  test('two handlers sharing one cache never fold into the same state: each write lands once', async () => {
+    const cache = new FoldedStreamCache();
+    const one = writer(cache);
+    const two = writer(cache);
+    await record(one, start, 'start');
+    const results = [];
+    // Two at a time, one through each: they race as two processes would, and retry.
+    for (let i = 0; i < 20; i += 2) {
+      results.push(
+        ...(await Promise.all([
+          record(one, claim(`exp-${i}`), `claim-${i}`),
+          record(two, claim(`exp-${i + 1}`), `claim-${i + 1}`),
+        ])),
+      );
+    }
+    expect(results.map((r) => r.revision).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+    // The state each kept knows all twenty claims: a second claim of any is refused.
+    for (const handler of [one, two]) {
+      await expect(record(handler, claim('exp-7'), 'claim-7-again')).rejects.toMatchObject({
+        code: 'EXPENSE.DUPLICATE_ID',
+      });
+    }
+  });
+});
+
 describe('idempotency keys are recognised on a long history', () => {
   test('a retry after many later writes answers the first result; another body with the key is refused', async () => {
     const here = writer();

@@ -3,6 +3,7 @@ import {
   approvedExpensesUsd,
   decider,
   foldEvents,
+  foldEventsInto,
   initialState,
   leaseInForce,
   outboundAirRemainingLb,
@@ -131,6 +132,15 @@ describe('the state folded from the stream', () => {
     decider.evolve(state, withId('late', tripTaken('t9', '2005-06-01')));
     foldEvents([withId('later', tripTaken('t10', '2005-06-02'))], state);
     expect(JSON.stringify(state)).toBe(snapshot);
+  });
+
+  it('folds into a state its caller owns in place, to what folding a copy gives', () => {
+    const owned = foldEvents(history.slice(0, 5));
+    const folded = foldEventsInto(owned, history.slice(5));
+    expect(folded).toBe(owned);
+    expect(folded).toEqual(state);
+    // Events already folded in change nothing, as with foldEvents.
+    expect(foldEventsInto(owned, history)).toEqual(state);
   });
 
   it('folds a long stream in one pass (2,000 events well under a second)', () => {
