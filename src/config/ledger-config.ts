@@ -28,6 +28,8 @@ export interface LedgerConfig {
   masterKey?: string;
   /** Limits against key guessing and floods; DEFAULT_SECURITY where absent. */
   security?: SecuritySettings;
+  /** How far V8 may grow the heap past what survives a collection, in percent (0: V8's own choice). */
+  heapGrowingPercent?: number;
 }
 
 /** Environment LEDGER_RATE_LIMIT_PER_MINUTE, LEDGER_AUTH_FAILURE_LIMIT and LEDGER_AUTH_FAILURE_WINDOW_S. */
@@ -148,6 +150,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): LedgerConfig =
     minPositionWaitMs,
     ...(env.LEDGER_MASTER_KEY ? { masterKey: env.LEDGER_MASTER_KEY } : {}),
     security,
+    heapGrowingPercent: atLeast('LEDGER_HEAP_GROWING_PERCENT', 50, 0),
   };
 };
 

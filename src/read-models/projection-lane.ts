@@ -97,6 +97,8 @@ interface Cached {
   tick: number;
   /** Changed since the last commit (then it is in `dirty`). */
   dirty: boolean;
+  /** Length of its JSON when last read or written (0 for one not stored yet). */
+  bytes: number;
 }
 
 export class ProjectionLane {
@@ -110,14 +112,22 @@ export class ProjectionLane {
   /** Documents changed since the last commit (a subset of the cache). */
   private dirty = new Map<string, Cached>();
   private clock = 0;
+  /** Sum of the cached documents' `bytes`. */
+  private cachedBytes = 0;
   /** Keys that may be stored, when known (a generation this lane started): others need no lookup. */
   private readonly storedKeys: Set<string> | undefined;
 
+  /**
+   * After each commit the least recently used clean documents leave the cache while it holds more than
+   * `maxCachedDocs` documents or more than `maxCachedBytes` of their JSON (a long history's documents
+   * weigh hundreds of kilobytes, a short one's a few).
+   */
   constructor(
     private readonly store: ReadModelStore,
     readonly projection: AnyProjection,
     public generation: Generation,
     private readonly maxCachedDocs: number,
+    private readonly maxCachedBytes = Number.POSITIVE_INFINITY,
   ) {
     this.committed = generation.position;
     this.applied = generation.position;
@@ -132,6 +142,11 @@ export class ProjectionLane {
 
   get version(): number {
     return this.generation.version;
+  }
+
+  /** What the lane holds in memory: documents, and the bytes of their JSON as last read or written. */
+  cached(): { docs: number; bytes: number } {
+    return { docs: this.cache.size, bytes: this.cachedBytes };
   }
 
   /** Would apply this event: not yet applied, not past `until`, of a type it reads. */
@@ -163,10 +178,18 @@ export class ProjectionLane {
     if (key === null) return;
     let cached = this.cache.get(key);
     if (cached === undefined) {
-      const stored =
-        this.storedKeys && !this.storedKeys.has(key) ? undefined : this.store.getFrom(this.generation, key);
-      cached = { doc: stored ?? this.projection.init(key), tick: 0, dirty: false };
+      const json =
+        this.storedKeys && !this.storedKeys.has(key)
+          ? undefined
+          : this.store.getJsonFrom(this.generation, key);
+      cached = {
+        doc: json === undefined ? this.projection.init(key) : JSON.parse(json),
+        tick: 0,
+        dirty: false,
+        bytes: json?.length ?? 0,
+      };
       this.cache.set(key, cached);
+      this.cachedBytes += cached.bytes;
     }
     cached.tick = ++this.clock;
     cached.doc = this.projection.evolve(cached.doc, event);
@@ -195,6 +218,7 @@ export class ProjectionLane {
       docs: this.dirtyDocs(),
       from: this.committed,
       position: this.applied,
+      sizes: new Map(),
     };
   }
 
@@ -203,17 +227,35 @@ export class ProjectionLane {
     this.committed = batch.position;
     this.generation = { ...this.generation, position: batch.position };
     if (this.storedKeys) for (const key of batch.docs.keys()) this.storedKeys.add(key);
-    for (const cached of this.dirty.values()) cached.dirty = false;
+    for (const [key, cached] of this.dirty) {
+      cached.dirty = false;
+      const bytes = batch.sizes?.get(key);
+      if (bytes !== undefined) {
+        this.cachedBytes += bytes - cached.bytes;
+        cached.bytes = bytes;
+      }
+    }
     this.dirty = new Map();
-    if (this.cache.size > this.maxCachedDocs) this.evict(this.cache.size - (this.maxCachedDocs >> 1));
+    if (this.cache.size > this.maxCachedDocs || this.cachedBytes > this.maxCachedBytes) this.evict();
   }
 
-  /** Forgets the `count` least recently used clean documents. */
-  private evict(count: number): void {
-    const ticks = [...this.cache.values()].map((c) => c.tick).sort((a, b) => a - b);
-    const threshold = ticks[Math.min(count, ticks.length) - 1] ?? 0;
-    for (const [key, cached] of this.cache) {
-      if (cached.tick <= threshold && !cached.dirty) this.cache.delete(key);
+  /**
+   * Forgets the least recently used clean documents, down to half the documents or three quarters of
+   * the bytes allowed (a long history's hot documents may fill most of the bytes: each one dropped is
+   * read back by its next event).
+   */
+  private evict(): void {
+    const byAge = [...this.cache].sort(([, a], [, b]) => a.tick - b.tick);
+    const docsOver = this.cache.size > this.maxCachedDocs;
+    const bytesOver = this.cachedBytes > this.maxCachedBytes;
+    for (const [key, cached] of byAge) {
+      const enough =
+        (!docsOver || this.cache.size <= this.maxCachedDocs >> 1) &&
+        (!bytesOver || this.cachedBytes <= this.maxCachedBytes * 0.75);
+      if (enough) return;
+      if (cached.dirty) continue;
+      this.cache.delete(key);
+      this.cachedBytes -= cached.bytes;
     }
   }
 
@@ -234,6 +276,7 @@ export class ProjectionLane {
         this.dirty.delete(key);
       }
       this.cache.delete(key);
+      this.cachedBytes -= cached.bytes;
     }
     this.store.writeDocs(this.generation.id, out);
     if (this.storedKeys) for (const key of out.keys()) this.storedKeys.add(key);
@@ -242,6 +285,7 @@ export class ProjectionLane {
   /** Forgets every uncommitted change: documents may have been mutated past the checkpoint. */
   reset(): void {
     this.cache.clear();
+    this.cachedBytes = 0;
     this.dirty = new Map();
     this.applied = this.committed;
   }

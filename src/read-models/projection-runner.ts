@@ -39,6 +39,8 @@ export interface ProjectionRunnerOptions {
   flushDelayMs?: number;
   /** Documents kept in memory per projection between commits. */
   maxCachedDocs?: number;
+  /** ... and at most this many bytes of their JSON (the heap holds about twice as much). */
+  maxCachedBytes?: number;
   /** A backlog of at least this many events is read ahead in a worker thread (SQLite files only). */
   readAheadFrom?: number;
   /** Pause before restarting after an error (store unreachable, generation replaced by another process). */
@@ -200,6 +202,7 @@ export class ProjectionRunner {
       liveFlushEvents: options.liveFlushEvents ?? 1000,
       flushDelayMs: options.flushDelayMs ?? 2,
       maxCachedDocs: options.maxCachedDocs ?? 2000,
+      maxCachedBytes: options.maxCachedBytes ?? 16 * 1024 * 1024,
       retryDelayMs: options.retryDelayMs ?? 1000,
       readAheadFrom: options.readAheadFrom ?? 50_000,
       rebuildWorkers: options.rebuildWorkers ?? defaultRebuildWorkers(),
@@ -394,7 +397,13 @@ export class ProjectionRunner {
     this.buildLanes.clear();
     this.frozen.clear();
     const lane = (projection: AnyProjection, generation: Generation): ProjectionLane =>
-      new ProjectionLane(this.readModels, projection, generation, this.opts.maxCachedDocs);
+      new ProjectionLane(
+        this.readModels,
+        projection,
+        generation,
+        this.opts.maxCachedDocs,
+        this.opts.maxCachedBytes,
+      );
     for (const [name, versions] of this.byName) {
       const target = versions.at(-1)!;
       const active = this.readModels.active(name);
@@ -631,6 +640,7 @@ export class ProjectionRunner {
         workers: this.opts.rebuildWorkers,
         pageSize: this.opts.pageSize,
         maxCachedDocs: this.opts.maxCachedDocs,
+        maxCachedBytes: this.opts.maxCachedBytes,
         signal: abort.signal,
         onProgress: ({ events, head, projections }) => {
           for (const name of projections) {

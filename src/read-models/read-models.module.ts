@@ -68,7 +68,8 @@ export class ReadModelsModule {
       module: ReadModelsModule,
       providers: [
         { provide: READ_MODELS_OPTIONS, useValue: options },
-        { provide: ReadModelStore, useFactory: () => new ReadModelStore(options.path) },
+        // A server's live commits write a few documents at a time: the OS keeps the rest of the file.
+        { provide: ReadModelStore, useFactory: () => new ReadModelStore(options.path, { cacheMb: 16 }) },
         {
           provide: ProjectionRunner,
           useFactory: (events: EventStore, store: ReadModelStore) =>

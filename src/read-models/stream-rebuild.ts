@@ -236,6 +236,8 @@ export interface LanesByStreamOptions {
   pageSize: number;
   /** For the lanes that replace those built. */
   maxCachedDocs: number;
+  /** The lanes returned keep at most this many bytes of documents' JSON in memory (ProjectionLane). */
+  maxCachedBytes?: number;
   /** Build no further than this position (default: the head of the log when called). */
   stopAt?: number | undefined;
   onProgress?: ((progress: LanesByStreamProgress) => void) | undefined;
@@ -303,7 +305,13 @@ export const buildLanesByStream = async (
   const next = lanes.map((lane) => {
     if (!eligible.includes(lane)) return lane;
     const generation = readModels.generation(lane.generation.id)!;
-    const fresh = new ProjectionLane(readModels, lane.projection, generation, options.maxCachedDocs);
+    const fresh = new ProjectionLane(
+      readModels,
+      lane.projection,
+      generation,
+      options.maxCachedDocs,
+      options.maxCachedBytes,
+    );
     fresh.until = lane.until;
     return fresh;
   });

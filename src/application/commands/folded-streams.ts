@@ -9,7 +9,7 @@ export interface FoldedStream {
 }
 
 export interface FoldedStreamCacheOptions {
-  /** At most this many events' worth of folded state is kept: ~0.9 KB each for expense claims. */
+  /** At most this many events' worth of folded state is kept: ~0.6 KB of heap each for expense claims. */
   maxEvents?: number;
   maxStreams?: number;
 }
@@ -26,7 +26,7 @@ export class FoldedStreamCache {
   private readonly maxStreams: number;
 
   constructor(options: FoldedStreamCacheOptions = {}) {
-    this.maxEvents = options.maxEvents ?? 64_000;
+    this.maxEvents = options.maxEvents ?? 40_000;
     this.maxStreams = options.maxStreams ?? 2_000;
   }
 
