@@ -169,9 +169,6 @@ export interface IntervalPage {
   after?: IntervalCursor | undefined;
 }
 const MAX_INTERVALS = 4096;
-const intervalColumns = (ref: string): string =>
-  `${ref}.rowid * ${MAX_INTERVALS} + j.key, json_extract(j.value, '$.from'), json_extract(j.value, '$.to'), ` +
-  `json_extract(j.value, '$.at'), json_extract(j.value, '$.at')`;
 
 const bindable = (value: string | number | boolean | null): string | number | null =>
   typeof value === 'boolean' ? (value ? 1 : 0) : value;
@@ -307,50 +304,43 @@ export class ReadModelStore {
   }
 
   /**
-   * Fills the generation's due-order table from its documents, then its R-tree from that table (one
-   * parse of the documents' intervals, not two), and keeps both up to date with triggers on its table.
+   * Fills the generation's due-order table from its documents, then its R-tree from that table, and
+   * keeps both up to date with one set of triggers on its table: a document's intervals are parsed once
+   * per write, and removed by their id range (rowid * 4096 ...) without being parsed at all.
    */
   private indexIntervals(id: number, table: string): void {
-    this.indexDue(id, table);
     const ix = intervalTable(id);
-    const columns = '(id, fromDay, toDay, atMin, atMax)';
-    const remove = `DELETE FROM "${ix}" WHERE id IN (SELECT old.rowid * ${MAX_INTERVALS} + j.key FROM json_each(old.doc, '$.intervals') AS j);`;
-    const insert = `INSERT INTO "${ix}" ${columns} SELECT ${intervalColumns('new')} FROM json_each(new.doc, '$.intervals') AS j;`;
-    // Most writes leave a document's intervals as they were: those rewrite no R-tree row.
-    const changed = `json_extract(old.doc, '$.intervals') IS NOT json_extract(new.doc, '$.intervals')`;
-    this.db.exec(`
-      DELETE FROM "${ix}";
-      INSERT INTO "${ix}" ${columns} SELECT id, fromDay, toDay, at, at FROM "${dueTable(id)}";
-      CREATE TRIGGER "${ix}_insert" AFTER INSERT ON "${table}" BEGIN ${insert} END;
-      CREATE TRIGGER "${ix}_delete" AFTER DELETE ON "${table}" BEGIN ${remove} END;
-      CREATE TRIGGER "${ix}_update" AFTER UPDATE OF doc ON "${table}" WHEN ${changed} BEGIN ${remove} ${insert} END;
-    `);
-  }
-
-  /** The due-order table of a generation (dueTable), filled from its documents, kept by triggers. */
-  private indexDue(id: number, table: string): void {
     const due = dueTable(id);
-    const columns = '(id, at, key, fromDay, toDay, item)';
     // The intervals of `ref`'s document (a row of `source`, or the trigger's new row).
     const fromJson = (ref: string, source?: string) =>
       `SELECT ${ref}.rowid * ${MAX_INTERVALS} + j.key, json_extract(j.value, '$.at'), ${ref}.key, ` +
       `json_extract(j.value, '$.from'), json_extract(j.value, '$.to'), json_extract(j.value, '$.item') ` +
       `FROM ${source ? `"${source}" AS ${ref}, ` : ''}json_each(${ref}.doc, '$.intervals') AS j`;
-    const remove = `DELETE FROM "${due}" WHERE id IN (SELECT old.rowid * ${MAX_INTERVALS} + j.key FROM json_each(old.doc, '$.intervals') AS j);`;
-    const insert = `INSERT INTO "${due}" ${columns} ${fromJson('new')};`;
+    const idsOf = (ref: string) =>
+      `id BETWEEN ${ref}.rowid * ${MAX_INTERVALS} AND ${ref}.rowid * ${MAX_INTERVALS} + ${MAX_INTERVALS - 1}`;
+    const dueColumns = '(id, at, key, fromDay, toDay, item)';
+    const treeColumns = '(id, fromDay, toDay, atMin, atMax)';
+    const fromDue = 'SELECT id, fromDay, toDay, at, at';
+    // The R-tree finds its rows by id one at a time (it has no range over ids): through the table's.
+    const remove =
+      `DELETE FROM "${ix}" WHERE id IN (SELECT id FROM "${due}" WHERE ${idsOf('old')}); ` +
+      `DELETE FROM "${due}" WHERE ${idsOf('old')};`;
+    const insert =
+      `INSERT INTO "${due}" ${dueColumns} ${fromJson('new')}; ` +
+      `INSERT INTO "${ix}" ${treeColumns} ${fromDue} FROM "${due}" WHERE ${idsOf('new')};`;
+    // Most writes leave a document's intervals as they were: those rewrite no row of either.
     const changed = `json_extract(old.doc, '$.intervals') IS NOT json_extract(new.doc, '$.intervals')`;
     this.forgetTable(due);
     this.db.exec(`
       DROP TABLE IF EXISTS "${due}";
-      DROP TRIGGER IF EXISTS "${due}_insert";
-      DROP TRIGGER IF EXISTS "${due}_delete";
-      DROP TRIGGER IF EXISTS "${due}_update";
       CREATE TABLE "${due}" (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, key TEXT NOT NULL, fromDay INTEGER NOT NULL, toDay INTEGER NOT NULL, item TEXT NOT NULL);
-      INSERT INTO "${due}" ${columns} ${fromJson('t', table)};
+      INSERT INTO "${due}" ${dueColumns} ${fromJson('t', table)};
       CREATE INDEX "${due}_order" ON "${due}" (at, key, id, fromDay, toDay);
-      CREATE TRIGGER "${due}_insert" AFTER INSERT ON "${table}" BEGIN ${insert} END;
-      CREATE TRIGGER "${due}_delete" AFTER DELETE ON "${table}" BEGIN ${remove} END;
-      CREATE TRIGGER "${due}_update" AFTER UPDATE OF doc ON "${table}" WHEN ${changed} BEGIN ${remove} ${insert} END;
+      DELETE FROM "${ix}";
+      INSERT INTO "${ix}" ${treeColumns} ${fromDue} FROM "${due}";
+      CREATE TRIGGER "${ix}_insert" AFTER INSERT ON "${table}" BEGIN ${insert} END;
+      CREATE TRIGGER "${ix}_delete" AFTER DELETE ON "${table}" BEGIN ${remove} END;
+      CREATE TRIGGER "${ix}_update" AFTER UPDATE OF doc ON "${table}" WHEN ${changed} BEGIN ${remove} ${insert} END;
     `);
   }
 
