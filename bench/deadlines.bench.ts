@@ -24,7 +24,7 @@ import { ProjectionRunner } from '../src/read-models/projection-runner.js';
 import { ReadModelStore } from '../src/read-models/read-model-store.js';
 import { letterStart } from '../src/demo/letter-story.js';
 import { caughtUp, fetchJson, KEY } from './http.bench.js';
-import { fmt, load, medianRun, type HttpRun, type LoadJob } from './measure.js';
+import { failureKinds, fmt, load, medianRun, type HttpRun, type LoadJob } from './measure.js';
 import { unitPrng } from './prng.js';
 import { addRow, record, say } from './report.js';
 import { startServer } from './server-process.js';
@@ -245,7 +245,7 @@ const overHttp = async (
 
 const describeHttp = (run: HttpRun & { spread: string }): string =>
   `${fmt(run.rate)}/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms (median of ${HTTP_RUNS}, ${run.spread})` +
-  (run.failures > 0 ? `, ${run.failures} requests failed` : '');
+  (run.failures > 0 ? `, ${run.failures} requests failed (${failureKinds(run)})` : '');
 
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-deadlines-bench-'));
@@ -349,7 +349,7 @@ export async function run(): Promise<void> {
     const row = (what: string, ours: HttpRun, yardstick: HttpRun, r: number) =>
       addRow({
         figure: `deadlines p99 over ${fmt(ASSIGNMENTS)} assignments, 64 clients, ${what}`,
-        ours: `p99 ${ours.p99.toFixed(1)} ms, ${fmt(ours.rate)}/s${ours.failures > 0 ? `, **${ours.failures} failed**` : ''}`,
+        ours: `p99 ${ours.p99.toFixed(1)} ms, ${fmt(ours.rate)}/s${ours.failures > 0 ? `, **${ours.failures} failed** (${failureKinds(ours)})` : ''}`,
         yardstick: `entitlements p99 ${yardstick.p99.toFixed(1)} ms`,
         ratio: `${r.toFixed(2)}x`,
         target: '<= 3x',

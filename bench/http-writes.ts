@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { seedAssignments } from './fixtures.js';
 import { bare, caughtUp, job, LONG, longIds, rssSampler, SHORT, shortIds, writePaths } from './http.bench.js';
-import { fmt, load, median, type HttpRun } from './measure.js';
+import { failureKinds, fmt, load, median, type HttpRun } from './measure.js';
 import { fill } from './replay.bench.js';
 import { startServer } from './server-process.js';
 
@@ -18,7 +18,7 @@ const HISTORY = Number(process.env.BENCH_HTTP_HISTORY ?? 10_000);
 const SUSTAINED = Number(process.env.BENCH_SUSTAINED_SECONDS ?? 0);
 const KEY = 'bench-hr-key';
 const describe = (run: HttpRun): string =>
-  `${fmt(run.rate)}/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, ${run.failures} failed`;
+  `${fmt(run.rate)}/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, ${run.failures} failed${run.failures > 0 ? ` (${failureKinds(run)})` : ''}`;
 const load1 = () => loadavg()[0]!.toFixed(2);
 
 const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-writes-'));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { CLAIM_BODY, seedAssignments } from './fixtures.js';
-import { fmt, load, median, medianRun, type HttpRun, type LoadJob } from './measure.js';
+import { failureKinds, fmt, load, median, medianRun, type HttpRun, type LoadJob } from './measure.js';
 import { addRow, record, say } from './report.js';
 import { fill } from './replay.bench.js';
 import { startServer, type ServerProcess } from './server-process.js';
@@ -84,10 +84,11 @@ export const caughtUp = async (server: ServerProcess, head: number): Promise<voi
 
 const describeRun = (run: HttpRun & { spread: string }): string =>
   `${fmt(run.rate)}/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms (median of ${RUNS}, ${run.spread})` +
-  (run.failures > 0 ? `, ${run.failures} requests failed or timed out` : '');
+  (run.failures > 0 ? `, ${run.failures} requests failed (${failureKinds(run)})` : '');
 
 /** ", N failed" when some requests of the runs failed (counted against the target). */
-const failed = (run: HttpRun): string => (run.failures > 0 ? `, **${run.failures} failed**` : '');
+const failed = (run: HttpRun): string =>
+  run.failures > 0 ? `, **${run.failures} failed** (${failureKinds(run)})` : '';
 
 export const rssSampler = (server: ServerProcess) => {
   const samples: number[] = [];

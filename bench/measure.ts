@@ -32,7 +32,22 @@ export interface HttpRun {
   p99: number;
   rate: number;
   failures: number;
+  /** The failures by kind (`timeouts`, a connection error's code, `status 503`...). */
+  failedBy: Record<string, number>;
 }
+
+/** "3 timeouts, 2 ECONNRESET": the failures of a run, by kind. */
+export const failureKinds = (run: HttpRun): string =>
+  Object.entries(run.failedBy)
+    .map(([kind, n]) => `${n} ${kind}`)
+    .join(', ');
+
+const addCounts = (runs: readonly HttpRun[]): Record<string, number> => {
+  const sum: Record<string, number> = {};
+  for (const run of runs)
+    for (const [kind, n] of Object.entries(run.failedBy)) sum[kind] = (sum[kind] ?? 0) + n;
+  return sum;
+};
 
 export interface LoadJob {
   url: string;
@@ -56,13 +71,19 @@ export const load = (job: LoadJob): Promise<HttpRun> =>
       { maxBuffer: 256 * 1024 * 1024 },
       (error, stdout) => {
         if (error) return reject(error);
-        const run = JSON.parse(stdout) as { latencies: number[]; seconds: number; failures: number };
+        const run = JSON.parse(stdout) as {
+          latencies: number[];
+          seconds: number;
+          failures: number;
+          failedBy: Record<string, number>;
+        };
         run.latencies.sort((a, b) => a - b);
         resolve({
           p50: percentile(run.latencies, 0.5),
           p99: percentile(run.latencies, 0.99),
           rate: run.latencies.length / run.seconds,
           failures: run.failures,
+          failedBy: run.failedBy,
         });
       },
     );
@@ -77,5 +98,10 @@ export const medianRun = (runs: readonly HttpRun[], by: 'rate' | 'p99'): HttpRun
     by === 'rate'
       ? `${fmt(sorted[0]!.rate)}-${fmt(sorted.at(-1)!.rate)}/s`
       : `p99 ${fmt(sorted[0]!.p99, 1)}-${fmt(sorted.at(-1)!.p99, 1)} ms`;
-  return { ...mid, failures: runs.reduce((sum, run) => sum + run.failures, 0), spread };
+  return {
+    ...mid,
+    failures: runs.reduce((sum, run) => sum + run.failures, 0),
+    failedBy: addCounts(runs),
+    spread,
+  };
 };
