@@ -128,6 +128,26 @@ describe('SQLite ledger file', () => {
   });
 });
 
+it('reads what another connection appended after a stream head this connection wrote itself', async () => {
+  const path = freshPath();
+  const writer = open(path);
+  const other = open(path);
+  await writer.appendToStream('assignment-1', [event(), event()], { expectedRevision: 'no_stream' });
+  // The write path's question before each write: anything after the revision it folded?
+  expect(await writer.readStream('assignment-1', { fromRevision: 2 })).toEqual([]);
+  await other.appendToStream('assignment-1', [event('FromElsewhere')], { expectedRevision: 1 });
+  expect((await writer.readStream('assignment-1', { fromRevision: 2 })).map((e) => e.type)).toEqual([
+    'FromElsewhere',
+  ]);
+  await writer.appendToStream('assignment-1', [event()], { expectedRevision: 2 });
+  expect(await writer.readStream('assignment-1', { fromRevision: 4 })).toEqual([]);
+  await other.appendToStream('assignment-1', [event('AgainElsewhere')], { expectedRevision: 3 });
+  expect((await writer.readStream('assignment-1', { fromRevision: 4 })).map((e) => e.type)).toEqual([
+    'AgainElsewhere',
+  ]);
+  expect(await writer.readStream('assignment-1')).toHaveLength(5);
+});
+
 describe('createEventStore', () => {
   it('opens sqlite:<path>, creating the parent directory', async () => {
     const path = join(dir, 'nested', 'deeper', 'ledger.sqlite');

@@ -13,6 +13,7 @@ import {
 } from '../event-store.port.js';
 import { canonicalJson, eventHashFromCanonical, GENESIS_HASH, globalHash } from '../integrity.js';
 import { COLUMNS, toStoredEvent, type EventRow } from './rows.js';
+import type { KnownHeads } from './known-heads.js';
 import { storeErrorOf } from './sqlite-errors.js';
 
 interface PendingAppend {
@@ -59,6 +60,7 @@ export class GroupCommit {
   /** `onCommit` runs after a commit that stored at least one event. */
   constructor(
     db: Database.Database,
+    private readonly heads: KnownHeads,
     private readonly onCommit: () => void,
   ) {
     this.insertEvent = db.prepare(
@@ -129,8 +131,12 @@ export class GroupCommit {
     batch.forEach((append, index) => {
       const outcome = outcomes[index]!;
       if (outcome.ok) {
-        committed ||= !outcome.result.duplicate && outcome.result.events.length > 0;
-        append.resolve(outcome.result);
+        const { result } = outcome;
+        if (!result.duplicate && result.events.length > 0) {
+          committed = true;
+          this.heads.committed(result.streamId, result.revision);
+        }
+        append.resolve(result);
       } else {
         append.reject(outcome.error);
       }
