@@ -5,10 +5,9 @@
  * applies the previous ones. Other stores, or sources run without their compiled worker (ts-jest), read
  * in this thread.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EventStore, ReplayPage, StoredEvent } from '../event-store/event-store.port.js';
+import { workerFileExists } from '../shared/worker-file.js';
 import type { ProjectedEvent } from '../../projections/projection.js';
 import { toProjectedEvent, upcastProjected } from './projection-lane.js';
 
@@ -43,10 +42,6 @@ export const readAheadStats = { workers: 0 };
 
 /** Where a worker opens its own connection to the store's log, if the store offers rebuild reads. */
 export const rebuildUrlOf = (store: EventStore): string | undefined => store.rebuild?.url;
-
-/** A worker script is there to start: compiled JavaScript on disk (not a source run by ts-jest). */
-export const workerFileExists = (worker: URL): boolean =>
-  worker.protocol === 'file:' && existsSync(fileURLToPath(worker));
 
 const workerAvailable = (): boolean => workerFileExists(WORKER);
 

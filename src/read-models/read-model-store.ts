@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { checkpointInBackground } from '../sqlite/wal-checkpointer.js';
 
 export type GenerationStatus = 'building' | 'live';
 
@@ -179,6 +180,7 @@ export class ReadModelStore {
   readonly scratch: boolean;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private stopCheckpoints: () => void = () => undefined;
   /** A read-only file that has never been written by a ReadModelStore: it holds nothing. */
   private readonly empty: boolean = false;
 
@@ -204,6 +206,7 @@ export class ReadModelStore {
     } else if (path !== ':memory:') {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
+      this.stopCheckpoints = checkpointInBackground(this.db, this.path, 1000, 'NORMAL');
     }
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS checkpoints (
@@ -823,6 +826,7 @@ export class ReadModelStore {
   }
 
   close(): void {
+    this.stopCheckpoints();
     if (this.db.open) this.db.close();
   }
 }

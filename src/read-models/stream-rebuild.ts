@@ -21,7 +21,8 @@ import { Worker } from 'node:worker_threads';
 import type { EventStore } from '../event-store/event-store.port.js';
 import { ALL_PROJECTIONS } from '../../projections/index.js';
 import { assignmentKeyOf, type AnyProjection } from '../../projections/projection.js';
-import { rebuildUrlOf, workerFileExists } from './log-reader.js';
+import { workerFileExists } from '../shared/worker-file.js';
+import { rebuildUrlOf } from './log-reader.js';
 import { ProjectionLane } from './projection-lane.js';
 import type { Generation, ReadModelStore } from './read-model-store.js';
 

@@ -18,6 +18,7 @@ import { GroupCommit } from './group-commit.js';
 import { KnownHeads } from './known-heads.js';
 import { SqliteReads } from './reads.js';
 import { SqliteRebuildReads } from './rebuild-reads.js';
+import { checkpointInBackground } from '../../sqlite/wal-checkpointer.js';
 import { migrate } from './schema.js';
 import { commitSignals, SqliteSubscription } from './subscriptions.js';
 import { verifyDatabase } from './verification.js';
@@ -52,9 +53,6 @@ const open = (path: string, inMemory: boolean, options: SqliteEventStoreOptions)
     }
     // FULL: in WAL mode NORMAL may lose the last commits on power loss; an acknowledged append must not.
     db.pragma('synchronous = FULL');
-    // Index leaves touched by one commit are mostly touched by the next ones too: checkpointing
-    // less often copies each of them to the main file fewer times.
-    db.pragma('wal_autocheckpoint = 4000');
     db.pragma('cache_size = -32768');
     if (options.mmapBytes) db.pragma(`mmap_size = ${Math.max(0, Math.floor(options.mmapBytes))}`);
     migrate(db);
@@ -82,6 +80,7 @@ export class SqliteEventStore implements EventStore {
   private readonly commits: GroupCommit;
   private readonly reads: SqliteReads;
   private readonly heads: KnownHeads;
+  private readonly stopCheckpoints: () => void = () => undefined;
   /** The rebuild reads, also on a store in memory (which other threads cannot open). */
   private readonly rebuildReads: SqliteRebuildReads;
 
@@ -92,6 +91,9 @@ export class SqliteEventStore implements EventStore {
     this.signalKey = inMemory ? `:memory:${++memoryStoreCount}` : this.path;
     this.pollIntervalMs = options.pollIntervalMs ?? 300;
     this.db = open(this.path, inMemory, options);
+    // Index leaves touched by one commit are mostly touched by the next ones too: checkpointing
+    // less often copies each of them to the main file fewer times.
+    if (!inMemory) this.stopCheckpoints = checkpointInBackground(this.db, this.path, 4000, 'FULL');
     this.heads = new KnownHeads(this.db);
     this.commits = new GroupCommit(this.db, this.heads, () => commitSignals.emit(this.signalKey));
     this.reads = new SqliteReads(this.db);
@@ -172,6 +174,7 @@ export class SqliteEventStore implements EventStore {
     // Appends already accepted are committed (or rejected) before the file closes.
     if (this.commits.hasPending) this.commits.flush();
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    this.stopCheckpoints();
     this.db.close();
   }
 }
