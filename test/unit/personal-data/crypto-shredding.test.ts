@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { DataKeyStore, SubjectErasedError } from '../../../src/personal-data/data-key-store.js';
 import { parseMasterKey, resolveMasterKey } from '../../../src/personal-data/master-key.js';
 import { PersonalDataCodec } from '../../../src/personal-data/personal-data-codec.js';
+import { gcmOpen, gcmSeal } from '../../../src/personal-data/aes-gcm.js';
 import { mapPersonalValues } from '../../../src/personal-data/personal-paths.js';
 import {
   ERASED,
@@ -61,6 +62,14 @@ describe('a personal value sealed under its data subject key (AES-256-GCM)', () 
 
   it('seals the same value differently each time (a fresh IV), so equal salaries do not show', () => {
     expect(sealValue('Joseph Lamoreux', 'E-1', key)).not.toBe(sealValue('Joseph Lamoreux', 'E-1', key));
+  });
+
+  it('never seals with the same IV twice, across more blocks of randomness than one', () => {
+    const clear = Buffer.from('Joseph Lamoreux');
+    const aad = Buffer.from('E-1');
+    const sealed = Array.from({ length: 2_000 }, () => gcmSeal(key, clear, aad));
+    expect(new Set(sealed.map((s) => s.subarray(0, 12).toString('hex'))).size).toBe(2_000);
+    expect(sealed.every((s) => gcmOpen(key, s, aad)?.equals(clear))).toBe(true);
   });
 
   it('refuses to open when altered, under another key, or moved to another subject', () => {
