@@ -336,11 +336,25 @@ describe('deadlines (domain.md "Deadlines")', () => {
 
       const rebuilt = store.createGeneration('deadlines', 1, { intervals: true });
       const staging = store.createStaging(rebuilt);
+      // A build given up leaves nothing behind, its intervals' tables included.
+      const tables = () =>
+        store['db']
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'staging%'")
+          .pluck()
+          .all();
+      store.abandonStaging(store.createStaging(rebuilt));
+      expect(tables().every((name) => String(name).startsWith(staging.table))).toBe(true);
       store.insertJson([{ generation: staging, rows: [[after.assignmentId, JSON.stringify(after)]] }]);
       store.adoptStaging([{ staging, position: 7 }]);
+      expect(tables()).toEqual([]);
       store.activate(rebuilt.id);
       expect(store.active('deadlines')?.id).not.toBe(gen.id);
       expect(kinds()).toEqual(['exception-pending', 'repatriation-pending']);
+      // The adopted intervals are kept up to date like those filed by writes.
+      store.applyBatch('deadlines', 1, new Map([[after.assignmentId, before]]), 8);
+      expect(kinds()).toEqual(['exception-pending', 'assignment-ends']);
+      store.applyBatch('deadlines', 1, new Map([[after.assignmentId, null]]), 9);
+      expect(kinds()).toEqual([]);
     });
   });
 });
