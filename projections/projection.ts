@@ -35,6 +35,12 @@ export interface Projection<Doc> {
   init(key: string): Doc;
   evolve(doc: Doc, event: ProjectedEvent): Doc;
   /**
+   * What a document carries beside the facts `evolve` folds, derived from those facts alone: the runner
+   * calls it once on each document it is about to store, not after every event (a rebuild stores each
+   * document once), so a stored document is the same however many events each write took.
+   */
+  derive?(doc: Doc): Doc;
+  /**
    * Its documents carry `intervals: { from, to, at, item }[]` (day numbers) that the read-model store
    * indexes, so a query finds the items open on a day and due by another without reading every document.
    */

@@ -1,8 +1,9 @@
 /**
  * Deadlines (domain.md "Deadlines"), one small document per assignment holding what the four kinds
- * need. `deadlinesAt(doc, asOf)` is the definition; evolve evaluates it once per date on which its answer
- * can change and files the answers as `intervals` (as-of days each item holds for, and its due day),
- * which the read-model store indexes, so a query over every assignment reads only the items it answers.
+ * need. `deadlinesAt(doc, asOf)` is the definition; evolve files the facts, and `derive` (once per
+ * document stored) evaluates it once per date on which its answer can change and files the answers as
+ * `intervals` (as-of days each item holds for, and its due day), which the read-model store indexes, so
+ * a query over every assignment reads only the items it answers.
  *
  * An item is listed as of a date while it is open (a lapse until it lapses; an end, a repatriation or an
  * exception until it is recorded), overdue or not; the query keeps those due within its window.
@@ -70,6 +71,7 @@ export interface DeadlinesDoc {
   exceptions: Record<string, PendingException>;
   /** Approved exceptions in the order approved, with their date (balances/exceptions.ts picks the one in force). */
   approvals: (ApprovedException & { approvedOn: BusinessDate })[];
+  /** Derived from the facts above by `deriveDeadlines` before the document is stored; stale until then. */
   intervals: DeadlineInterval[];
 }
 
@@ -257,16 +259,6 @@ const lapseIntervalsOf = (doc: DeadlinesDoc, year: number, intervals: Intervals)
   );
 };
 
-/** A trip changes only its own year's lapses: those intervals are swept again, the others kept. */
-const withYearSwept = (doc: DeadlinesDoc, year: number): DeadlineInterval[] => {
-  const kept = doc.intervals.filter(
-    (i) => i.item.kind !== 'home-leave-lapses' || i.item.detail['year'] !== year,
-  );
-  const intervals = new Intervals();
-  if (year >= yearOf(doc.effectiveDate!) && year <= lastYearOf(doc)) lapseIntervalsOf(doc, year, intervals);
-  return [...kept, ...intervals.out];
-};
-
 /**
  * The intervals of as-of days over which each item is open, kind by kind, each evaluated only on the
  * days its answer can change: an exception's request and decision; the start, extensions, end and
@@ -302,52 +294,6 @@ const lifecycleIntervalsOf = (doc: DeadlinesDoc, intervals: Intervals): void => 
   sweep(intervals, lifeDays, OPEN, (day, add) => void lifecycleAt(doc, day, add), doc);
 };
 
-const isLifecycle = (i: DeadlineInterval): boolean =>
-  i.item.kind === 'assignment-ends' || i.item.kind === 'repatriation-pending';
-
-/**
- * The intervals with those matching `stale` replaced by `fresh`, where the first of them stood (or after
- * the last of `near`, else first): the order a full recompute files them in, so ties are answered alike.
- */
-const replaced = (
-  all: DeadlineInterval[],
-  stale: (i: DeadlineInterval) => boolean,
-  near: (i: DeadlineInterval) => boolean,
-  fresh: DeadlineInterval[],
-): DeadlineInterval[] => {
-  const first = all.findIndex(stale);
-  const kept = all.filter((i) => !stale(i));
-  let at = first >= 0 ? all.slice(0, first).filter((i) => !stale(i)).length : 0;
-  if (first < 0)
-    for (let k = kept.length - 1; k >= 0; k--)
-      if (near(kept[k]!)) {
-        at = k + 1;
-        break;
-      }
-  return [...kept.slice(0, at), ...fresh, ...kept.slice(at)];
-};
-
-/** One exception's intervals filed again (its request or decision), the others kept. */
-const withExceptionSwept = (doc: DeadlinesDoc, exceptionId: string): DeadlineInterval[] => {
-  const intervals = new Intervals();
-  exceptionIntervalsOf(doc, exceptionId, intervals);
-  const pending = (i: DeadlineInterval) => i.item.kind === 'exception-pending';
-  return replaced(
-    doc.intervals,
-    (i) => pending(i) && i.item.detail['exceptionId'] === exceptionId,
-    pending,
-    intervals.out,
-  );
-};
-
-/** The end and repatriation intervals filed again (a flight home moves nothing else), the others kept. */
-const withLifecycleSwept = (doc: DeadlinesDoc): DeadlineInterval[] => {
-  const intervals = new Intervals();
-  lifecycleIntervalsOf(doc, intervals);
-  const pending = (i: DeadlineInterval) => i.item.kind === 'exception-pending';
-  return replaced(doc.intervals, isLifecycle, pending, intervals.out);
-};
-
 /** The lists of facts (shared/fact-lists.ts) whose events move a deadline. */
 const MOVING = [
   'extensions',
@@ -370,65 +316,38 @@ const countTrip = (doc: DeadlinesDoc, day: BusinessDate, sign: 1 | -1): void => 
   else delete doc.tripDays[day];
 };
 
-/**
- * The year's pool was already used up by trips departing on or before `day`, under any limit ever
- * granted for the year: one more trip that day leaves every answer as it was (nothing is left to lapse).
- */
-const poolFullBy = (doc: DeadlinesDoc, day: BusinessDate): boolean => {
-  const year = yearOf(day);
-  let most = doc.tripsPerYear;
-  for (const a of doc.approvals)
-    if (a.term === 'home-leave-trips' && a.year === year) most = Math.max(most, Number(a.grantedLimit));
-  let taken = 0;
-  for (const [d, n] of Object.entries(doc.tripDays)) if (d <= day && yearOf(d) === year) taken += n;
-  return taken >= most;
-};
-
-const started = (doc: DeadlinesDoc): boolean => doc.employeeId !== null && doc.effectiveDate !== null;
-
-/** Files the event's facts and the intervals they move; true when every interval must be filed again. */
-const file = (doc: DeadlinesDoc, event: ProjectedEvent): boolean => {
+/** Files the event's facts (what `deadlineIntervalsOf` reads); mutates `doc`. */
+const file = (doc: DeadlinesDoc, event: ProjectedEvent): void => {
   const data = event.data;
   if (event.type === 'AssignmentStarted') {
-    if (doc.employeeId !== null) return false;
+    if (doc.employeeId !== null) return;
     const d = data as DataOf<'AssignmentStarted'>;
     doc.employeeId = d.employee.id;
     doc.effectiveDate = d.effectiveDate;
     doc.expectedEndDate = d.expectedEndDate;
     doc.tripsPerYear = d.policy.homeLeaveTripsPerYear;
-    return true;
+    return;
   }
   switch (factListOf(event.type) as Moving | undefined) {
     case 'extensions': {
       const d = data as FactData<'extensions'>;
-      if (!started(doc)) {
-        doc.extensions.push({ decidedOn: d.decidedOn, newExpectedEndDate: d.newExpectedEndDate });
-        return false;
-      }
-      // Lapses before the decision, or due on 31 December before the end known then, stay as they were.
-      const from = Math.max(yearOf(d.decidedOn), yearOf(expectedEndOn(doc, d.decidedOn)));
       doc.extensions.push({ decidedOn: d.decidedOn, newExpectedEndDate: d.newExpectedEndDate });
-      doc.intervals = withLifecycleSwept(doc);
-      for (let year = from; year <= lastYearOf(doc); year++) doc.intervals = withYearSwept(doc, year);
-      return false;
+      return;
     }
     case 'ends': {
       const d = data as FactData<'ends'>;
       doc.end ??= { endedOn: d.endedOn, reason: d.reason };
-      return true;
+      return;
     }
     case 'trips': {
       const departedOn = (data as FactData<'trips'>).departedOn;
       doc.trips[event.eventId] = departedOn;
-      const moves = !poolFullBy(doc, departedOn);
       countTrip(doc, departedOn, 1);
-      if (moves && doc.effectiveDate !== null) doc.intervals = withYearSwept(doc, yearOf(departedOn));
-      return false;
+      return;
     }
     case 'repatriations':
       doc.repatriations[event.eventId] = (data as FactData<'repatriations'>).travelledOn;
-      if (started(doc)) doc.intervals = withLifecycleSwept(doc);
-      return false;
+      return;
     case 'exceptionRequests': {
       const d = data as FactData<'exceptionRequests'>;
       doc.exceptions[d.exceptionId] = {
@@ -438,14 +357,13 @@ const file = (doc: DeadlinesDoc, event: ProjectedEvent): boolean => {
         requestedBy: d.requestedBy,
         requestedOn: d.requestedOn,
       };
-      if (started(doc)) doc.intervals = withExceptionSwept(doc, d.exceptionId);
-      return false;
+      return;
     }
     case 'exceptionApprovals':
     case 'exceptionDeclines': {
       const d = data as FactData<'exceptionApprovals'> | FactData<'exceptionDeclines'>;
       const exception = doc.exceptions[d.exceptionId];
-      if (!exception || exception.decidedOn !== undefined) return false;
+      if (!exception || exception.decidedOn !== undefined) return;
       if ('approvedOn' in d) {
         exception.decidedOn = d.approvedOn;
         doc.approvals.push({
@@ -456,10 +374,7 @@ const file = (doc: DeadlinesDoc, event: ProjectedEvent): boolean => {
           approvedOn: d.approvedOn,
         });
       } else exception.decidedOn = d.declinedOn;
-      if (!started(doc)) return false;
-      doc.intervals = withExceptionSwept(doc, d.exceptionId);
-      if ('approvedOn' in d && d.term === 'home-leave-trips') doc.intervals = withYearSwept(doc, d.year!);
-      return false;
+      return;
     }
     case 'corrections':
     case 'voids': {
@@ -468,7 +383,7 @@ const file = (doc: DeadlinesDoc, event: ProjectedEvent): boolean => {
       const list =
         corrected === 'trips' ? doc.trips : corrected === 'repatriations' ? doc.repatriations : undefined;
       const was = list?.[d.correctsEventId];
-      if (!list || was === undefined) return false;
+      if (!list || was === undefined) return;
       const replacement =
         'replacement' in d ? (d.replacement as { departedOn?: string; travelledOn?: string }) : null;
       const date = replacement ? (replacement.departedOn ?? replacement.travelledOn ?? was) : undefined;
@@ -478,31 +393,37 @@ const file = (doc: DeadlinesDoc, event: ProjectedEvent): boolean => {
         countTrip(doc, was, -1);
         if (date !== undefined) countTrip(doc, date, 1);
       }
-      if (!started(doc)) return false;
-      if (list === doc.repatriations) doc.intervals = withLifecycleSwept(doc);
-      else
-        for (const year of new Set([was, date ?? was].map(yearOf))) doc.intervals = withYearSwept(doc, year);
-      return false;
+      return;
     }
     default:
-      return false;
+      return;
   }
 };
 
-/** Mutates and returns `doc` (the runner owns it); an event at or before the last position is a no-op. */
+/**
+ * Mutates and returns `doc` (the runner owns it); an event at or before the last position is a no-op.
+ * Files facts only: the intervals follow from them in `deriveDeadlines`, once per document stored.
+ */
 export const evolveDeadlines = (doc: DeadlinesDoc, event: ProjectedEvent): DeadlinesDoc => {
   if (event.position <= doc.lastPosition) return doc;
   doc.lastPosition = event.position;
-  if (file(doc, event)) doc.intervals = deadlineIntervalsOf(doc);
+  file(doc, event);
+  return doc;
+};
+
+/** Files the document's intervals from its facts (mutates and returns it). */
+export const deriveDeadlines = (doc: DeadlinesDoc): DeadlinesDoc => {
+  doc.intervals = deadlineIntervalsOf(doc);
   return doc;
 };
 
 export const deadlinesProjection: Projection<DeadlinesDoc> = {
   name: 'deadlines',
-  version: 2,
+  version: 3,
   canHandle: HANDLED,
   keyOf: assignmentKeyOf,
   init: initDeadlinesDoc,
   evolve: evolveDeadlines,
+  derive: deriveDeadlines,
   intervals: true,
 };

@@ -204,9 +204,16 @@ export class ProjectionLane {
     if (position > this.applied && position <= this.until) this.applied = position;
   }
 
+  /** A document about to be stored, with what its projection derives from its facts. */
+  private derived(cached: Cached): unknown {
+    const derive = this.projection.derive;
+    if (derive && cached.doc !== null && cached.doc !== undefined) cached.doc = derive(cached.doc);
+    return cached.doc;
+  }
+
   private dirtyDocs(): Map<string, unknown> {
     const docs = new Map<string, unknown>();
-    for (const [key, cached] of this.dirty) docs.set(key, cached.doc);
+    for (const [key, cached] of this.dirty) docs.set(key, this.derived(cached));
     return docs;
   }
 
@@ -272,7 +279,7 @@ export class ProjectionLane {
     for (const [key, cached] of this.cache) {
       if (cached.tick > threshold) continue;
       if (cached.dirty) {
-        out.set(key, cached.doc);
+        out.set(key, this.derived(cached));
         this.dirty.delete(key);
       }
       this.cache.delete(key);

@@ -98,6 +98,14 @@ const tableName = (projection: string, version: number, id: number): string =>
  * `staging_g<id>` alone, and `_p<pid>_<n>` without a token, are what earlier versions named theirs.
  */
 const stagingPrefix = (id: number): string => `staging_g${id}`;
+/**
+ * A staging table of a generation with intervals has its own due-order table, unindexed, which
+ * `insertJson` fills with each document's intervals (the rebuild workers parse them in parallel, each
+ * while the others build); `adoptStaging` moves it into place, indexes it and fills the R-tree from it.
+ */
+const stagingDue = (table: string): string => `${table}_due`;
+/** The staging table a table of this name belongs to: itself, or the one whose due-order table it is. */
+const stagingBase = (table: string): string => table.replace(/_due$/, '');
 const STAGING_OWNER = /_p(\d+)_(?:([0-9a-f]+)_)?\d+$/;
 const STAGING_TOKEN = randomBytes(6).toString('hex');
 /** Staging tables this process is building right now (none is shared between two builds). */
@@ -170,6 +178,14 @@ export interface IntervalPage {
   after?: IntervalCursor | undefined;
 }
 const MAX_INTERVALS = 4096;
+const DUE_COLUMNS = '(id, at, key, fromDay, toDay, item)';
+/** The due-order rows of a document's intervals, from its rowid, key and JSON (SQL expressions), `from` a table. */
+const dueRowsOf = (rowid: string, key: string, doc: string, from = ''): string =>
+  `SELECT ${rowid} * ${MAX_INTERVALS} + j.key, json_extract(j.value, '$.at'), ${key}, ` +
+  `json_extract(j.value, '$.from'), json_extract(j.value, '$.to'), json_extract(j.value, '$.item') ` +
+  `FROM ${from}json_each(${doc}, '$.intervals') AS j`;
+const dueTableSql = (name: string): string =>
+  `CREATE TABLE "${name}" (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, key TEXT NOT NULL, fromDay INTEGER NOT NULL, toDay INTEGER NOT NULL, item TEXT NOT NULL)`;
 
 const bindable = (value: string | number | boolean | null): string | number | null =>
   typeof value === 'boolean' ? (value ? 1 : 0) : value;
@@ -292,36 +308,30 @@ export class ReadModelStore {
         this.db.exec(
           `CREATE VIRTUAL TABLE "${intervalTable(id)}" USING rtree_i32(id, fromDay, toDay, atMin, atMax)`,
         );
-        this.indexIntervals(id, table);
+        this.indexIntervals(table, intervalTable(id), dueTable(id));
       }
       if (options.activate) this.activateNow(id);
       return this.generation(id)!;
     })();
   }
 
+  private hasTable(name: string): boolean {
+    return this.stmt("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+  }
+
   private hasIntervals(id: number): boolean {
-    return (
-      this.stmt("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(intervalTable(id)) !==
-      undefined
-    );
+    return this.hasTable(intervalTable(id));
   }
 
   /**
-   * Fills the generation's due-order table from its documents, then its R-tree from that table, and
-   * keeps both up to date with one set of triggers on its table: a document's intervals are parsed once
-   * per write, and removed by their id range (rowid * 4096 ...) without being parsed at all.
+   * Fills the due-order table `due` from `table`'s documents (unless `filled`: it holds their intervals,
+   * unindexed), then the R-tree `ix` from it, and keeps both up to date with one set of triggers on
+   * `table`: a document's intervals are parsed once per write, and removed by their id range
+   * (rowid * 4096 ...) without being parsed at all.
    */
-  private indexIntervals(id: number, table: string): void {
-    const ix = intervalTable(id);
-    const due = dueTable(id);
-    // The intervals of `ref`'s document (a row of `source`, or the trigger's new row).
-    const fromJson = (ref: string, source?: string) =>
-      `SELECT ${ref}.rowid * ${MAX_INTERVALS} + j.key, json_extract(j.value, '$.at'), ${ref}.key, ` +
-      `json_extract(j.value, '$.from'), json_extract(j.value, '$.to'), json_extract(j.value, '$.item') ` +
-      `FROM ${source ? `"${source}" AS ${ref}, ` : ''}json_each(${ref}.doc, '$.intervals') AS j`;
+  private indexIntervals(table: string, ix: string, due: string, filled = false): void {
     const idsOf = (ref: string) =>
       `id BETWEEN ${ref}.rowid * ${MAX_INTERVALS} AND ${ref}.rowid * ${MAX_INTERVALS} + ${MAX_INTERVALS - 1}`;
-    const dueColumns = '(id, at, key, fromDay, toDay, item)';
     const treeColumns = '(id, fromDay, toDay, atMin, atMax)';
     const fromDue = 'SELECT id, fromDay, toDay, at, at';
     // The R-tree finds its rows by id one at a time (it has no range over ids): through the table's.
@@ -329,15 +339,18 @@ export class ReadModelStore {
       `DELETE FROM "${ix}" WHERE id IN (SELECT id FROM "${due}" WHERE ${idsOf('old')}); ` +
       `DELETE FROM "${due}" WHERE ${idsOf('old')};`;
     const insert =
-      `INSERT INTO "${due}" ${dueColumns} ${fromJson('new')}; ` +
+      `INSERT INTO "${due}" ${DUE_COLUMNS} ${dueRowsOf('new.rowid', 'new.key', 'new.doc')}; ` +
       `INSERT INTO "${ix}" ${treeColumns} ${fromDue} FROM "${due}" WHERE ${idsOf('new')};`;
     // Most writes leave a document's intervals as they were: those rewrite no row of either.
     const changed = `json_extract(old.doc, '$.intervals') IS NOT json_extract(new.doc, '$.intervals')`;
     this.forgetTable(due);
+    if (!filled)
+      this.db.exec(`
+        DROP TABLE IF EXISTS "${due}";
+        ${dueTableSql(due)};
+        INSERT INTO "${due}" ${DUE_COLUMNS} ${dueRowsOf('t.rowid', 't.key', 't.doc', `"${table}" AS t, `)};
+      `);
     this.db.exec(`
-      DROP TABLE IF EXISTS "${due}";
-      CREATE TABLE "${due}" (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, key TEXT NOT NULL, fromDay INTEGER NOT NULL, toDay INTEGER NOT NULL, item TEXT NOT NULL);
-      INSERT INTO "${due}" ${dueColumns} ${fromJson('t', table)};
       CREATE INDEX "${due}_order" ON "${due}" (at, key, id, fromDay, toDay);
       DELETE FROM "${ix}";
       INSERT INTO "${ix}" ${treeColumns} ${fromDue} FROM "${due}";
@@ -348,10 +361,7 @@ export class ReadModelStore {
   }
 
   private hasDueTable(id: number): boolean {
-    return (
-      this.stmt("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(dueTable(id)) !==
-      undefined
-    );
+    return this.hasTable(dueTable(id));
   }
 
   private activateNow(id: number): void {
@@ -462,7 +472,8 @@ export class ReadModelStore {
    * Bulk rebuilds only: whole documents as JSON text (`[key, json]`), each key new to its generation's
    * table (a key already there fails the whole call), checkpoints untouched; one IMMEDIATE transaction.
    * For generations nothing reads or resumes until their checkpoint is set (`commit` with no documents),
-   * which several connections (rebuild workers) may fill in turn.
+   * which several connections (rebuild workers) may fill in turn. A staging table's due-order table, if
+   * it has one, gets the documents' intervals.
    */
   insertJson(
     batches: readonly { generation: Generation; rows: readonly (readonly [string, string])[] }[],
@@ -472,7 +483,13 @@ export class ReadModelStore {
         for (const { generation, rows } of batches) {
           if (rows.length === 0) continue;
           const insert = this.stmt(`INSERT INTO "${generation.table}" (key, doc) VALUES (?, ?)`);
-          for (const [key, json] of rows) insert.run(key, json);
+          const due = stagingDue(generation.table);
+          if (!this.hasTable(due)) {
+            for (const [key, json] of rows) insert.run(key, json);
+            continue;
+          }
+          const intervals = this.stmt(`INSERT INTO "${due}" ${DUE_COLUMNS} ${dueRowsOf('?', '?', '?')}`);
+          for (const [key, json] of rows) intervals.run(insert.run(key, json).lastInsertRowid, key, json);
         }
       })
       .immediate();
@@ -497,6 +514,7 @@ export class ReadModelStore {
     });
     const table = `${stagingPrefix(generation.id)}_p${process.pid}_${STAGING_TOKEN}_${++stagingCount}`;
     this.db.exec(`CREATE TABLE "${table}" (key TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
+    if (this.hasIntervals(generation.id)) this.db.exec(dueTableSql(stagingDue(table)));
     building.add(table);
     return { ...generation, table };
   }
@@ -505,8 +523,10 @@ export class ReadModelStore {
   abandonStaging(staging: Generation): void {
     building.delete(staging.table);
     if (staging.table.startsWith(`${stagingPrefix(staging.id)}_`)) {
-      this.forgetTable(staging.table);
-      this.db.exec(`DROP TABLE IF EXISTS "${staging.table}"`);
+      for (const table of [staging.table, stagingDue(staging.table)]) {
+        this.forgetTable(table);
+        this.db.exec(`DROP TABLE IF EXISTS "${table}"`);
+      }
     }
   }
 
@@ -518,8 +538,10 @@ export class ReadModelStore {
     )
       .pluck()
       .all(prefix, prefix.length + 2, `${prefix}_p`) as string[];
-    for (const table of tables.filter(which)) {
-      building.delete(table);
+    for (const table of tables) {
+      const base = stagingBase(table);
+      if (!which(base)) continue;
+      building.delete(base);
       this.forgetTable(table);
       this.db.exec(`DROP TABLE IF EXISTS "${table}"`);
     }
@@ -549,10 +571,19 @@ export class ReadModelStore {
         }
         this.forgetTable(moved.table_name);
         this.forgetTable(staging.table);
+        const due = stagingDue(staging.table);
         this.db.exec(
           `DROP TABLE "${moved.table_name}"; ALTER TABLE "${staging.table}" RENAME TO "${moved.table_name}"`,
         );
-        if (this.hasIntervals(staging.id)) this.indexIntervals(staging.id, moved.table_name);
+        if (this.hasIntervals(staging.id)) {
+          const dueOrder = dueTable(staging.id);
+          const filled = this.hasTable(due);
+          if (filled) {
+            this.forgetTable(dueOrder);
+            this.db.exec(`DROP TABLE IF EXISTS "${dueOrder}"; ALTER TABLE "${due}" RENAME TO "${dueOrder}"`);
+          }
+          this.indexIntervals(moved.table_name, intervalTable(staging.id), dueOrder, filled);
+        }
         // Other builds of the generation, left by a crash or still running elsewhere, can no longer be
         // adopted (the checkpoint moved): their tables go now, not with a rebuild that may never come.
         this.dropStaging(staging.id, () => true);

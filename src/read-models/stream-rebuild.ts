@@ -10,7 +10,7 @@
  * a time) into the tables it is given (staging tables, which the caller then makes the generations'
  * tables together with their checkpoints: ReadModelStore.adoptStaging). The documents are those a
  * rebuild in log order gives: each sees the same events in the same order, through the same
- * `toProjectedEvent`, `init`, `evolve` and `JSON.stringify`.
+ * `toProjectedEvent`, `init`, `evolve`, `derive` and `JSON.stringify`.
  *
  * Only for a store with the rebuild capability (`EventStore.rebuild`: a SQLite file), projections of ALL_PROJECTIONS (the worker imports them by name and
  * version) keyed by stream, generations at position 0 and a read-model file (not :memory:); everything

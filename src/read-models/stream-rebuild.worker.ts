@@ -54,7 +54,7 @@ const finish = (lane: Lane): void => {
   const doc = lane.doc;
   // A document evolved into nothing is not stored, as a commit would remove it.
   if (doc !== null && doc !== undefined) {
-    const json = JSON.stringify(doc);
+    const json = JSON.stringify(lane.projection.derive ? lane.projection.derive(doc) : doc);
     lane.rows.push([lane.key, json]);
     pendingChars += json.length;
     stats.documents += 1;

@@ -469,7 +469,7 @@ describe('rebuilding stream by stream in worker threads', () => {
       ['assignment-entitlements', 2, 'live'],
       ['assignment-summary', 1, 'live'],
       ['audit-timeline', 1, 'live'],
-      ['deadlines', 2, 'live'],
+      ['deadlines', 3, 'live'],
     ]);
     const [runner, inThread] = [out.runner, out.inThread] as Record<string, unknown>[];
     for (const name of ['assignment-entitlements', 'assignment-summary', 'audit-timeline']) {

@@ -12,7 +12,7 @@ import {
 } from '../../../projections/deadlines/index.js';
 import { addDays, toDayNumber } from '../../../src/domain/shared/calendar.js';
 import { ReadModelStore } from '../../../src/read-models/read-model-store.js';
-import { project, Story, usd } from './given.js';
+import { JOE, project, Story, usd } from './given.js';
 
 /** A request for 650 lb of outbound airfreight, pending until decided. */
 const airfreightRequested = (requestedOn: string) => ({
@@ -137,6 +137,28 @@ describe('deadlines (domain.md "Deadlines")', () => {
     expect(remaining('2005-04-01')).toBe(3);
     story.voided(trip);
     expect(remaining('2005-06-01')).toBe(3);
+  });
+
+  it('stores the same intervals whether a write took one event or the whole history (live and rebuild)', () => {
+    const story = joe();
+    const late = story.trip('employee', 'home', '2006-02-01');
+    story.trip('employee', 'home', '2005-04-01'); // filed after a later year's trip
+    story.corrected(late, { ...late.data, departedOn: '2005-11-01' });
+    story.record('ExceptionApproved', {
+      exceptionId: 'x-air',
+      approvedBy: 'Bob Borron',
+      approvedOn: '2005-01-20',
+      grantedLimit: '650',
+      term: 'outbound-air-weight',
+    });
+    story.ended('2006-06-30');
+    const derivedEachTime = story.events.reduce(
+      (doc, event) => deadlinesProjection.derive!(deadlinesProjection.evolve(doc, event)),
+      deadlinesProjection.init(JOE),
+    );
+    const once = project(deadlinesProjection, story.events);
+    expect(once.intervals.length).toBeGreaterThan(4);
+    expect(JSON.stringify(derivedEachTime)).toBe(JSON.stringify(once));
   });
 
   describe('the intervals the store indexes', () => {
@@ -314,11 +336,25 @@ describe('deadlines (domain.md "Deadlines")', () => {
 
       const rebuilt = store.createGeneration('deadlines', 1, { intervals: true });
       const staging = store.createStaging(rebuilt);
+      // A build given up leaves nothing behind, its intervals' tables included.
+      const tables = () =>
+        store['db']
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'staging%'")
+          .pluck()
+          .all();
+      store.abandonStaging(store.createStaging(rebuilt));
+      expect(tables().every((name) => String(name).startsWith(staging.table))).toBe(true);
       store.insertJson([{ generation: staging, rows: [[after.assignmentId, JSON.stringify(after)]] }]);
       store.adoptStaging([{ staging, position: 7 }]);
+      expect(tables()).toEqual([]);
       store.activate(rebuilt.id);
       expect(store.active('deadlines')?.id).not.toBe(gen.id);
       expect(kinds()).toEqual(['exception-pending', 'repatriation-pending']);
+      // The adopted intervals are kept up to date like those filed by writes.
+      store.applyBatch('deadlines', 1, new Map([[after.assignmentId, before]]), 8);
+      expect(kinds()).toEqual(['exception-pending', 'assignment-ends']);
+      store.applyBatch('deadlines', 1, new Map([[after.assignmentId, null]]), 9);
+      expect(kinds()).toEqual([]);
     });
   });
 });

@@ -159,7 +159,7 @@ export class Story {
   }
 }
 
-/** Folds the events a projection handles into the document of `key`, as the runner would. */
+/** Folds the events a projection handles into the document of `key` and derives it, as the runner stores it. */
 export const project = <Doc>(
   projection: Projection<Doc>,
   events: readonly ProjectedEvent[],
@@ -170,5 +170,5 @@ export const project = <Doc>(
     if (!projection.canHandle.includes(event.type) || projection.keyOf(event) !== key) continue;
     doc = projection.evolve(doc, event);
   }
-  return doc;
+  return projection.derive ? projection.derive(doc) : doc;
 };
