@@ -50,6 +50,10 @@ export interface Projection<Doc> {
 /** Any projection, for lists such as ALL_PROJECTIONS (methods are bivariant in their parameters). */
 export type AnyProjection = Projection<unknown>;
 
+/** A document as it is stored: with what its projection derives from its facts (`derive`), if anything. */
+export const storedFormOf = <Doc>(projection: Projection<Doc>, doc: Doc): Doc =>
+  projection.derive ? projection.derive(doc) : doc;
+
 const ASSIGNMENT_STREAM = 'assignment-';
 
 /** Documents keyed by assignment: the id is the stream name after `assignment-` (as assignmentIdOf). */

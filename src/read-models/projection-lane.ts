@@ -7,7 +7,7 @@
 import type { StoredEvent } from '../event-store/event-store.port.js';
 import { storedSchemaVersion } from '../schemas/schema-versions.js';
 import { upcast } from '../schemas/upcasters.js';
-import type { AnyProjection, ProjectedEvent } from '../../projections/projection.js';
+import { storedFormOf, type AnyProjection, type ProjectedEvent } from '../../projections/projection.js';
 import type { Generation, GenerationBatch, ReadModelStore } from './read-model-store.js';
 
 /** What a projection sees of a stored event: upcast to the current schema of its type, like every reader. */
@@ -206,8 +206,8 @@ export class ProjectionLane {
 
   /** A document about to be stored, with what its projection derives from its facts. */
   private derived(cached: Cached): unknown {
-    const derive = this.projection.derive;
-    if (derive && cached.doc !== null && cached.doc !== undefined) cached.doc = derive(cached.doc);
+    if (cached.doc !== null && cached.doc !== undefined)
+      cached.doc = storedFormOf(this.projection, cached.doc);
     return cached.doc;
   }
 

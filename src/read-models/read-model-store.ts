@@ -196,7 +196,7 @@ export class ReadModelStore {
   readonly scratch: boolean;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
-  private stopCheckpoints: () => void = () => undefined;
+  private readonly stopCheckpoints: () => void = () => undefined;
   /** A read-only file that has never been written by a ReadModelStore: it holds nothing. */
   private readonly empty: boolean = false;
 

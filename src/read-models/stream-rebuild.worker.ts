@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createEventStore } from '../event-store/create-event-store.js';
 import type { StreamOrderedRange } from '../event-store/event-store.port.js';
 import { ALL_PROJECTIONS } from '../../projections/index.js';
-import type { AnyProjection, ProjectedEvent } from '../../projections/projection.js';
+import { storedFormOf, type AnyProjection, type ProjectedEvent } from '../../projections/projection.js';
 import { toProjectedEvent } from './projection-lane.js';
 import { ReadModelStore, type Generation } from './read-model-store.js';
 import type { StreamRebuildJob, StreamRebuildMessage, StreamRebuildWorkerStats } from './stream-rebuild.js';
@@ -54,7 +54,7 @@ const finish = (lane: Lane): void => {
   const doc = lane.doc;
   // A document evolved into nothing is not stored, as a commit would remove it.
   if (doc !== null && doc !== undefined) {
-    const json = JSON.stringify(lane.projection.derive ? lane.projection.derive(doc) : doc);
+    const json = JSON.stringify(storedFormOf(lane.projection, doc));
     lane.rows.push([lane.key, json]);
     pendingChars += json.length;
     stats.documents += 1;

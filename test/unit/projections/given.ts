@@ -6,7 +6,12 @@ import type { AssignmentEventType } from '../../../src/domain/assignment/events.
 import { LETTER_POLICY, type AssignmentPolicy } from '../../../src/domain/assignment/policy.js';
 import { toWeight, type WeightUnit } from '../../../src/domain/shared/weight.js';
 import type { Money } from '../../../src/domain/shared/money.js';
-import type { DataOf, ProjectedEvent, Projection } from '../../../projections/projection.js';
+import {
+  storedFormOf,
+  type DataOf,
+  type ProjectedEvent,
+  type Projection,
+} from '../../../projections/projection.js';
 
 export const JOE = 'joe-shanghai';
 export const usd = (amount: string): Money => ({ amount, currency: 'USD' });
@@ -170,5 +175,5 @@ export const project = <Doc>(
     if (!projection.canHandle.includes(event.type) || projection.keyOf(event) !== key) continue;
     doc = projection.evolve(doc, event);
   }
-  return projection.derive ? projection.derive(doc) : doc;
+  return storedFormOf(projection, doc);
 };
