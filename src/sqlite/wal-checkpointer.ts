@@ -42,7 +42,11 @@ export const checkpointInBackground = (
     worker = new Worker(WORKER);
     // Never what keeps the process alive: an exit leaves the WAL to the next open, as SQLite intends.
     worker.unref();
-    worker.on('exit', () => (worker = undefined));
+    // Files it watched are left to their writers' backstop; a later store starts a thread anew.
+    worker.on('exit', () => {
+      worker = undefined;
+      watchers.clear();
+    });
   }
   const count = watchers.get(path) ?? 0;
   watchers.set(path, count + 1);
