@@ -1,5 +1,18 @@
-/** Today's business date (UTC), for `asOf` when none is given: the one place a clock decides a default. */
-export const today = (): string => new Date().toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
+let day = { starts: 0, ends: 0, date: '' };
+
+/**
+ * Today's business date (UTC), for `asOf` when none is given: the one place a clock decides a default.
+ * Formatted once per day (every cached read asks for it); a clock set back is noticed too.
+ */
+export const today = (): string => {
+  const now = Date.now();
+  if (now < day.starts || now >= day.ends) {
+    const starts = now - (now % DAY_MS);
+    day = { starts, ends: starts + DAY_MS, date: new Date(starts).toISOString().slice(0, 10) };
+  }
+  return day.date;
+};
 
 /**
  * An instant as the ledger stamps `recordedAt` (UTC, milliseconds), or undefined when `value` names no

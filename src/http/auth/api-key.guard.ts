@@ -77,10 +77,19 @@ export class ApiKeyGuard implements CanActivate {
         `role ${role} may not do this (allowed: ${[...allowed, 'admin'].join(', ')})`,
       );
     }
-    const named = request.headers['x-actor'];
-    const who =
-      typeof named === 'string' && named.trim() ? named.trim().slice(0, 200) : `key-${keyHash.slice(0, 8)}`;
-    request.caller = { role, actor: `${role}:${who}`, keyHash, scopes: grant.scopes };
+    request.caller = callerFor(request, keyHash, grant);
     return true;
   }
 }
+
+/** The caller a known key names; the actor is the X-Actor header if one is sent, else the key's fingerprint. */
+export const callerFor = (
+  request: FastifyRequest,
+  keyHash: string,
+  grant: { role: Role; scopes: readonly Scope[] },
+): Caller => {
+  const named = request.headers['x-actor'];
+  const who =
+    typeof named === 'string' && named.trim() ? named.trim().slice(0, 200) : `key-${keyHash.slice(0, 8)}`;
+  return { role: grant.role, actor: `${grant.role}:${who}`, keyHash, scopes: grant.scopes };
+};

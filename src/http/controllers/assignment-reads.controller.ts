@@ -22,6 +22,7 @@ import type { Caller } from '../auth/api-key.guard.js';
 import { personalViewOf } from '../../personal-data/personal-data.js';
 import { AssignmentIdParam } from '../dto/params.js';
 import { AnswersJson, jsonTextOf } from '../json-answer.js';
+import { KeptAnswer } from '../kept-answers.js';
 import {
   EntitlementsQueryDto,
   KnownAtQueryDto,
@@ -72,6 +73,7 @@ export class AssignmentReadsController {
     summary: 'What the employee is still entitled to, as of a business date and as known at an instant',
   })
   @AnswersJson()
+  @KeptAnswer()
   async entitlements(@Param() p: AssignmentIdParam, @Query() q: EntitlementsQueryDto): Promise<string> {
     const answer = await this.queries.execute(
       new GetEntitlements(p.assignmentId, q.asOf ?? today(), instant(q.knownAt), q.minPosition),

@@ -6,6 +6,7 @@ import { today } from '../../application/time.js';
 import { ASSIGNMENT_READ, Roles } from '../auth/roles.decorator.js';
 import { DeadlinesQueryDto } from '../dto/read-queries.dto.js';
 import { AnswersJson, jsonTextOf } from '../json-answer.js';
+import { KeptAnswer } from '../kept-answers.js';
 
 @ApiTags('reads')
 @ApiBearerAuth()
@@ -24,6 +25,7 @@ export class DeadlinesController {
       'null on the last page.',
   })
   @AnswersJson()
+  @KeptAnswer()
   async list(@Query() q: DeadlinesQueryDto): Promise<string> {
     const answer = await this.queries.execute(
       new GetDeadlines(

@@ -1,0 +1,161 @@
+/**
+ * Answers kept at the edge of the HTTP server: a GET route marked `@KeptAnswer()` answers the same text
+ * for the same URL while the read models, the erasures and the day stay the same (its handler caches
+ * its answers on exactly that already). Its 200 answers are kept by URL, and the same URL is then
+ * answered in a Fastify preHandler hook, after the security headers and the request budget, without
+ * running Nest's route (guard, pipes, query bus), which cost more than half of a cached answer.
+ *
+ * A kept answer is served only to a key the guard would let through: a known key whose role the guard
+ * has already admitted on that route (or admin), from an address not throttled for failed attempts.
+ * Anything else (no key, an unknown key, another role, a new URL) goes to Nest as before.
+ */
+import type { INestApplication } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { KeyRing } from '../config/api-keys.js';
+import type { Role } from '../config/ledger-config.js';
+import { READ_MODELS, type ReadModels } from '../application/queries/read-model.port.js';
+import { today } from '../application/time.js';
+import { PERSONAL_DATA, type PersonalData } from '../personal-data/personal-data.js';
+import { API_KEYS, callerFor, type Caller } from './auth/api-key.guard.js';
+import { AUTH_THROTTLE, type AuthThrottle } from './auth/auth-throttle.js';
+import { requestKeyHash } from './security.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    keptAnswer?: boolean;
+  }
+}
+
+/** On a GET route whose 200 answer is a string that depends only on its URL, the read models and the day. */
+export const KeptAnswer = (): MethodDecorator => RouteConfig({ keptAnswer: true });
+
+/** URLs kept at most, and their answers' characters: past either, everything kept is dropped at once. */
+export const KEPT_URLS = 10_000;
+export const KEPT_CHARACTERS = 16 * 1024 * 1024;
+
+interface Kept {
+  body: string;
+  contentType: string;
+}
+
+type KeptRequest = FastifyRequest & { caller?: Caller; keptStamp?: string };
+
+/** What every kept answer depends on beside its URL; answers kept under another stamp are dropped. */
+export type Stamp = () => string;
+
+export class KeptAnswers {
+  private readonly byUrl = new Map<string, Kept>();
+  /** The roles the guard has let through, per route: only they are answered here. */
+  private readonly admitted = new Map<string, Set<Role>>();
+  private stamp = '';
+  private characters = 0;
+
+  constructor(
+    private readonly stampNow: Stamp,
+    private readonly keys: Pick<KeyRing, 'grantOf'>,
+    private readonly throttle: Pick<AuthThrottle, 'retryAfter'>,
+  ) {}
+
+  /** Dropping everything kept when the stamp moves keeps no stale text in memory. */
+  private current(): string {
+    const stamp = this.stampNow();
+    if (stamp !== this.stamp) this.forget(stamp);
+    return stamp;
+  }
+
+  private forget(stamp: string): void {
+    this.byUrl.clear();
+    this.characters = 0;
+    this.stamp = stamp;
+  }
+
+  /**
+   * The kept answer for this request on `route` and the caller it is for, or undefined: then Nest
+   * answers, and what it answers (and the role its guard let through) may be kept.
+   */
+  lookup(request: KeptRequest, route: string): { kept: Kept; caller: Caller } | undefined {
+    const stamp = this.current();
+    const kept = this.byUrl.get(request.url);
+    const keyHash = kept === undefined ? undefined : requestKeyHash(request);
+    const grant = keyHash === undefined ? undefined : this.keys.grantOf(keyHash);
+    if (
+      kept === undefined ||
+      keyHash === undefined ||
+      grant === undefined ||
+      this.throttle.retryAfter(request.ip) > 0 ||
+      (grant.role !== 'admin' && !this.admitted.get(route)?.has(grant.role))
+    ) {
+      request.keptStamp = stamp;
+      return undefined;
+    }
+    return { kept, caller: callerFor(request, keyHash, grant) };
+  }
+
+  /** Keeps a 200 answer Nest gave, if nothing moved since the request was looked up. */
+  keep(request: KeptRequest, route: string, body: string, contentType: string): void {
+    const role = request.caller?.role;
+    if (role === undefined || request.keptStamp === undefined || request.keptStamp !== this.current()) return;
+    if (body.length > KEPT_CHARACTERS) return;
+    let roles = this.admitted.get(route);
+    if (!roles) this.admitted.set(route, (roles = new Set()));
+    roles.add(role);
+    if (this.byUrl.size >= KEPT_URLS || this.characters + body.length > KEPT_CHARACTERS) {
+      this.forget(this.stamp);
+    }
+    this.byUrl.set(request.url, { body, contentType });
+    this.characters += body.length;
+  }
+
+  get size(): number {
+    return this.byUrl.size;
+  }
+}
+
+/** The route of a request whose answer may be kept, or undefined (`routeOptions` is built anew per read). */
+const keptRoute = (request: FastifyRequest): string | undefined => {
+  if (request.method !== 'GET') return undefined;
+  const config = request.routeOptions.config;
+  return config.keptAnswer === true ? config.url : undefined;
+};
+
+/** The read models' epoch, the erasures' and the day, as one string made anew only when one moves. */
+const stampOf = (readModels: ReadModels, personalData: PersonalData): Stamp => {
+  let last = { epoch: -1, erasures: -1, day: '', stamp: '' };
+  return () => {
+    const epoch = readModels.epoch();
+    const erasures = personalData.erasureEpoch();
+    const day = today();
+    if (epoch !== last.epoch || erasures !== last.erasures || day !== last.day) {
+      last = { epoch, erasures, day, stamp: `${epoch}:${erasures}:${day}` };
+    }
+    return last.stamp;
+  };
+};
+
+/** The hooks that answer and keep; the stamp is the read models' epoch, the erasures' and the day. */
+export const registerKeptAnswers = (fastify: FastifyInstance, app: INestApplication): KeptAnswers => {
+  const readModels = app.get<ReadModels>(READ_MODELS);
+  const personalData = app.get<PersonalData>(PERSONAL_DATA);
+  const answers = new KeptAnswers(
+    stampOf(readModels, personalData),
+    app.get<KeyRing>(API_KEYS),
+    app.get<AuthThrottle>(AUTH_THROTTLE),
+  );
+  fastify.addHook('preHandler', (request: KeptRequest, reply: FastifyReply, done) => {
+    const route = keptRoute(request);
+    if (route === undefined) return done();
+    const hit = answers.lookup(request, route);
+    if (hit === undefined) return done();
+    request.caller = hit.caller;
+    reply.header('content-type', hit.kept.contentType).send(hit.kept.body);
+  });
+  fastify.addHook('onSend', (request: KeptRequest, reply, payload, done) => {
+    const route = request.keptStamp === undefined ? undefined : keptRoute(request);
+    if (route !== undefined && reply.statusCode === 200 && typeof payload === 'string') {
+      answers.keep(request, route, payload, String(reply.getHeader('content-type') ?? 'application/json'));
+    }
+    done(null, payload);
+  });
+  return answers;
+};
