@@ -1,9 +1,10 @@
 /**
  * Answers kept at the edge of the HTTP server: a GET route marked `@KeptAnswer()` answers the same text
- * for the same URL while the read models, the erasures and the day stay the same (its handler caches
- * its answers on exactly that already). Its 200 answers are kept by URL, and the same URL is then
- * answered in a Fastify preHandler hook, after the security headers and the request budget, without
- * running Nest's route (guard, pipes, query bus), which cost more than half of a cached answer.
+ * for the same URL while the read models, the erasures and the day stay the same (the entitlements,
+ * deadlines, summary and timeline reads: pure functions of those). Its 200 answers are kept by URL,
+ * and the same URL is then answered in a Fastify preHandler hook, after the security headers and the
+ * request budget, without running Nest's route (guard, pipes, query bus), which cost more than half of
+ * a cached entitlements answer.
  *
  * A kept answer is served only to a key the guard would let through: a known key whose role the guard
  * has already admitted on that route (or admin), from an address not throttled for failed attempts.

@@ -1,6 +1,6 @@
 /**
- * Answers kept at the HTTP edge (src/http/kept-answers.ts): the same entitlements or deadlines URL is
- * answered again without running the query, byte for byte what the query answered, until anything is
+ * Answers kept at the HTTP edge (src/http/kept-answers.ts): the same entitlements, deadlines, summary
+ * or timeline URL is answered again without running the query, byte for byte what the query answered, until anything is
  * recorded, a subject is erased or the day changes; and never to a caller the guard would refuse.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
@@ -50,6 +50,20 @@ describe('answers kept at the edge', () => {
     expect(queries).toHaveBeenCalledTimes(2);
   });
 
+  test('the summary, the timeline and the deadlines are kept too, each URL its own', async () => {
+    const urls = [
+      '/assignments/kept-1',
+      '/assignments/kept-1/timeline',
+      '/deadlines?asOf=2005-06-30&within=90',
+    ];
+    const first = await Promise.all(urls.map((url) => ledger.call('GET', url)));
+    const again = await Promise.all(urls.map((url) => ledger.call('GET', url)));
+    expect(first.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(again.map((r) => r.body)).toEqual(first.map((r) => r.body));
+    expect(again[1]!.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(queries).toHaveBeenCalledTimes(3);
+  });
+
   test('an event recorded drops what was kept: the next answer counts it', async () => {
     const before = await ledger.call('GET', ENTITLEMENTS);
     const written = await ledger.call('POST', '/assignments/kept-1/expenses', { body: expenseBody() });
@@ -60,6 +74,8 @@ describe('answers kept at the edge', () => {
     );
     expect(after.status).toBe(200);
     expect(JSON.stringify(after.body)).not.toEqual(JSON.stringify(before.body));
+    const timeline = await ledger.call('GET', '/assignments/kept-1/timeline');
+    expect(timeline.body.entries.map((e: { type: string }) => e.type)).toContain('ExpenseClaimed');
     // The URL asked before the write is asked afresh too, and agrees with the one that waited.
     queries.mockClear();
     expect((await ledger.call('GET', ENTITLEMENTS)).body).toEqual(after.body);

@@ -64,6 +64,7 @@ export class AssignmentReadsController {
 
   @Get(':assignmentId')
   @ApiOperation({ summary: 'Summary: employee, position, status, dates, revision' })
+  @KeptAnswer()
   get(@Param() p: AssignmentIdParam, @Query() q: MinPositionQuery) {
     return this.queries.execute(new GetAssignment(p.assignmentId, q.minPosition));
   }
@@ -107,6 +108,7 @@ export class AssignmentReadsController {
   @ApiOkResponse({ type: AssignmentTimelineDto })
   @ApiBadRequestResponse({ description: 'problem+json naming the malformed query field' })
   @ApiNotFoundResponse({ description: 'problem+json ASSIGNMENT.NOT_FOUND' })
+  @KeptAnswer()
   async timeline(
     @Param() p: AssignmentIdParam,
     @Query() q: TimelineQueryDto,
