@@ -12,7 +12,7 @@
  */
 import type { INestApplication } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onSendHookHandler, preHandlerHookHandler } from 'fastify';
 import type { KeyRing } from '../config/api-keys.js';
 import type { Role } from '../config/ledger-config.js';
 import { READ_MODELS, type ReadModels } from '../application/queries/read-model.port.js';
@@ -113,13 +113,6 @@ export class KeptAnswers {
   }
 }
 
-/** The route of a request whose answer may be kept, or undefined (`routeOptions` is built anew per read). */
-const keptRoute = (request: FastifyRequest): string | undefined => {
-  if (request.method !== 'GET') return undefined;
-  const config = request.routeOptions.config;
-  return config.keptAnswer === true ? config.url : undefined;
-};
-
 /** The read models' epoch, the erasures' and the day, as one string made anew only when one moves. */
 const stampOf = (readModels: ReadModels, personalData: PersonalData): Stamp => {
   let last = { epoch: -1, erasures: -1, day: '', stamp: '' };
@@ -143,20 +136,30 @@ export const registerKeptAnswers = (fastify: FastifyInstance, app: INestApplicat
     app.get<KeyRing>(API_KEYS),
     app.get<AuthThrottle>(AUTH_THROTTLE),
   );
-  fastify.addHook('preHandler', (request: KeptRequest, reply: FastifyReply, done) => {
-    const route = keptRoute(request);
-    if (route === undefined) return done();
-    const hit = answers.lookup(request, route);
-    if (hit === undefined) return done();
-    request.caller = hit.caller;
-    reply.header('content-type', hit.kept.contentType).send(hit.kept.body);
-  });
-  fastify.addHook('onSend', (request: KeptRequest, reply, payload, done) => {
-    const route = request.keptStamp === undefined ? undefined : keptRoute(request);
-    if (route !== undefined && reply.statusCode === 200 && typeof payload === 'string') {
-      answers.keep(request, route, payload, String(reply.getHeader('content-type') ?? 'application/json'));
-    }
-    done(null, payload);
+  // Hooks of the marked routes only (added as each is registered), so no other route pays for them.
+  const answer =
+    (route: string): preHandlerHookHandler =>
+    (request: KeptRequest, reply, done) => {
+      const hit = request.method === 'GET' ? answers.lookup(request, route) : undefined;
+      if (hit === undefined) return done();
+      request.caller = hit.caller;
+      reply.header('content-type', hit.kept.contentType).send(hit.kept.body);
+    };
+  const keep =
+    (route: string): onSendHookHandler =>
+    (request: KeptRequest, reply, payload, done) => {
+      if (request.keptStamp !== undefined && reply.statusCode === 200 && typeof payload === 'string') {
+        answers.keep(request, route, payload, String(reply.getHeader('content-type') ?? 'application/json'));
+      }
+      done(null, payload);
+    };
+  fastify.addHook('onRoute', (route) => {
+    if (route.config?.keptAnswer !== true) return;
+    route.preHandler = [...hooksOf(route.preHandler), answer(route.url)];
+    route.onSend = [...hooksOf(route.onSend), keep(route.url)];
   });
   return answers;
 };
+
+const hooksOf = <H>(hooks: H | H[] | undefined): H[] =>
+  hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];

@@ -64,11 +64,20 @@ const helmetHeaders = (inlineStyles: boolean): [string, string][] => {
 const bearerOf = (request: FastifyRequest): string | undefined =>
   /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
 
+/** The last Authorization header each connection sent and its key's hash: a keep-alive client sends the same. */
+const lastKeyOf = new WeakMap<object, { header: string; keyHash: string }>();
+
 /** Hash of the request's bearer key, computed once for the rate limit and the guard. */
 export const requestKeyHash = (request: FastifyRequest & { keyHash?: string }): string | undefined => {
   if (request.keyHash !== undefined) return request.keyHash;
+  const header = request.headers.authorization;
+  const last = lastKeyOf.get(request.raw.socket);
+  if (last !== undefined && last.header === header) return (request.keyHash = last.keyHash);
   const key = bearerOf(request);
-  if (key !== undefined) request.keyHash = keyHashOf(key);
+  if (key !== undefined && header !== undefined) {
+    request.keyHash = keyHashOf(key);
+    lastKeyOf.set(request.raw.socket, { header, keyHash: request.keyHash });
+  }
   return request.keyHash;
 };
 

@@ -5,16 +5,17 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { QueryBus } from '@nestjs/cqrs';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { KEYS, startLedger, type LedgerUnderTest } from './support/ledger-app.js';
 import { expenseBody, startBody } from './support/fixtures.js';
 
 const ENTITLEMENTS = '/assignments/kept-1/entitlements?asOf=2005-06-30';
 
-/** A GET from a given loopback address (Linux routes all of 127/8 to the server on 127.0.0.1). */
-const getFrom = (url: string, localAddress: string, key: string): Promise<number> =>
+/** A GET from a given loopback address (Linux routes all of 127/8 to the server on 127.0.0.1), or on a given agent's connection. */
+const getFrom = (url: string, localAddress: string, key: string, agent?: Agent): Promise<number> =>
   new Promise((resolve, reject) => {
-    const req = httpRequest(url, { localAddress, headers: { authorization: `Bearer ${key}` } }, (res) => {
+    const headers = { authorization: `Bearer ${key}` };
+    const req = httpRequest(url, { localAddress, headers, ...(agent ? { agent } : {}) }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -103,6 +104,22 @@ describe('answers kept at the edge', () => {
     const auditorAgain = await ledger.call('GET', ENTITLEMENTS, { role: 'auditor' });
     expect([auditor.status, auditorAgain.status]).toEqual([200, 200]);
     expect(queries).toHaveBeenCalledTimes(1);
+  });
+
+  test('one keep-alive connection changing keys is answered for each key it sends', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const url = `${ledger.url}${ENTITLEMENTS}`;
+    const sockets = new Set<unknown>();
+    agent.on('free', (socket) => sockets.add(socket));
+    try {
+      const statuses: number[] = [];
+      for (const key of [KEYS.hr, KEYS.hr, KEYS.subscriber, KEYS.hr, 'not-a-key', KEYS.auditor])
+        statuses.push(await getFrom(url, '127.0.0.11', key, agent));
+      expect(statuses).toEqual([200, 200, 403, 200, 401, 200]);
+      expect(sockets.size).toBe(1);
+    } finally {
+      agent.destroy();
+    }
   });
 
   test('an address throttled for failed attempts is refused the kept answer too', async () => {
