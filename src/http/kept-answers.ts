@@ -28,7 +28,10 @@ declare module 'fastify' {
   }
 }
 
-/** On a GET route whose 200 answer is a string that depends only on its URL, the read models and the day. */
+/**
+ * On a GET route whose 200 answer depends only on its URL, the read models, the erasures and the day,
+ * and whose guard decides by the key's role alone (a role once let through is let through again).
+ */
 export const KeptAnswer = (): MethodDecorator => RouteConfig({ keptAnswer: true });
 
 /** URLs kept at most, and their answers' characters: past either, everything kept is dropped at once. */
