@@ -9,6 +9,7 @@ import { resolveApiKeys } from './config/api-keys.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { API_KEYS, ApiKeyGuard } from './http/auth/api-key.guard.js';
 import { AUTH_THROTTLE, AuthThrottle } from './http/auth/auth-throttle.js';
+import { keptAnswersProvider } from './http/kept-answers.js';
 import { ProblemFilter } from './http/problem/problem.filter.js';
 import { COMMAND_HANDLERS, QUERY_HANDLERS } from './application/handlers.js';
 import { HTTP_CONTROLLERS } from './http/controllers.js';
@@ -62,6 +63,7 @@ export class AppModule {
         { provide: READ_MODELS, useFactory: readModelsOf, inject: [ReadModelStore, ProjectionRunner] },
         { provide: PROJECTION_HEALTH, useExisting: ProjectionRunner },
         ErasureService,
+        keptAnswersProvider,
         ...COMMAND_HANDLERS,
         ...QUERY_HANDLERS,
       ],

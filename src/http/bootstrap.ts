@@ -7,7 +7,7 @@ import { AppModule } from '../app.module.js';
 import type { LedgerConfig } from '../config/ledger-config.js';
 import { acceptJsonBodiesOnly, BODY_LIMIT_BYTES } from './json-body.js';
 import { answerClientError } from './input-limits.js';
-import { registerKeptAnswers } from './kept-answers.js';
+import { KeptAnswers, registerKeptAnswers } from './kept-answers.js';
 import { registerSecurity } from './security.js';
 import { ledgerValidationPipe } from './validation.pipe.js';
 
@@ -64,7 +64,7 @@ export const createHttpApp = async (
     },
   );
   await registerSecurity(app.getHttpAdapter().getInstance(), config);
-  registerKeptAnswers(app.getHttpAdapter().getInstance(), app);
+  registerKeptAnswers(app.getHttpAdapter().getInstance(), app.get(KeptAnswers));
   app.useGlobalPipes(ledgerValidationPipe());
   const document = SwaggerModule.createDocument(
     app,

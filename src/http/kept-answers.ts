@@ -10,7 +10,7 @@
  * has already admitted on that route (or admin), from an address not throttled for failed attempts.
  * Anything else (no key, an unknown key, another role, a new URL) goes to Nest as before.
  */
-import type { INestApplication } from '@nestjs/common';
+import type { FactoryProvider } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest, onSendHookHandler, preHandlerHookHandler } from 'fastify';
 import type { KeyRing } from '../config/api-keys.js';
@@ -54,6 +54,7 @@ export class KeptAnswers {
   private readonly admitted = new Map<string, Set<Role>>();
   private stamp = '';
   private characters = 0;
+  private served = 0;
 
   constructor(
     private readonly stampNow: Stamp,
@@ -93,6 +94,7 @@ export class KeptAnswers {
       request.keptStamp = stamp;
       return undefined;
     }
+    this.served += 1;
     return { kept, caller: callerFor(request, keyHash, grant) };
   }
 
@@ -111,8 +113,20 @@ export class KeptAnswers {
     this.characters += body.length;
   }
 
-  get size(): number {
-    return this.byUrl.size;
+  /** Prometheus lines for /metrics: answers served from kept text, and what is kept now. */
+  metrics(): string {
+    return [
+      '# HELP ledger_kept_answers_served_total Answers served from kept text, without running their query.',
+      '# TYPE ledger_kept_answers_served_total counter',
+      `ledger_kept_answers_served_total ${this.served}`,
+      '# HELP ledger_kept_answers_urls URLs whose answer is kept now.',
+      '# TYPE ledger_kept_answers_urls gauge',
+      `ledger_kept_answers_urls ${this.byUrl.size}`,
+      '# HELP ledger_kept_answers_characters Characters of the answers kept now.',
+      '# TYPE ledger_kept_answers_characters gauge',
+      `ledger_kept_answers_characters ${this.characters}`,
+      '',
+    ].join('\n');
   }
 }
 
@@ -130,15 +144,16 @@ const stampOf = (readModels: ReadModels, personalData: PersonalData): Stamp => {
   };
 };
 
-/** The hooks that answer and keep; the stamp is the read models' epoch, the erasures' and the day. */
-export const registerKeptAnswers = (fastify: FastifyInstance, app: INestApplication): KeptAnswers => {
-  const readModels = app.get<ReadModels>(READ_MODELS);
-  const personalData = app.get<PersonalData>(PERSONAL_DATA);
-  const answers = new KeptAnswers(
-    stampOf(readModels, personalData),
-    app.get<KeyRing>(API_KEYS),
-    app.get<AuthThrottle>(AUTH_THROTTLE),
-  );
+/** The KeptAnswers of the application; the stamp is the read models' epoch, the erasures' and the day. */
+export const keptAnswersProvider: FactoryProvider<KeptAnswers> = {
+  provide: KeptAnswers,
+  useFactory: (readModels: ReadModels, personalData: PersonalData, keys: KeyRing, throttle: AuthThrottle) =>
+    new KeptAnswers(stampOf(readModels, personalData), keys, throttle),
+  inject: [READ_MODELS, PERSONAL_DATA, API_KEYS, AUTH_THROTTLE],
+};
+
+/** The hooks that answer from `answers` and keep what Nest answers, on the marked routes. */
+export const registerKeptAnswers = (fastify: FastifyInstance, answers: KeptAnswers): void => {
   // Hooks of the marked routes only (added as each is registered), so no other route pays for them.
   const answer =
     (route: string): preHandlerHookHandler =>
@@ -161,7 +176,6 @@ export const registerKeptAnswers = (fastify: FastifyInstance, app: INestApplicat
     route.preHandler = [...hooksOf(route.preHandler), answer(route.url)];
     route.onSend = [...hooksOf(route.onSend), keep(route.url)];
   });
-  return answers;
 };
 
 const hooksOf = <H>(hooks: H | H[] | undefined): H[] =>

@@ -65,6 +65,25 @@ describe('answers kept at the edge', () => {
     expect(queries).toHaveBeenCalledTimes(3);
   });
 
+  test('/metrics counts the answers served from kept text and what is kept now', async () => {
+    const served = async () => {
+      const metrics = (await ledger.call('GET', '/metrics', { role: null })).body as string;
+      return {
+        served: Number(/^ledger_kept_answers_served_total (\d+)$/m.exec(metrics)?.[1]),
+        urls: Number(/^ledger_kept_answers_urls (\d+)$/m.exec(metrics)?.[1]),
+        characters: Number(/^ledger_kept_answers_characters (\d+)$/m.exec(metrics)?.[1]),
+      };
+    };
+    const before = await served();
+    const url = '/assignments/kept-1/entitlements?asOf=2005-07-15';
+    const answer = await ledger.call('GET', url);
+    await ledger.call('GET', url);
+    const after = await served();
+    expect(after.served).toBe(before.served + 1);
+    expect(after.urls).toBeGreaterThanOrEqual(1);
+    expect(after.characters).toBeGreaterThanOrEqual(JSON.stringify(answer.body).length);
+  });
+
   test('an event recorded drops what was kept: the next answer counts it', async () => {
     const before = await ledger.call('GET', ENTITLEMENTS);
     const written = await ledger.call('POST', '/assignments/kept-1/expenses', { body: expenseBody() });

@@ -5,6 +5,7 @@ import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port
 import { PROJECTION_HEALTH, type ProjectionHealth } from '../../application/queries/read-model.port.js';
 import { Public } from '../auth/roles.decorator.js';
 import { WebhookDeliveryService } from '../../feed/webhooks/webhook-delivery.service.js';
+import { KeptAnswers } from '../kept-answers.js';
 
 /** Lag above this many events reports the read models as degraded (still serving, still 200). */
 const DEGRADED_LAG = 1000;
@@ -19,6 +20,7 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROJECTION_HEALTH) private readonly projections: ProjectionHealth,
     @Inject(WebhookDeliveryService) private readonly webhooks: WebhookDeliveryService,
+    @Inject(KeptAnswers) private readonly kept: KeptAnswers,
   ) {}
 
   @Get('health')
@@ -62,8 +64,10 @@ export class HealthController {
 
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4')
-  @ApiOperation({ summary: 'Prometheus metrics: projection lag and checkpoints, head position' })
-  metrics() {
-    return this.projections.metrics();
+  @ApiOperation({
+    summary: 'Prometheus metrics: projection lag and checkpoints, head position, kept answers',
+  })
+  async metrics() {
+    return (await this.projections.metrics()) + this.kept.metrics();
   }
 }
