@@ -1,7 +1,8 @@
-import http from 'node:http';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store.js';
 import { CLAIM_BODY, seedAssignments } from './fixtures.js';
 import { failureKinds, fmt, load, median, medianRun, type HttpRun, type LoadJob } from './measure.js';
@@ -46,22 +47,26 @@ export const job = (url: string, paths: string[], write: boolean, seconds = SECO
   ...(write ? { body: CLAIM, status: 201 } : {}),
 });
 
-/** A bare node:http server answering every request with `body`, in this process (idle meanwhile). */
+const BARE_SERVER = fileURLToPath(new URL('./bare-server.js', import.meta.url));
+
+/** A bare node:http server answering every request with `body`, in a process of its own (bare-server.ts). */
 export const bare = async <T>(status: number, body: string, use: (url: string) => Promise<T>): Promise<T> => {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.statusCode = status;
-      res.setHeader('content-type', 'application/json');
-      res.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const child = spawn(process.execPath, [BARE_SERVER], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.stdin!.end(JSON.stringify({ status, body }));
   try {
-    const { port } = server.address() as { port: number };
-    return await use(`http://127.0.0.1:${port}`);
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString('utf8');
+        if (out.includes('\n')) resolve(out.trim());
+      });
+      child.once('exit', (code) => reject(new Error(`the bare server exited (${code}) before listening`)));
+    });
+    return await use(url);
   } finally {
-    await new Promise((resolve) => server.close(resolve));
+    child.kill('SIGTERM');
+    await exited;
   }
 };
 
