@@ -35,8 +35,8 @@ declare module 'fastify' {
 export const KeptAnswer = (): MethodDecorator => RouteConfig({ keptAnswer: true });
 
 /** URLs kept at most, and their answers' characters: past either, everything kept is dropped at once. */
-export const KEPT_URLS = 10_000;
-export const KEPT_CHARACTERS = 16 * 1024 * 1024;
+const KEPT_URLS = 10_000;
+const KEPT_CHARACTERS = 16 * 1024 * 1024;
 
 interface Kept {
   body: string;
