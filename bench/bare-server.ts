@@ -5,13 +5,9 @@
  * fill as after a 10,000-event one).
  */
 import http from 'node:http';
+import { jobFromStdin } from './stdin-job.js';
 
-const chunks: Buffer[] = [];
-for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-const { status, body } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-  status: number;
-  body: string;
-};
+const { status, body } = await jobFromStdin<{ status: number; body: string }>();
 
 const server = http.createServer((req, res) => {
   req.resume();

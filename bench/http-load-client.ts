@@ -7,14 +7,9 @@
  */
 import autocannon from 'autocannon';
 import type { LoadJob } from './measure.js';
+import { jobFromStdin } from './stdin-job.js';
 
-const readStdin = async (): Promise<string> => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-};
-
-const job = JSON.parse(await readStdin()) as LoadJob;
+const job = await jobFromStdin<LoadJob>();
 
 /**
  * Connections in groups of four, each group an autocannon instance with its own share of the paths:
