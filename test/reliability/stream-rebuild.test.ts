@@ -196,6 +196,10 @@ try {
     });
     await second.start();
     await switchedOver;
+    // The hand-over follows the hook after one more page of the log: wait for it, not for a timer tick.
+    const timelineVersion = async () => (await second.status()).projections.find((p) => p.name === 'audit-timeline').version;
+    for (const until = Date.now() + 20000; (await timelineVersion()) !== 1 && Date.now() < until; )
+      await new Promise((resolve) => setTimeout(resolve, 10));
     out.caughtUp = await second.waitFor(head, 20000);
     out.status = (await second.status()).projections.map((p) => [p.name, p.version, p.state]);
     await second.stop();
