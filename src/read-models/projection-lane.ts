@@ -229,6 +229,22 @@ export class ProjectionLane {
     };
   }
 
+  /**
+   * batch(), each document as its JSON text, made one document per step: the caller may hand the
+   * thread back between steps, as long as no event is applied to the lane until the batch is committed.
+   */
+  *serializedBatch(): Generator<void, GenerationBatch | undefined> {
+    if (this.applied === this.committed && this.dirty.size === 0) return undefined;
+    const docs = new Map<string, string | null>();
+    for (const [key, cached] of this.dirty) {
+      const doc = this.derived(cached);
+      docs.set(key, doc === null || doc === undefined ? null : JSON.stringify(doc));
+      yield;
+    }
+    const { committed: from, applied: position } = this;
+    return { generation: this.generation.id, docs, serialized: true, from, position, sizes: new Map() };
+  }
+
   /** After the batch was committed: it is the new baseline; cold documents leave the cache. */
   committedBatch(batch: GenerationBatch): void {
     this.committed = batch.position;

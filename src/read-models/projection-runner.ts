@@ -25,7 +25,12 @@ import {
   projectedFor,
   type PoisonEvent,
 } from './projection-lane.js';
-import { StaleGenerationError, type Generation, type ReadModelStore } from './read-model-store.js';
+import {
+  StaleGenerationError,
+  type Generation,
+  type GenerationBatch,
+  type ReadModelStore,
+} from './read-model-store.js';
 import { buildLanesByStream, defaultRebuildWorkers } from './stream-rebuild.js';
 
 export interface ProjectionRunnerOptions {
@@ -156,6 +161,9 @@ export const LAG_COUNT_LIMIT = 10_000;
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** The longest a live commit holds the thread before it lets requests in (sliceAndCommit). */
+const LIVE_SLICE_MS = 4;
+
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export class ProjectionRunner {
@@ -178,8 +186,10 @@ export class ProjectionRunner {
   private feedIsLive = false;
   private sinceFlush = 0;
   private flushTimer: NodeJS.Timeout | undefined;
-  /** How long the last live commit took. */
+  /** How long the last live commit kept the thread (its slices, not the turns between them). */
   private lastCommitMs = 0;
+  /** A live commit under way: until it ends, no event is applied to the lanes it is writing. */
+  private committing: Promise<void> | undefined;
   private lastError: unknown;
   private changes = 0;
   /** Projections being built in worker threads right now, and how far they got. */
@@ -237,6 +247,7 @@ export class ProjectionRunner {
     this.state = 'stopping';
     this.session?.abort();
     await this.supervisor;
+    await this.committing?.catch(() => undefined);
     this.clearFlushTimer();
     if (options.flush ?? true) {
       try {
@@ -568,12 +579,13 @@ export class ProjectionRunner {
     const off = session.onAbort(() => void subscription.close());
     try {
       for await (const stored of subscription) {
+        if (this.committing) await this.committing;
         if (!session.active) break;
         if (stored.position <= this.dispatched) continue;
         const event = projectedFor(this.feedLanes.values(), stored);
         for (const lane of this.feedLanes.values()) lane.apply(event);
         this.dispatched = stored.position;
-        if (++this.sinceFlush >= this.opts.liveFlushEvents) this.commitFeed();
+        if (++this.sinceFlush >= this.opts.liveFlushEvents) await this.commitLive(session);
         else this.scheduleFlush(session);
       }
     } finally {
@@ -589,18 +601,55 @@ export class ProjectionRunner {
     const delay = Math.max(this.opts.flushDelayMs, 3 * this.lastCommitMs);
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
-      if (!session.active) return;
-      try {
-        this.commitFeed();
-      } catch (error) {
-        session.fail(error);
-      }
+      if (session.active) this.commitLive(session).catch((error: unknown) => session.fail(error));
     }, delay);
   }
 
   private clearFlushTimer(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+  }
+
+  /**
+   * commitFeed while following the log live: the documents' JSON is made in slices of at most
+   * LIVE_SLICE_MS, handing the thread back between them, so a commit of many or long documents does not
+   * hold every request behind it. The write itself is one transaction, as ever. A session that ends
+   * meanwhile writes nothing: its lanes are reset or committed by whoever ended it.
+   */
+  private commitLive(session: Session): Promise<void> {
+    this.committing ??= this.sliceAndCommit(session).finally(() => {
+      this.committing = undefined;
+    });
+    return this.committing;
+  }
+
+  private async sliceAndCommit(session: Session): Promise<void> {
+    this.clearFlushTimer();
+    this.sinceFlush = 0;
+    let busy = 0;
+    let slice = performance.now();
+    const pending: [ProjectionLane, GenerationBatch][] = [];
+    for (const lane of this.feedLanes.values()) {
+      const steps = lane.serializedBatch();
+      let step = steps.next();
+      while (!step.done) {
+        if (performance.now() - slice >= LIVE_SLICE_MS) {
+          busy += performance.now() - slice;
+          await nextTurn();
+          if (!session.active) return;
+          slice = performance.now();
+        }
+        step = steps.next();
+      }
+      if (step.value) pending.push([lane, step.value]);
+    }
+    if (pending.length > 0) {
+      this.readModels.commit(pending.map(([, batch]) => batch));
+      for (const [lane, batch] of pending) lane.committedBatch(batch);
+      this.changes++;
+      this.notifyWaiters();
+    }
+    this.lastCommitMs = busy + performance.now() - slice;
   }
 
   private commitFeed(): void {
@@ -714,6 +763,11 @@ export class ProjectionRunner {
         hooked = true;
         for (const lane of lanes) await Promise.race([hook(lane.name, lane.version), session.aborted]);
         continue; // the log may have moved while the hook ran
+      }
+      if (this.committing) {
+        // Its batch names the generations about to be replaced: hand over once it is written.
+        await this.committing.catch(() => undefined);
+        continue;
       }
       // Synchronous from here: the feed cannot dispatch between the check above and the hand-over.
       for (const lane of lanes) {

@@ -32,7 +32,9 @@ export interface Generation {
 /** One generation's writes for `commit`: changed documents (null removes one) and the new checkpoint. */
 export interface GenerationBatch {
   generation: number;
+  /** Documents by key (null or undefined: remove it); their JSON text already when `serialized`. */
   docs: ReadonlyMap<string, unknown>;
+  serialized?: boolean;
   /** The checkpoint this batch started from: a compare-and-set that stops two writers applying twice. */
   from: number;
   position: number;
@@ -429,13 +431,18 @@ export class ReadModelStore {
             gen ? `checkpoint is ${gen.position}, this writer expected ${batch.from}` : 'was dropped',
           );
         }
-        this.writeInto(moved.table_name, batch.docs, batch.sizes);
+        this.writeInto(moved.table_name, batch.docs, batch.sizes, batch.serialized);
       }
       this.afterWrites();
     })();
   }
 
-  private writeInto(table: string, docs: ReadonlyMap<string, unknown>, sizes?: Map<string, number>): void {
+  private writeInto(
+    table: string,
+    docs: ReadonlyMap<string, unknown>,
+    sizes?: Map<string, number>,
+    serialized = false,
+  ): void {
     if (docs.size === 0) return;
     const upsert = this.stmt(
       `INSERT INTO "${table}" (key, doc) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET doc = excluded.doc`,
@@ -446,7 +453,7 @@ export class ReadModelStore {
         remove.run(key);
         sizes?.set(key, 0);
       } else {
-        const json = JSON.stringify(doc);
+        const json = serialized ? (doc as string) : JSON.stringify(doc);
         upsert.run(key, json);
         sizes?.set(key, json.length);
       }

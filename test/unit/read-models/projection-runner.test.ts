@@ -27,9 +27,16 @@ const counting = countingProjection();
 const PROJECTIONS: AnyProjection[] = [...ALL_PROJECTIONS, counting as AnyProjection];
 
 /** Every counting document holds exactly the positions of its stream's handled events, once each. */
-const expectExactlyOnce = async (store: EventStore, readModels: ReadModelStore): Promise<void> => {
-  const expected = await expectedCounts(store, counting.canHandle);
-  const docs = dump(readModels, ['event-count'])['event-count']!;
+const expectExactlyOnce = (store: EventStore, readModels: ReadModelStore): Promise<void> =>
+  expectExactlyOnceOf(store, readModels, counting);
+
+const expectExactlyOnceOf = async (
+  store: EventStore,
+  readModels: ReadModelStore,
+  projection: AnyProjection,
+): Promise<void> => {
+  const expected = await expectedCounts(store, projection.canHandle);
+  const docs = dump(readModels, [projection.name])[projection.name]!;
   expect(Object.keys(docs).sort()).toEqual([...expected.keys()].sort());
   for (const [stream, positions] of expected) {
     const doc = docs[stream] as CountDoc;
@@ -207,6 +214,53 @@ describe('ProjectionRunner', () => {
     expect(errors).toHaveLength(1);
     await expectExactlyOnce(store, readModels);
     expect(dump(readModels, NAMES)).toEqual(await replayed(store));
+  });
+
+  it('a live commit of many slow documents hands the thread back between them, and applies what came meanwhile after it', async () => {
+    const store = await open();
+    const readModels = readModelsAt();
+    const log: string[] = [];
+    const busyFor = (ms: number): void => {
+      for (const start = performance.now(); performance.now() - start < ms;);
+    };
+    // Each document takes longer to write than a slice of a live commit may hold the thread.
+    const slow = countingProjection(1, 'slow') as AnyProjection & typeof counting;
+    const evolve = slow.evolve;
+    slow.evolve = (doc, event) => {
+      const next = evolve(doc, event);
+      Object.defineProperty(next, 'toJSON', {
+        configurable: true,
+        value: () => {
+          busyFor(6);
+          log.push('document');
+          return { stream: next.stream, count: next.count, positions: next.positions, tag: next.tag };
+        },
+      });
+      return next;
+    };
+    const runner = runnerOf(store, readModels, [slow]);
+    await runner.start();
+    expect(await runner.waitFor(0, 1000)).toBe(true);
+
+    const history = new HistoryBuilder(8);
+    const first = await appendEvents(store, history, 8, (i) => [i, 0]);
+    let ticking = true;
+    const tick = (): void => {
+      log.push('tick');
+      if (ticking) setImmediate(tick);
+    };
+    tick();
+    // Appended while the commit may be under way: applied once it is written, committed by the next one.
+    const during = await appendEvents(store, history, 8, (i) => [i, 0]);
+    expect(await runner.waitFor(during, 5000)).toBe(true);
+    ticking = false;
+
+    const documents = log.flatMap((entry, i) => (entry === 'document' ? [i] : []));
+    expect(documents.length).toBeGreaterThanOrEqual(8);
+    const between = log.slice(documents[0], documents.at(-1)).filter((entry) => entry === 'tick');
+    expect(between.length).toBeGreaterThan(0);
+    expect(first).toBeLessThan(during);
+    await expectExactlyOnceOf(store, readModels, slow);
   });
 
   it('waitFor answers true as soon as the position is applied, false at the timeout (minPosition)', async () => {
