@@ -41,6 +41,13 @@ export interface Projection<Doc> {
    */
   derive?(doc: Doc): Doc;
   /**
+   * Top-level arrays of its documents that `evolve` only ever pushes onto and never reads. They are
+   * stored an element per row, so a commit writes what was added since the last one, not the whole
+   * list: a document that grows with its stream's history costs the same to write at any length. No
+   * `derive` with them (it would read the lists).
+   */
+  readonly appendOnly?: readonly string[];
+  /**
    * Its documents carry `intervals: { from, to, at, item }[]` (day numbers) that the read-model store
    * indexes, so a query finds the items open on a day and due by another without reading every document.
    */

@@ -71,4 +71,6 @@ export const assignmentEntitlementsProjection: Projection<EntitlementsDoc> = {
   keyOf: assignmentKeyOf,
   init: initEntitlementsDoc,
   evolve: evolveEntitlements,
+  // Evolve files each fact by pushing it onto its list; only the queries read the lists.
+  appendOnly: [...new Set(Object.values(FACT_LIST_OF))],
 };

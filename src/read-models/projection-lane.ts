@@ -116,6 +116,11 @@ export class ProjectionLane {
   private cachedBytes = 0;
   /** Keys that may be stored, when known (a generation this lane started): others need no lookup. */
   private readonly storedKeys: Set<string> | undefined;
+  /**
+   * The projection's append-only lists: in memory they hold only what is not stored yet (the
+   * elements stored apart are never read back by `evolve`), and a commit appends them and empties them.
+   */
+  private readonly appendOnly: readonly string[] | undefined;
 
   /**
    * After each commit the least recently used clean documents leave the cache while it holds more than
@@ -134,6 +139,10 @@ export class ProjectionLane {
     // Documents are only ever stored with a checkpoint past 0.
     this.storedKeys = generation.position === 0 ? new Set() : undefined;
     this.handles = new Set(projection.canHandle);
+    this.appendOnly = projection.appendOnly?.length ? projection.appendOnly : undefined;
+    if (this.appendOnly && projection.derive) {
+      throw new Error(`${projection.name}: a projection with append-only lists derives nothing`);
+    }
   }
 
   get name(): string {
@@ -181,7 +190,9 @@ export class ProjectionLane {
       const json =
         this.storedKeys && !this.storedKeys.has(key)
           ? undefined
-          : this.store.getJsonFrom(this.generation, key);
+          : this.appendOnly
+            ? this.store.getHeadJsonFrom(this.generation, key)
+            : this.store.getJsonFrom(this.generation, key);
       cached = {
         doc: json === undefined ? this.projection.init(key) : JSON.parse(json),
         tick: 0,
@@ -219,6 +230,12 @@ export class ProjectionLane {
 
   /** The writes since the last commit, or undefined when there is nothing to store. */
   batch(): GenerationBatch | undefined {
+    if (this.appendOnly) {
+      const steps = this.serializedBatch();
+      let step = steps.next();
+      while (!step.done) step = steps.next();
+      return step.value;
+    }
     if (this.applied === this.committed && this.dirty.size === 0) return undefined;
     return {
       generation: this.generation.id,
@@ -236,13 +253,53 @@ export class ProjectionLane {
   *serializedBatch(): Generator<void, GenerationBatch | undefined> {
     if (this.applied === this.committed && this.dirty.size === 0) return undefined;
     const docs = new Map<string, string | null>();
+    const items = this.appendOnly && new Map<string, [string, string][]>();
     for (const [key, cached] of this.dirty) {
       const doc = this.derived(cached);
-      docs.set(key, doc === null || doc === undefined ? null : JSON.stringify(doc));
+      if (doc === null || doc === undefined) docs.set(key, null);
+      else if (!items) docs.set(key, JSON.stringify(doc));
+      else {
+        const [head, added] = this.split(doc as Record<string, unknown>);
+        docs.set(key, head);
+        items.set(key, added);
+      }
       yield;
     }
     const { committed: from, applied: position } = this;
-    return { generation: this.generation.id, docs, serialized: true, from, position, sizes: new Map() };
+    return {
+      generation: this.generation.id,
+      docs,
+      serialized: true,
+      ...(items ? { items } : {}),
+      from,
+      position,
+      sizes: new Map(),
+    };
+  }
+
+  /** A document's head (its append-only lists empty) as JSON, and their elements as [list, JSON]. */
+  private split(doc: Record<string, unknown>): [string, [string, string][]] {
+    const added: [string, string][] = [];
+    const lists: [string, unknown[]][] = [];
+    for (const list of this.appendOnly!) {
+      const elements = doc[list];
+      if (!Array.isArray(elements) || elements.length === 0) continue;
+      for (const element of elements) added.push([list, JSON.stringify(element)]);
+      lists.push([list, elements]);
+      doc[list] = [];
+    }
+    const head = JSON.stringify(doc);
+    for (const [list, elements] of lists) doc[list] = elements;
+    return [head, added];
+  }
+
+  /** After their elements were stored apart, a document's append-only lists hold nothing in memory. */
+  private stored(doc: unknown): void {
+    if (!this.appendOnly || doc === null || typeof doc !== 'object') return;
+    for (const list of this.appendOnly) {
+      const elements = (doc as Record<string, unknown>)[list];
+      if (Array.isArray(elements)) elements.length = 0;
+    }
   }
 
   /** After the batch was committed: it is the new baseline; cold documents leave the cache. */
@@ -252,6 +309,7 @@ export class ProjectionLane {
     if (this.storedKeys) for (const key of batch.docs.keys()) this.storedKeys.add(key);
     for (const [key, cached] of this.dirty) {
       cached.dirty = false;
+      this.stored(cached.doc);
       const bytes = batch.sizes?.get(key);
       if (bytes !== undefined) {
         this.cachedBytes += bytes - cached.bytes;
@@ -292,16 +350,22 @@ export class ProjectionLane {
     const ticks = [...this.cache.values()].map((c) => c.tick).sort((a, b) => a - b);
     const threshold = ticks[this.cache.size - (maxDocs >> 1) - 1] ?? 0;
     const out = new Map<string, unknown>();
+    const items = this.appendOnly && new Map<string, [string, string][]>();
     for (const [key, cached] of this.cache) {
       if (cached.tick > threshold) continue;
       if (cached.dirty) {
-        out.set(key, this.derived(cached));
+        const doc = this.derived(cached);
+        if (items && doc !== null && doc !== undefined) {
+          const [head, added] = this.split(doc as Record<string, unknown>);
+          out.set(key, head);
+          items.set(key, added);
+        } else out.set(key, doc);
         this.dirty.delete(key);
       }
       this.cache.delete(key);
       this.cachedBytes -= cached.bytes;
     }
-    this.store.writeDocs(this.generation.id, out);
+    this.store.writeDocs(this.generation.id, items ? { docs: out, serialized: true, items } : { docs: out });
     if (this.storedKeys) for (const key of out.keys()) this.storedKeys.add(key);
   }
 

@@ -35,6 +35,12 @@ export interface GenerationBatch {
   /** Documents by key (null or undefined: remove it); their JSON text already when `serialized`. */
   docs: ReadonlyMap<string, unknown>;
   serialized?: boolean;
+  /**
+   * With it, `docs` are heads: documents whose append-only lists (Projection.appendOnly) hold only
+   * what was stored with the head before, and these are the elements to add to them, as [list, JSON]
+   * in order. Without it a document written replaces its whole self, elements stored apart included.
+   */
+  items?: ReadonlyMap<string, readonly (readonly [string, string])[]>;
   /** The checkpoint this batch started from: a compare-and-set that stops two writers applying twice. */
   from: number;
   position: number;
@@ -156,6 +162,9 @@ const intervalTable = (id: number): string => `intervals_g${id}`;
  */
 const dueTable = (id: number): string => `intervals_due_g${id}`;
 
+/** A generation's elements of append-only lists, stored apart from their documents (GenerationBatch.items). */
+const itemsTable = (id: number): string => `items_g${id}`;
+
 /** Where a page of interval items resumes: after this due day (day number) and document key. */
 export interface IntervalCursor {
   at: number;
@@ -198,6 +207,8 @@ export class ReadModelStore {
   readonly scratch: boolean;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  /** Generations known to have an items table: it is made on first use and goes with its generation. */
+  private readonly withItems = new Set<number>();
   private readonly stopCheckpoints: () => void = () => undefined;
   /** A read-only file that has never been written by a ReadModelStore: it holds nothing. */
   private readonly empty: boolean = false;
@@ -388,6 +399,9 @@ export class ReadModelStore {
     this.db.exec(`DROP TABLE IF EXISTS "${intervalTable(gen.id)}"`);
     this.forgetTable(dueTable(gen.id));
     this.db.exec(`DROP TABLE IF EXISTS "${dueTable(gen.id)}"`);
+    this.forgetTable(itemsTable(gen.id));
+    this.db.exec(`DROP TABLE IF EXISTS "${itemsTable(gen.id)}"`);
+    this.withItems.delete(gen.id);
     this.dropStaging(gen.id, () => true);
   }
 
@@ -419,6 +433,7 @@ export class ReadModelStore {
    * from `from`: if another writer moved it (or dropped the generation), nothing is written at all.
    */
   commit(batches: readonly GenerationBatch[]): void {
+    for (const batch of batches) if (batch.items) this.createItemsTable(batch.generation);
     this.db.transaction(() => {
       for (const batch of batches) {
         const moved = this.stmt(
@@ -431,7 +446,7 @@ export class ReadModelStore {
             gen ? `checkpoint is ${gen.position}, this writer expected ${batch.from}` : 'was dropped',
           );
         }
-        this.writeInto(moved.table_name, batch.docs, batch.sizes, batch.serialized);
+        this.writeInto(moved.table_name, batch.generation, batch);
       }
       this.afterWrites();
     })();
@@ -439,25 +454,84 @@ export class ReadModelStore {
 
   private writeInto(
     table: string,
-    docs: ReadonlyMap<string, unknown>,
-    sizes?: Map<string, number>,
-    serialized = false,
+    generation: number,
+    { docs, sizes, serialized = false, items }: Omit<GenerationBatch, 'generation' | 'from' | 'position'>,
   ): void {
     if (docs.size === 0) return;
     const upsert = this.stmt(
       `INSERT INTO "${table}" (key, doc) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET doc = excluded.doc`,
     );
     const remove = this.stmt(`DELETE FROM "${table}" WHERE key = ?`);
+    const apart = this.hasItemsTable(generation) ? itemsTable(generation) : undefined;
+    const append = apart ? this.stmt(`INSERT INTO "${apart}" (key, list, item) VALUES (?, ?, ?)`) : undefined;
+    const dropApart = apart ? this.stmt(`DELETE FROM "${apart}" WHERE key = ?`) : undefined;
     for (const [key, doc] of docs) {
       if (doc === null || doc === undefined) {
         remove.run(key);
+        dropApart?.run(key);
         sizes?.set(key, 0);
-      } else {
-        const json = serialized ? (doc as string) : JSON.stringify(doc);
-        upsert.run(key, json);
-        sizes?.set(key, json.length);
+        continue;
       }
+      const json = serialized ? (doc as string) : JSON.stringify(doc);
+      upsert.run(key, json);
+      sizes?.set(key, json.length);
+      if (!items) dropApart?.run(key);
+      else for (const [list, item] of items.get(key) ?? []) append!.run(key, list, item);
     }
+  }
+
+  /**
+   * The table of a generation's list elements stored apart from their documents, made on first use,
+   * outside the transaction that writes them: one rolled back would take it away under the cache.
+   */
+  private createItemsTable(generation: number): void {
+    // A generation dropped meanwhile gets none: its commit fails on the checkpoint.
+    if (this.hasItemsTable(generation) || !this.generation(generation)) return;
+    const table = itemsTable(generation);
+    this.db.exec(`
+      CREATE TABLE "${table}" (id INTEGER PRIMARY KEY, key TEXT NOT NULL, list TEXT NOT NULL, item TEXT NOT NULL);
+      CREATE INDEX "${table}_key" ON "${table}" (key, list, id);
+    `);
+    this.withItems.add(generation);
+  }
+
+  private hasItemsTable(generation: number): boolean {
+    if (this.withItems.has(generation)) return true;
+    if (!this.hasTable(itemsTable(generation))) return false;
+    this.withItems.add(generation);
+    return true;
+  }
+
+  /** The elements of a document's lists stored apart, as [list, JSON array of them]. */
+  private apart(generation: number, key: string): [string, string][] {
+    if (!this.hasItemsTable(generation)) return [];
+    return this.stmt(
+      `SELECT list, '[' || group_concat(item, ',' ORDER BY id) || ']' FROM "${itemsTable(generation)}" WHERE key = ? GROUP BY list`,
+    )
+      .raw(true)
+      .all(key) as [string, string][];
+  }
+
+  /** A stored document made whole: its head, with the elements stored apart appended to their lists. */
+  private wholeDoc<Doc>(
+    generation: number,
+    key: string,
+    head: string,
+    lists = this.apart(generation, key),
+  ): Doc {
+    const doc = JSON.parse(head) as Record<string, unknown[] | undefined>;
+    for (const [list, json] of lists) {
+      const elements = JSON.parse(json) as unknown[];
+      const stored = doc[list];
+      doc[list] = stored && stored.length > 0 ? stored.concat(elements) : elements;
+    }
+    return doc as Doc;
+  }
+
+  /** wholeDoc as JSON text; the head itself when nothing is stored apart. */
+  private whole(generation: number, key: string, head: string): string {
+    const lists = this.apart(generation, key);
+    return lists.length === 0 ? head : JSON.stringify(this.wholeDoc(generation, key, head, lists));
   }
 
   /** Runs inside every commit after all its writes, before COMMIT: tests throw here to crash at the worst moment. */
@@ -467,11 +541,12 @@ export class ReadModelStore {
    * Documents without moving the checkpoint: only for a generation nothing reads or resumes before its
    * final `commit` (a bulk rebuild writing out documents it has no room for).
    */
-  writeDocs(generation: number, docs: ReadonlyMap<string, unknown>): void {
+  writeDocs(generation: number, batch: Pick<GenerationBatch, 'docs' | 'serialized' | 'items'>): void {
+    if (batch.items) this.createItemsTable(generation);
     this.db.transaction(() => {
       const gen = this.generation(generation);
       if (!gen) throw new StaleGenerationError(generation, 'was dropped');
-      this.writeInto(gen.table, docs);
+      this.writeInto(gen.table, generation, batch);
     })();
   }
 
@@ -582,6 +657,8 @@ export class ReadModelStore {
         this.db.exec(
           `DROP TABLE "${moved.table_name}"; ALTER TABLE "${staging.table}" RENAME TO "${moved.table_name}"`,
         );
+        // The staged documents are whole: no element stored apart belongs to them.
+        if (this.hasItemsTable(staging.id)) this.db.exec(`DELETE FROM "${itemsTable(staging.id)}"`);
         if (this.hasIntervals(staging.id)) {
           const dueOrder = dueTable(staging.id);
           const filled = this.hasTable(due);
@@ -630,12 +707,21 @@ export class ReadModelStore {
 
   /** A document of a generation (by id) as stored, parsed; undefined when absent. */
   getFrom<Doc = unknown>(generation: Generation, key: string): Doc | undefined {
-    const json = this.getJsonFrom(generation, key);
-    return json === undefined ? undefined : (JSON.parse(json) as Doc);
+    const head = this.getHeadJsonFrom(generation, key);
+    return head === undefined ? undefined : this.wholeDoc<Doc>(generation.id, key, head);
   }
 
-  /** A document of a generation (by id) as stored, as its JSON text; undefined when absent. */
+  /** A document of a generation (by id), whole, as its JSON text; undefined when absent. */
   getJsonFrom(generation: Generation, key: string): string | undefined {
+    const head = this.getHeadJsonFrom(generation, key);
+    return head === undefined ? undefined : this.whole(generation.id, key, head);
+  }
+
+  /**
+   * A document as its row holds it: without the elements of its append-only lists stored apart
+   * (what a projection that only pushes onto them needs to go on).
+   */
+  getHeadJsonFrom(generation: Generation, key: string): string | undefined {
     return this.stmt(`SELECT doc FROM "${generation.table}" WHERE key = ?`).pluck().get(key) as
       string | undefined;
   }
@@ -693,12 +779,12 @@ export class ReadModelStore {
     const { sql, params } = this.where(options.filter, options.search, options.after);
     const limit = options.limit ?? -1;
     const offset = options.offset ?? 0;
-    const rows = this.stmt(`SELECT doc FROM "${gen.table}"${sql} ORDER BY key LIMIT ? OFFSET ?`).all(
+    const rows = this.stmt(`SELECT key, doc FROM "${gen.table}"${sql} ORDER BY key LIMIT ? OFFSET ?`).all(
       ...params,
       limit,
       offset,
-    ) as { doc: string }[];
-    return rows.map((r) => JSON.parse(r.doc) as Doc);
+    ) as { key: string; doc: string }[];
+    return rows.map((r) => this.wholeDoc<Doc>(gen.id, r.key, r.doc));
   }
 
   /**
@@ -840,7 +926,7 @@ export class ReadModelStore {
       .prepare(`SELECT key, doc FROM "${generation.table}" ORDER BY key`)
       .raw(true)
       .iterate() as IterableIterator<[string, string]>;
-    yield* rows;
+    for (const [key, head] of rows) yield [key, this.whole(generation.id, key, head)];
   }
 
   /**

@@ -224,7 +224,7 @@ describe('ProjectionRunner', () => {
       for (const start = performance.now(); performance.now() - start < ms;);
     };
     // Each document takes longer to write than a slice of a live commit may hold the thread.
-    const slow = countingProjection(1, 'slow') as AnyProjection & typeof counting;
+    const slow = countingProjection(1, 'slow');
     const evolve = slow.evolve;
     slow.evolve = (doc, event) => {
       const next = evolve(doc, event);
@@ -238,7 +238,7 @@ describe('ProjectionRunner', () => {
       });
       return next;
     };
-    const runner = runnerOf(store, readModels, [slow]);
+    const runner = runnerOf(store, readModels, [slow as AnyProjection]);
     await runner.start();
     expect(await runner.waitFor(0, 1000)).toBe(true);
 
@@ -260,7 +260,7 @@ describe('ProjectionRunner', () => {
     const between = log.slice(documents[0], documents.at(-1)).filter((entry) => entry === 'tick');
     expect(between.length).toBeGreaterThan(0);
     expect(first).toBeLessThan(during);
-    await expectExactlyOnceOf(store, readModels, slow);
+    await expectExactlyOnceOf(store, readModels, slow as AnyProjection);
   });
 
   it('waitFor answers true as soon as the position is applied, false at the timeout (minPosition)', async () => {
