@@ -40,11 +40,17 @@ export interface TimelineEntry {
   mendedBy?: string[];
 }
 
+/**
+ * Entries are stored as their event made them, never changed after: the marks a later correction or
+ * void leaves on an entry are kept in `mends` and put on it by `timelineOf`.
+ */
 export interface AuditTimelineDoc {
   assignmentId: string;
   lastPosition: number;
   revision: number;
   entries: TimelineEntry[];
+  /** Event id -> the corrections and voids that mend it, in order. */
+  mends: Record<string, string[]>;
 }
 
 const money = (m: Money | undefined): string => (m ? `${m.currency} ${m.amount}` : '?');
@@ -185,17 +191,8 @@ export const initAuditTimeline = (assignmentId: string): AuditTimelineDoc => ({
   lastPosition: 0,
   revision: -1,
   entries: [],
+  mends: {},
 });
-
-/**
- * Found from the end: corrections are rare and mostly mend recent events, and an eventId index would
- * cost every event a dictionary insert (it halved the rebuild rate).
- */
-const entryOf = (doc: AuditTimelineDoc, eventId: string): TimelineEntry | undefined => {
-  for (let i = doc.entries.length - 1; i >= 0; i--)
-    if (doc.entries[i]!.eventId === eventId) return doc.entries[i];
-  return undefined;
-};
 
 /** Mutates and returns `doc` (the runner owns it); an event at or before the last position is a no-op. */
 export const evolveAuditTimeline = (doc: AuditTimelineDoc, event: ProjectedEvent): AuditTimelineDoc => {
@@ -218,15 +215,7 @@ export const evolveAuditTimeline = (doc: AuditTimelineDoc, event: ProjectedEvent
   if (event.type === 'EventCorrected' || event.type === 'EventVoided') {
     const target = (event.data as DataOf<'EventCorrected'>).correctsEventId;
     entry.corrects = target;
-    const mended = entryOf(doc, target);
-    if (mended) {
-      (mended.mendedBy ??= []).push(event.eventId);
-      if (event.type === 'EventCorrected') mended.correctedBy = event.eventId;
-      else {
-        mended.voided = true;
-        mended.voidedBy = event.eventId;
-      }
-    }
+    (doc.mends[target] ??= []).push(event.eventId);
   }
   doc.entries.push(entry);
   return doc;
@@ -234,32 +223,33 @@ export const evolveAuditTimeline = (doc: AuditTimelineDoc, event: ProjectedEvent
 
 export const auditTimelineProjection: Projection<AuditTimelineDoc> = {
   name: 'audit-timeline',
-  version: 1,
+  // 2: entries stay as their event made them; the marks of corrections and voids are in `mends`.
+  version: 2,
   canHandle: ASSIGNMENT_EVENT_TYPES,
   keyOf: assignmentKeyOf,
   init: initAuditTimeline,
   evolve: evolveAuditTimeline,
+  appendOnly: ['entries'],
 };
 
 /**
  * The timeline in position order, as the ledger knew it at `knownAt` / `knownAtPosition`: later events
- * are left out and so are the marks their corrections and voids left on earlier entries.
+ * are left out and so are the marks their corrections and voids left on earlier entries. An entry
+ * mended shows every mend known (`mendedBy`), its latest correction (`correctedBy`) and its void.
  */
 export const timelineOf = (doc: AuditTimelineDoc, options: KnownAtOptions = {}): TimelineEntry[] => {
-  if (options.knownAt === undefined && options.knownAtPosition === undefined) return doc.entries.slice();
   const known = knownFilter(options);
   const knownMends = new Map<string, TimelineEntry>();
   for (const e of doc.entries) if (e.corrects !== undefined && known(e)) knownMends.set(e.eventId, e);
   const out: TimelineEntry[] = [];
   for (const e of doc.entries) {
     if (!known(e)) continue;
-    if (!e.mendedBy) {
+    const mendedBy = doc.mends[e.eventId]?.filter((id) => knownMends.has(id)) ?? [];
+    if (mendedBy.length === 0) {
       out.push(e);
       continue;
     }
-    const { correctedBy: _c, voided: _v, voidedBy: _vb, mendedBy: _m, ...rest } = e;
-    const entry: TimelineEntry = rest;
-    const mendedBy = e.mendedBy.filter((id) => knownMends.has(id));
+    const entry: TimelineEntry = { ...e, mendedBy };
     for (const id of mendedBy) {
       if (knownMends.get(id)!.type === 'EventCorrected') entry.correctedBy = id;
       else {
@@ -267,7 +257,6 @@ export const timelineOf = (doc: AuditTimelineDoc, options: KnownAtOptions = {}):
         entry.voidedBy = id;
       }
     }
-    if (mendedBy.length > 0) entry.mendedBy = mendedBy;
     out.push(entry);
   }
   return out;

@@ -466,13 +466,13 @@ describe('rebuilding stream by stream in worker threads', () => {
     expect(out.firstVersion).toBe(0);
     // The old version answered until the new one, built in workers up to the head, took over.
     expect(out.hooks).toEqual([
-      { name: 'audit-timeline', version: 1, answering: 0, built: events, workers: 2 },
+      { name: 'audit-timeline', version: 2, answering: 0, built: events, workers: 2 },
     ]);
     expect(out.caughtUp).toBe(true);
     expect(out.status).toEqual([
       ['assignment-entitlements', 2, 'live'],
       ['assignment-summary', 1, 'live'],
-      ['audit-timeline', 1, 'live'],
+      ['audit-timeline', 2, 'live'],
       ['deadlines', 3, 'live'],
     ]);
     const [runner, inThread] = [out.runner, out.inThread] as Record<string, unknown>[];
