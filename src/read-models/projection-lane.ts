@@ -222,47 +222,26 @@ export class ProjectionLane {
     return cached.doc;
   }
 
-  private dirtyDocs(): Map<string, unknown> {
-    const docs = new Map<string, unknown>();
-    for (const [key, cached] of this.dirty) docs.set(key, this.derived(cached));
-    return docs;
-  }
-
   /** The writes since the last commit, or undefined when there is nothing to store. */
   batch(): GenerationBatch | undefined {
-    if (this.appendOnly) {
-      const steps = this.serializedBatch();
-      let step = steps.next();
-      while (!step.done) step = steps.next();
-      return step.value;
-    }
-    if (this.applied === this.committed && this.dirty.size === 0) return undefined;
-    return {
-      generation: this.generation.id,
-      docs: this.dirtyDocs(),
-      from: this.committed,
-      position: this.applied,
-      sizes: new Map(),
-    };
+    const steps = this.serializedBatch();
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    return step.value;
   }
 
   /**
-   * batch(), each document as its JSON text, made one document per step: the caller may hand the
-   * thread back between steps, as long as no event is applied to the lane until the batch is committed.
+   * batch(), made one document per step: the caller may hand the thread back between steps, as long
+   * as no event is applied to the lane until the batch is committed.
    */
   *serializedBatch(): Generator<void, GenerationBatch | undefined> {
     if (this.applied === this.committed && this.dirty.size === 0) return undefined;
     const docs = new Map<string, string | null>();
     const items = this.appendOnly && new Map<string, [string, string][]>();
     for (const [key, cached] of this.dirty) {
-      const doc = this.derived(cached);
-      if (doc === null || doc === undefined) docs.set(key, null);
-      else if (!items) docs.set(key, JSON.stringify(doc));
-      else {
-        const [head, added] = this.split(doc as Record<string, unknown>);
-        docs.set(key, head);
-        items.set(key, added);
-      }
+      const [json, added] = this.toWrite(cached);
+      docs.set(key, json);
+      if (items && added) items.set(key, added);
       yield;
     }
     const { committed: from, applied: position } = this;
@@ -275,6 +254,17 @@ export class ProjectionLane {
       position,
       sizes: new Map(),
     };
+  }
+
+  /**
+   * A document as it is written: its JSON (null: removed) and, with append-only lists, the head's JSON
+   * and the elements to store apart.
+   */
+  private toWrite(cached: Cached): [string | null, [string, string][] | undefined] {
+    const doc = this.derived(cached);
+    if (doc === null || doc === undefined) return [null, undefined];
+    if (!this.appendOnly) return [JSON.stringify(doc), undefined];
+    return this.split(doc as Record<string, unknown>);
   }
 
   /** A document's head (its append-only lists empty) as JSON, and their elements as [list, JSON]. */
@@ -349,23 +339,20 @@ export class ProjectionLane {
     if (this.cache.size <= maxDocs) return;
     const ticks = [...this.cache.values()].map((c) => c.tick).sort((a, b) => a - b);
     const threshold = ticks[this.cache.size - (maxDocs >> 1) - 1] ?? 0;
-    const out = new Map<string, unknown>();
+    const out = new Map<string, string | null>();
     const items = this.appendOnly && new Map<string, [string, string][]>();
     for (const [key, cached] of this.cache) {
       if (cached.tick > threshold) continue;
       if (cached.dirty) {
-        const doc = this.derived(cached);
-        if (items && doc !== null && doc !== undefined) {
-          const [head, added] = this.split(doc as Record<string, unknown>);
-          out.set(key, head);
-          items.set(key, added);
-        } else out.set(key, doc);
+        const [json, added] = this.toWrite(cached);
+        out.set(key, json);
+        if (items && added) items.set(key, added);
         this.dirty.delete(key);
       }
       this.cache.delete(key);
       this.cachedBytes -= cached.bytes;
     }
-    this.store.writeDocs(this.generation.id, items ? { docs: out, serialized: true, items } : { docs: out });
+    this.store.writeDocs(this.generation.id, { docs: out, serialized: true, ...(items ? { items } : {}) });
     if (this.storedKeys) for (const key of out.keys()) this.storedKeys.add(key);
   }
 
