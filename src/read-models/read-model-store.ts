@@ -1,6 +1,7 @@
 /**
  * Durable storage for projection documents (better-sqlite3). One table per projection *generation*
- * (`doc_<name>_v<version>_g<id>`: key -> JSON document), a `checkpoints` row per generation (global
+ * (`doc_<name>_v<version>_g<id>`: key -> JSON document; beside it `items_g<id>`, the elements of
+ * append-only lists stored apart, GenerationBatch.items), a `checkpoints` row per generation (global
  * position applied, building|live) and an `active` row per projection naming the generation that answers
  * reads. Documents and their checkpoint are written in one transaction, so after any crash the stored
  * documents are exactly "every event up to the checkpoint", never one event twice or one skipped.
@@ -784,7 +785,8 @@ export class ReadModelStore {
       limit,
       offset,
     ) as { key: string; doc: string }[];
-    return rows.map((r) => this.wholeDoc<Doc>(gen.id, r.key, r.doc));
+    const apart = this.hasItemsTable(gen.id);
+    return rows.map((r) => (apart ? this.wholeDoc<Doc>(gen.id, r.key, r.doc) : (JSON.parse(r.doc) as Doc)));
   }
 
   /**
@@ -926,6 +928,7 @@ export class ReadModelStore {
       .prepare(`SELECT key, doc FROM "${generation.table}" ORDER BY key`)
       .raw(true)
       .iterate() as IterableIterator<[string, string]>;
+    if (!this.hasItemsTable(generation.id)) return yield* rows;
     for (const [key, head] of rows) yield [key, this.whole(generation.id, key, head)];
   }
 
