@@ -401,6 +401,14 @@ export const commitLanes = (store: ReadModelStore, lanes: Iterable<ProjectionLan
     const batch = lane.batch();
     if (batch) pending.push([lane, batch]);
   }
+  return writeBatches(store, pending);
+};
+
+/** Writes the lanes' batches in one transaction, then makes them their baselines; true when there were any. */
+export const writeBatches = (
+  store: ReadModelStore,
+  pending: readonly (readonly [ProjectionLane, GenerationBatch])[],
+): boolean => {
   if (pending.length === 0) return false;
   store.commit(pending.map(([, batch]) => batch));
   for (const [lane, batch] of pending) lane.committedBatch(batch);

@@ -23,6 +23,7 @@ import {
   PoisonEventError,
   ProjectionLane,
   projectedFor,
+  writeBatches,
   type PoisonEvent,
 } from './projection-lane.js';
 import {
@@ -454,9 +455,8 @@ export class ProjectionRunner {
       if (poison) lane.until = poison.position - 1;
     }
     this.feedIsLive = false;
-    this.changes++;
     // After a reload the checkpoints may already be where a reader waits (another process moved them).
-    this.notifyWaiters();
+    this.answeringMoved();
   }
 
   private async supervise(): Promise<void> {
@@ -543,10 +543,7 @@ export class ProjectionRunner {
       this.feedLanes.set(lane.name, lane);
       replaced = true;
     });
-    if (replaced) {
-      this.changes++;
-      this.notifyWaiters();
-    }
+    if (replaced) this.answeringMoved();
     const head = await this.events.headPosition();
     let after = Number.POSITIVE_INFINITY;
     for (const lane of this.feedLanes.values()) after = Math.min(after, lane.applied);
@@ -643,12 +640,7 @@ export class ProjectionRunner {
       }
       if (step.value) pending.push([lane, step.value]);
     }
-    if (pending.length > 0) {
-      this.readModels.commit(pending.map(([, batch]) => batch));
-      for (const [lane, batch] of pending) lane.committedBatch(batch);
-      this.changes++;
-      this.notifyWaiters();
-    }
+    if (writeBatches(this.readModels, pending)) this.answeringMoved();
     this.lastCommitMs = busy + performance.now() - slice;
   }
 
@@ -658,10 +650,13 @@ export class ProjectionRunner {
     const started = performance.now();
     const committed = commitLanes(this.readModels, this.feedLanes.values());
     this.lastCommitMs = performance.now() - started;
-    if (committed) {
-      this.changes++;
-      this.notifyWaiters();
-    }
+    if (committed) this.answeringMoved();
+  }
+
+  /** The answering read models changed (a commit, a switch, a reload): a new epoch; waiters look again. */
+  private answeringMoved(): void {
+    this.changes++;
+    this.notifyWaiters();
   }
 
   private notifyWaiters(): void {
@@ -776,8 +771,7 @@ export class ProjectionRunner {
         this.buildLanes.delete(lane.name);
         this.frozen.delete(lane.name);
       }
-      this.changes++;
-      this.notifyWaiters();
+      this.answeringMoved();
       return;
     }
   }
